@@ -1,0 +1,198 @@
+//! The command line: what was typed, nothing resolved. `input::config`
+//! turns `InputArgs` plus `cxgap.toml` into the `RunConfig` stages see.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Join customer-satisfaction surveys with case event logs and contact counts.
+///
+/// cxgap puts each survey answer next to the journey that produced it: repeat
+/// contacts, broken promises, first-contact resolution, and the gap between
+/// what the company's systems say happened and what customers say they lived
+/// through.
+///
+/// Inputs live in a directory with a `cxgap.toml` that maps your export's
+/// column and activity names onto cxgap's (run `cxgap init` to write one).
+#[derive(Debug, Parser)]
+#[command(
+    name = "cxgap",
+    version,
+    max_term_width = 100,
+    help_expected = true,
+    after_help = "Examples:\n  cxgap validate sample-data\n  cxgap journeys sample-data --out journeys.parquet\n  cxgap case ISP-1001 sample-data"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    #[command(flatten)]
+    pub global: GlobalArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// When to colour terminal output: auto colours only on a terminal without NO_COLOR
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+    /// Print nothing on stderr but errors
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour on a terminal, unless NO_COLOR is set or TERM is dumb
+    Auto,
+    /// Always colour
+    Always,
+    /// Never colour
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read and check the inputs; print data quality; write nothing
+    ///
+    /// Every input row is either used or rejected with a reason and its line
+    /// number; the summary shows rows read = used + rejected per input, the
+    /// rejection reasons, activity names that map to no event type, surveys
+    /// that match no case and contact rows that fit no case. Exits 1 when an
+    /// input cannot be read at all (a missing column, an empty file, ...).
+    #[command(
+        after_help = "Examples:\n  cxgap validate sample-data\n  cxgap validate sample-data --rejects rejects.csv\n  cxgap validate . --events tickets.csv --surveys qualtrics.csv"
+    )]
+    Validate(ValidateArgs),
+    /// Sniff the headers of export files and write a commented starter cxgap.toml
+    ///
+    /// Each file is classified as events, surveys or contacts from its
+    /// columns; every canonical column gets the best-guess source column, and
+    /// activity names found in the first rows are listed for mapping. Check
+    /// the guesses, then run `cxgap validate`.
+    #[command(
+        after_help = "Examples:\n  cxgap init exports/ exports/tickets.csv exports/qualtrics.csv\n  cxgap init . events.csv --force"
+    )]
+    Init(InitArgs),
+    /// Show one journey: timeline, promises, contact counts, features and survey answers
+    ///
+    /// What a service manager should see before calling the customer back:
+    /// every event with the gap since the previous one, each promise and
+    /// whether it was kept, the contact-count rows attributed to the case,
+    /// the journey features, and the survey answers side by side.
+    #[command(
+        after_help = "Examples:\n  cxgap case ISP-1001 sample-data\n  cxgap case DLR-2002 sample-data --format json"
+    )]
+    Case(CaseArgs),
+    /// Build the journeys table (one row per case) and write it as Parquet or CSV
+    ///
+    /// Columns are named as in SPEC section 2: opened_at, resolved_at,
+    /// inbound_contacts, repeat_contacts, recontacted, fcr, promises_missed,
+    /// ..., then the joined survey answer (score, score_norm, satisfied,
+    /// customer_resolved) and the case dimensions. Rows are sorted by case_id.
+    #[command(
+        after_help = "Examples:\n  cxgap journeys sample-data --out journeys.parquet\n  cxgap journeys sample-data --out - --format csv | head"
+    )]
+    Journeys(JourneysArgs),
+}
+
+/// Where the inputs are and the windows they are judged under.
+#[derive(Debug, Args, Clone, Default)]
+pub struct InputArgs {
+    /// Directory holding cxgap.toml and the inputs (default: the current directory)
+    pub dir: Option<PathBuf>,
+    /// Config file to use instead of DIR/cxgap.toml
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Events file (overrides the config)
+    #[arg(long, value_name = "FILE")]
+    pub events: Option<PathBuf>,
+    /// Surveys file (overrides the config)
+    #[arg(long, value_name = "FILE")]
+    pub surveys: Option<PathBuf>,
+    /// Contact-counts file (overrides the config)
+    #[arg(long, value_name = "FILE")]
+    pub contacts: Option<PathBuf>,
+    /// The moment "now" for pending judgments (default: the latest event timestamp)
+    #[arg(long, value_name = "TIME")]
+    pub as_of: Option<String>,
+    /// Repeat/recontact window W in days (default 7)
+    #[arg(long, value_name = "DAYS")]
+    pub repeat_window: Option<f64>,
+    /// Survey window S in days for joining surveys by customer (default 14)
+    #[arg(long, value_name = "DAYS")]
+    pub survey_window: Option<f64>,
+    /// Time zone of naive timestamps, an IANA name (default UTC)
+    #[arg(long, value_name = "TZ")]
+    pub timezone: Option<String>,
+    /// Minimum group size before a figure is flagged as thin (default 30)
+    #[arg(long, value_name = "N")]
+    pub min_n: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum TableFormat {
+    /// Aligned terminal table
+    #[default]
+    Table,
+    /// Comma-separated values with a header row
+    Csv,
+    /// A JSON document
+    Json,
+    /// A GitHub-flavoured Markdown table
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format of the data-quality summary
+    #[arg(long, value_enum, default_value_t)]
+    pub format: TableFormat,
+    /// Also write every rejected row to this CSV file
+    #[arg(long, value_name = "FILE")]
+    pub rejects: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Directory to write cxgap.toml into
+    pub dir: PathBuf,
+    /// Export files to sniff (events, surveys and contacts are told apart by their columns)
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Overwrite an existing cxgap.toml
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CaseArgs {
+    /// The case to show
+    pub case_id: String,
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: TableFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum FrameFormat {
+    /// Apache Parquet (default)
+    #[default]
+    Parquet,
+    /// Comma-separated values
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct JourneysArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output file, or `-` for standard output (CSV only)
+    #[arg(long, short, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Output format (default: from the extension, else parquet)
+    #[arg(long, value_enum)]
+    pub format: Option<FrameFormat>,
+}

@@ -1,0 +1,256 @@
+//! Typed errors for every layer, rendered once in `main`.
+//!
+//! Messages name the file, the column or line, what was found and — in
+//! `hint()` — how to fix it. Rejected *rows* are not errors: they are data,
+//! counted and written to `rejects.csv` (see `input::rejects`).
+
+use std::path::PathBuf;
+
+use polars::prelude::PolarsError;
+
+/// The top-level error. `exit_code` is the only place exit codes are chosen.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Input(#[from] InputError),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    /// Arguments that parse but make no sense together (clap handles the rest).
+    #[error("{message}")]
+    Usage {
+        message: String,
+        hint: Option<String>,
+    },
+    #[error("the query engine failed: {0}")]
+    Engine(#[from] PolarsError),
+}
+
+impl Error {
+    pub fn usage(message: impl Into<String>, hint: Option<String>) -> Self {
+        Error::Usage {
+            message: message.into(),
+            hint,
+        }
+    }
+
+    /// 1 for input and runtime errors, 2 for usage errors (clap uses 2 too).
+    /// 3 (a `--fail-if` breach) is a successful run and never an `Error`.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Usage { .. } => 2,
+            _ => 1,
+        }
+    }
+
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            Error::Input(e) => e.hint(),
+            Error::Config(e) => e.hint(),
+            Error::Usage { hint, .. } => hint.clone(),
+            Error::Output(_) => None,
+            Error::Engine(_) => Some(
+                "this is likely a bug in cxgap; please report it with the command you ran".into(),
+            ),
+        }
+    }
+}
+
+/// Which of the three inputs a message is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum InputKind {
+    Events,
+    Surveys,
+    Contacts,
+}
+
+impl InputKind {
+    pub const ALL: [InputKind; 3] = [InputKind::Events, InputKind::Surveys, InputKind::Contacts];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            InputKind::Events => "events",
+            InputKind::Surveys => "surveys",
+            InputKind::Contacts => "contacts",
+        }
+    }
+}
+
+impl std::fmt::Display for InputKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    #[error("{}: file not found", path.display())]
+    NotFound { kind: InputKind, path: PathBuf },
+    #[error("{}: cannot read the file", path.display())]
+    Unreadable {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}: unknown file format `{ext}` for the {kind} input", path.display())]
+    UnknownFormat {
+        kind: InputKind,
+        path: PathBuf,
+        ext: String,
+    },
+    #[error("{}: the file is empty (no header row)", path.display())]
+    Empty { path: PathBuf },
+    #[error("{}: the file has a header but no data rows", path.display())]
+    NoRows { path: PathBuf },
+    #[error(
+        "{}: missing required column `{column}` (found: {})",
+        path.display(),
+        found.join(", ")
+    )]
+    MissingColumn {
+        kind: InputKind,
+        path: PathBuf,
+        column: String,
+        /// The user's name for it when the config maps it, else the canonical name.
+        looked_for: String,
+        found: Vec<String>,
+        suggestion: Option<String>,
+    },
+    #[error("{}: surveys need a `case_id` or a `customer_id` column (found: {})", path.display(), found.join(", "))]
+    NoSurveyKey { path: PathBuf, found: Vec<String> },
+    #[error("{}: the file is not UTF-8 text ({detail})", path.display())]
+    Encoding { path: PathBuf, detail: String },
+    #[error(
+        "{}: line {line} has {fields} fields but the header has {expected} (ragged CSV)",
+        path.display()
+    )]
+    Ragged {
+        path: PathBuf,
+        line: u64,
+        fields: usize,
+        expected: usize,
+    },
+    #[error("{}: cannot parse the file: {detail}", path.display())]
+    Unparseable { path: PathBuf, detail: String },
+    #[error("no events input: {} has no cxgap.toml naming one and no events.csv, events.parquet or events.ndjson", dir.display())]
+    NoEvents { dir: PathBuf },
+    #[error("this command needs survey responses, but no surveys input was found")]
+    NoSurveys,
+    #[error("case `{case_id}` is not in the events input")]
+    UnknownCase {
+        case_id: String,
+        /// A few existing ids that look alike, for the hint.
+        similar: Vec<String>,
+    },
+}
+
+impl InputError {
+    pub fn hint(&self) -> Option<String> {
+        Some(match self {
+            InputError::NotFound { kind, .. } => format!(
+                "check the path, or set it in cxgap.toml: [{kind}] path = \"...\" (or pass --{kind} FILE)"
+            ),
+            InputError::Unreadable { .. } => "check the file's permissions".into(),
+            InputError::UnknownFormat { kind, .. } => format!(
+                "name the format in cxgap.toml: [{kind}] format = \"csv\" (csv, parquet or ndjson), or use a .csv, .tsv, .csv.gz, .parquet, .ndjson or .jsonl file"
+            ),
+            InputError::Empty { .. } | InputError::NoRows { .. } => {
+                "export the data again; an empty input cannot be reported on".into()
+            }
+            InputError::MissingColumn {
+                kind,
+                column,
+                suggestion,
+                ..
+            } => {
+                let guess = suggestion.as_deref().unwrap_or("<your column name>");
+                format!("map it in cxgap.toml: [{kind}.columns] {column} = \"{guess}\"")
+            }
+            InputError::NoSurveyKey { .. } => {
+                "map one in cxgap.toml: [surveys.columns] case_id = \"...\" or customer_id = \"...\""
+                    .into()
+            }
+            InputError::Encoding { path, .. } => format!(
+                "convert it first, e.g. `iconv -f WINDOWS-1252 -t UTF-8 {} > {}.utf8.csv`",
+                path.display(),
+                path.file_stem().and_then(|s| s.to_str()).unwrap_or("input")
+            ),
+            InputError::Ragged { .. } => {
+                "check the delimiter (set [<input>] delimiter = \";\" in cxgap.toml) and that fields containing the delimiter are quoted".into()
+            }
+            InputError::Unparseable { .. } => {
+                "check that the file is complete and in the format its extension says".into()
+            }
+            InputError::NoEvents { .. } => {
+                "run `cxgap init DIR FILES...` to write a starter cxgap.toml, or pass --events FILE"
+                    .into()
+            }
+            InputError::NoSurveys => {
+                "set [surveys] path = \"...\" in cxgap.toml or pass --surveys FILE".into()
+            }
+            InputError::UnknownCase { similar, .. } if !similar.is_empty() => {
+                format!("similar case ids: {}", similar.join(", "))
+            }
+            InputError::UnknownCase { .. } => {
+                "list case ids with `cxgap journeys DIR --out - --format csv`".into()
+            }
+        })
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{}: cannot read the config file", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}: invalid config: {message}", path.display())]
+    Parse { path: PathBuf, message: String },
+    #[error("invalid setting `{key}`: {message}")]
+    Invalid {
+        key: String,
+        message: String,
+        hint: Option<String>,
+    },
+}
+
+impl ConfigError {
+    pub fn invalid(key: impl Into<String>, message: impl Into<String>) -> Self {
+        ConfigError::Invalid {
+            key: key.into(),
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            ConfigError::Read { .. } => None,
+            ConfigError::Parse { .. } => Some(
+                "see docs/config.md for every key, or run `cxgap init` for a commented starter file"
+                    .into(),
+            ),
+            ConfigError::Invalid { hint, .. } => hint.clone(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("{}: cannot write", path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}: already exists (use --force to overwrite)", path.display())]
+    Exists { path: PathBuf },
+    #[error("cannot write to standard output")]
+    Stdout(#[source] std::io::Error),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,397 @@
+//! `cxgap.toml` and its resolution, with the command line, into `RunConfig`:
+//! the one settings type every stage sees and `run.json` records.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::cli::InputArgs;
+use crate::error::{ConfigError, Error, InputError, InputKind, Result};
+use crate::input::timestamp::parse_cli_instant;
+
+pub const CONFIG_FILE: &str = "cxgap.toml";
+
+/// The file as written by the user. Every key is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    pub timezone: Option<String>,
+    pub attribution: Option<Attribution>,
+    pub repeat_window_days: Option<f64>,
+    pub as_of: Option<String>,
+    pub min_n: Option<usize>,
+    #[serde(default)]
+    pub events: InputSection,
+    #[serde(default)]
+    pub surveys: SurveySection,
+    #[serde(default)]
+    pub contacts: ContactsSection,
+    #[serde(default)]
+    pub promises: PromiseSection,
+}
+
+/// Keys every input section shares.
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct InputSection {
+    pub path: Option<PathBuf>,
+    pub format: Option<FileFormat>,
+    pub delimiter: Option<String>,
+    pub timestamp_format: Option<String>,
+    /// canonical name -> the user's column name
+    #[serde(default)]
+    pub columns: BTreeMap<String, String>,
+    /// canonical event type -> the user's activity names (events only)
+    #[serde(default)]
+    pub activities: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SurveySection {
+    #[serde(flatten)]
+    pub input: InputSection,
+    pub kind: Option<SurveyKind>,
+    pub scale: Option<[f64; 2]>,
+    pub pick: Option<SurveyPick>,
+    pub window_days: Option<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContactsSection {
+    #[serde(flatten)]
+    pub input: InputSection,
+    pub overlap: Option<Overlap>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PromiseSection {
+    /// promise kind -> event types that fulfil it (besides a matching `promise_kept`)
+    #[serde(default)]
+    pub fulfilled_by: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum FileFormat {
+    /// Delimited text, optionally gzip-compressed; Qualtrics and SurveyMonkey exports are detected
+    Csv,
+    /// Apache Parquet
+    Parquet,
+    /// Newline-delimited JSON, one object per line
+    Ndjson,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Attribution {
+    #[default]
+    Last,
+    First,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum SurveyKind {
+    #[default]
+    Csat,
+    Nps,
+    Ces,
+    Custom,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum SurveyPick {
+    #[default]
+    First,
+    Last,
+    Mean,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Overlap {
+    #[default]
+    Add,
+    Max,
+}
+
+/// One input, resolved: where it is, how to read it and how its columns map.
+#[derive(Debug, Clone, Serialize)]
+pub struct InputSpec {
+    pub kind: InputKind,
+    pub path: PathBuf,
+    pub format: Option<FileFormat>,
+    pub delimiter: Option<u8>,
+    pub timestamp_format: Option<String>,
+    pub columns: BTreeMap<String, String>,
+    pub activities: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SurveySettings {
+    pub kind: SurveyKind,
+    pub scale_min: f64,
+    pub scale_max: f64,
+    pub pick: SurveyPick,
+    pub window_days: f64,
+}
+
+impl SurveySettings {
+    /// Top-2-box threshold: promoters (>= 9) for NPS, else max − 1.
+    pub fn satisfied_threshold(&self) -> f64 {
+        match self.kind {
+            SurveyKind::Nps => 9.0,
+            _ => self.scale_max - 1.0,
+        }
+    }
+}
+
+/// Everything a run is computed under. Serialised into run.json.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunConfig {
+    pub config_file: Option<PathBuf>,
+    pub events: InputSpec,
+    pub surveys: Option<InputSpec>,
+    pub contacts: Option<InputSpec>,
+    pub timezone: String,
+    pub attribution: Attribution,
+    /// `--as-of` or the config's; `None` means "latest event timestamp".
+    pub as_of: Option<DateTime<Utc>>,
+    pub repeat_window_days: f64,
+    pub survey: SurveySettings,
+    pub overlap: Overlap,
+    /// promise kind -> fulfilling event types, defaults included
+    pub fulfilled_by: BTreeMap<String, Vec<String>>,
+    pub min_n: usize,
+}
+
+impl RunConfig {
+    /// Resolve the config file (if any) and the command line into one config.
+    /// The command line wins over the file; the file wins over defaults.
+    pub fn resolve(args: &InputArgs) -> Result<RunConfig> {
+        let dir = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
+        let config_path = match &args.config {
+            Some(p) => Some(p.clone()),
+            None => Some(dir.join(CONFIG_FILE)).filter(|p| p.is_file()),
+        };
+        let file = match &config_path {
+            Some(p) => load_file(p)?,
+            None => ConfigFile::default(),
+        };
+        // Paths in the config are relative to the config file's folder.
+        let base = config_path
+            .as_deref()
+            .and_then(Path::parent)
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| dir.clone());
+
+        let timezone = args
+            .timezone
+            .clone()
+            .or(file.timezone.clone())
+            .unwrap_or_else(|| "UTC".into());
+        if timezone.parse::<chrono_tz::Tz>().is_err() {
+            return Err(ConfigError::Invalid {
+                key: "timezone".into(),
+                message: format!("unknown time zone `{timezone}`"),
+                hint: Some(
+                    "use an IANA name such as `UTC`, `Europe/Berlin` or `America/New_York`".into(),
+                ),
+            }
+            .into());
+        }
+
+        let events = resolve_input(
+            InputKind::Events,
+            &file.events,
+            args.events.as_deref(),
+            &base,
+            &dir,
+        )?
+        .ok_or_else(|| InputError::NoEvents { dir: dir.clone() })?;
+        let surveys = resolve_input(
+            InputKind::Surveys,
+            &file.surveys.input,
+            args.surveys.as_deref(),
+            &base,
+            &dir,
+        )?;
+        let contacts = resolve_input(
+            InputKind::Contacts,
+            &file.contacts.input,
+            args.contacts.as_deref(),
+            &base,
+            &dir,
+        )?;
+
+        let survey = resolve_survey(&file.surveys, args.survey_window)?;
+        let repeat_window_days = args
+            .repeat_window
+            .or(file.repeat_window_days)
+            .unwrap_or(7.0);
+        positive("repeat_window_days", repeat_window_days)?;
+
+        let as_of = match args.as_of.as_deref().or(file.as_of.as_deref()) {
+            Some(text) => Some(parse_cli_instant(text, &timezone).ok_or_else(|| {
+                Error::usage(
+                    format!("cannot read `{text}` as a date and time for --as-of"),
+                    Some(
+                        "use e.g. `2026-11-22`, `2026-11-22 18:00` or `2026-11-22T18:00:00Z`"
+                            .into(),
+                    ),
+                )
+            })?),
+            None => None,
+        };
+
+        let mut fulfilled_by: BTreeMap<String, Vec<String>> = BTreeMap::from([
+            ("callback".to_string(), vec!["contact_out".to_string()]),
+            ("resolution".to_string(), vec!["resolved".to_string()]),
+        ]);
+        for (kind, events) in &file.promises.fulfilled_by {
+            for e in events {
+                if !crate::input::events::EVENT_TYPES.contains(&e.as_str()) {
+                    return Err(ConfigError::Invalid {
+                        key: format!("promises.fulfilled_by.{kind}"),
+                        message: format!("`{e}` is not a canonical event type"),
+                        hint: Some(format!(
+                            "use one of: {}",
+                            crate::input::events::EVENT_TYPES.join(", ")
+                        )),
+                    }
+                    .into());
+                }
+            }
+            fulfilled_by.insert(kind.to_lowercase(), events.clone());
+        }
+
+        Ok(RunConfig {
+            config_file: config_path,
+            events,
+            surveys,
+            contacts,
+            timezone,
+            attribution: file.attribution.unwrap_or_default(),
+            as_of,
+            repeat_window_days,
+            survey,
+            overlap: file.contacts.overlap.unwrap_or_default(),
+            fulfilled_by,
+            min_n: args.min_n.or(file.min_n).unwrap_or(30),
+        })
+    }
+}
+
+fn load_file(path: &Path) -> Result<ConfigFile> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    toml::from_str(&text).map_err(|e| {
+        ConfigError::Parse {
+            path: path.to_path_buf(),
+            message: e.message().to_string()
+                + &e.span()
+                    .map(|s| format!(" (line {})", text[..s.start].lines().count().max(1)))
+                    .unwrap_or_default(),
+        }
+        .into()
+    })
+}
+
+fn positive(key: &str, v: f64) -> Result<()> {
+    if v.is_finite() && v > 0.0 {
+        Ok(())
+    } else {
+        Err(ConfigError::invalid(key, format!("must be a positive number of days, got {v}")).into())
+    }
+}
+
+/// Where an input lives: the command line, else the config, else a
+/// conventionally named file in the directory (`events.csv`, …).
+fn resolve_input(
+    kind: InputKind,
+    section: &InputSection,
+    cli_path: Option<&Path>,
+    base: &Path,
+    dir: &Path,
+) -> Result<Option<InputSpec>> {
+    let path = match (cli_path, &section.path) {
+        (Some(p), _) => Some(p.to_path_buf()),
+        (None, Some(p)) => Some(base.join(p)),
+        (None, None) => find_conventional(dir, kind),
+    };
+    let Some(path) = path else { return Ok(None) };
+    if !path.exists() {
+        return Err(InputError::NotFound { kind, path }.into());
+    }
+    let delimiter = match section.delimiter.as_deref() {
+        None => None,
+        Some("\\t") | Some("tab") => Some(b'\t'),
+        Some(d) if d.len() == 1 => Some(d.as_bytes()[0]),
+        Some(d) => {
+            return Err(ConfigError::invalid(
+                format!("{kind}.delimiter"),
+                format!("must be one character, got `{d}`"),
+            )
+            .into());
+        }
+    };
+    Ok(Some(InputSpec {
+        kind,
+        path,
+        format: section.format,
+        delimiter,
+        timestamp_format: section.timestamp_format.clone(),
+        columns: section.columns.clone(),
+        activities: section.activities.clone(),
+    }))
+}
+
+fn find_conventional(dir: &Path, kind: InputKind) -> Option<PathBuf> {
+    ["csv", "csv.gz", "tsv", "parquet", "ndjson", "jsonl"]
+        .iter()
+        .map(|ext| dir.join(format!("{}.{ext}", kind.name())))
+        .find(|p| p.is_file())
+}
+
+fn resolve_survey(section: &SurveySection, cli_window: Option<f64>) -> Result<SurveySettings> {
+    let kind = section.kind.unwrap_or_default();
+    let default_scale = match kind {
+        SurveyKind::Csat => Some([1.0, 5.0]),
+        SurveyKind::Nps => Some([0.0, 10.0]),
+        SurveyKind::Ces => Some([1.0, 7.0]),
+        SurveyKind::Custom => None,
+    };
+    let [scale_min, scale_max] =
+        section
+            .scale
+            .or(default_scale)
+            .ok_or_else(|| ConfigError::Invalid {
+                key: "surveys.scale".into(),
+                message: "a custom survey needs an explicit scale".into(),
+                hint: Some("add e.g. [surveys] scale = [1, 10]".into()),
+            })?;
+    if !(scale_min < scale_max) {
+        return Err(ConfigError::invalid(
+            "surveys.scale",
+            format!("minimum {scale_min} must be below maximum {scale_max}"),
+        )
+        .into());
+    }
+    let window_days = cli_window.or(section.window_days).unwrap_or(14.0);
+    positive("surveys.window_days", window_days)?;
+    Ok(SurveySettings {
+        kind,
+        scale_min,
+        scale_max,
+        pick: section.pick.unwrap_or_default(),
+        window_days,
+    })
+}

@@ -1,0 +1,102 @@
+//! Contact counts from telephony, chat or email platforms: canonical columns
+//! and row rules. Dates are local calendar days in the configured time zone.
+
+use polars::prelude::*;
+
+use crate::error::Result;
+use crate::input::columns::ColumnMap;
+use crate::input::config::{InputSpec, RunConfig};
+use crate::input::fields::{self, rule, text, text_or_null};
+use crate::input::scan::Scanned;
+
+pub const COLUMNS: &[&str] = &[
+    "line",
+    "case_id",
+    "customer_id",
+    "date",
+    "contacts",
+    "channel",
+    "direction",
+];
+
+pub fn check(
+    scanned: &Scanned,
+    cols: &ColumnMap,
+    spec: &InputSpec,
+    cfg: &RunConfig,
+) -> Result<LazyFrame> {
+    let name = |canon: &str| cols.get(canon).unwrap_or(canon).to_string();
+    let date_col = name("date");
+    let stamp = fields::stamp(
+        scanned,
+        &date_col,
+        spec.timestamp_format.as_deref(),
+        &cfg.timezone,
+    )?;
+    let local_date = stamp
+        .parsed
+        .clone()
+        .dt()
+        .convert_time_zone(
+            TimeZone::opt_try_new(Some(cfg.timezone.as_str()))?.unwrap_or(TimeZone::UTC),
+        )
+        .dt()
+        .date();
+    let count_raw = text(&name("contacts"));
+    // Integers only: "2.0" is accepted, "2.5" and "-1" are not.
+    let count_f = count_raw.clone().cast(DataType::Float64);
+    let count_ok = count_f
+        .clone()
+        .is_not_null()
+        .and(count_f.clone().gt_eq(lit(0.0)))
+        .and(count_f.clone().eq(count_f.clone().floor()));
+    let dir_raw = text_or_null(cols, "direction").str().to_lowercase();
+    let direction = dir_raw.clone().replace_strict(
+        lit(Series::new(
+            "o".into(),
+            [
+                "in", "inbound", "i", "incoming", "out", "outbound", "o", "outgoing",
+            ],
+        )),
+        lit(Series::new(
+            "n".into(),
+            ["in", "in", "in", "in", "out", "out", "out", "out"],
+        )),
+        Some(lit(NULL).cast(DataType::String)),
+        Some(DataType::String),
+    );
+
+    let rules = [
+        rule(
+            text_or_null(cols, "case_id")
+                .is_null()
+                .and(text_or_null(cols, "customer_id").is_null()),
+            "no_case_or_customer",
+            &name("case_id"),
+        ),
+        rule(stamp.raw.clone().is_null(), "missing_date", &date_col),
+        rule(stamp.parsed.clone().is_null(), "bad_date", &date_col),
+        rule(count_raw.is_null(), "missing_count", &name("contacts")),
+        rule(count_ok.not(), "bad_count", &name("contacts")),
+        rule(
+            dir_raw.is_not_null().and(direction.clone().is_null()),
+            "bad_direction",
+            &name("direction"),
+        ),
+    ];
+    let mut exprs = vec![
+        fields::line(),
+        text_or_null(cols, "case_id").alias("case_id"),
+        text_or_null(cols, "customer_id").alias("customer_id"),
+        local_date.alias("date"),
+        count_f.cast(DataType::Int64).alias("contacts"),
+        text_or_null(cols, "channel")
+            .str()
+            .to_lowercase()
+            .alias("channel"),
+        direction.fill_null(lit("in")).alias("direction"),
+    ];
+    exprs.extend(fields::reason_columns(&rules));
+    exprs.push(fields::original_values(&scanned.columns));
+    Ok(scanned.lf.clone().select(exprs))
+}

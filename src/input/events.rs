@@ -1,0 +1,140 @@
+//! The case event log: canonical columns, activity mapping and row rules.
+
+use std::collections::BTreeMap;
+
+use polars::prelude::*;
+
+use crate::error::{ConfigError, Result};
+use crate::input::columns::ColumnMap;
+use crate::input::config::{InputSpec, RunConfig};
+use crate::input::fields::{self, rule, text, text_or_null};
+use crate::input::scan::Scanned;
+
+/// Canonical event types (SPEC 1.1). Anything else becomes `other`.
+pub const EVENT_TYPES: &[&str] = &[
+    "case_opened",
+    "contact_in",
+    "contact_out",
+    "transfer",
+    "escalation",
+    "promise",
+    "promise_kept",
+    "resolved",
+    "reopened",
+    "closed",
+    "identify",
+    "survey_sent",
+];
+
+/// Columns of the validated events frame, besides the dimensions.
+pub const COLUMNS: &[&str] = &[
+    "line",
+    "case_id",
+    "ts",
+    "event",
+    "activity",
+    "customer_id",
+    "channel",
+    "agent",
+    "team",
+    "due_at",
+    "promise_kind",
+];
+
+/// lowercased activity name -> canonical type; canonical names map to themselves.
+fn activity_map(spec: &InputSpec) -> Result<BTreeMap<String, String>> {
+    let mut map: BTreeMap<String, String> = EVENT_TYPES
+        .iter()
+        .map(|t| (t.to_string(), t.to_string()))
+        .collect();
+    for (canonical, names) in &spec.activities {
+        if !EVENT_TYPES.contains(&canonical.as_str()) {
+            return Err(ConfigError::Invalid {
+                key: format!("events.activities.{canonical}"),
+                message: format!("`{canonical}` is not a canonical event type"),
+                hint: Some(format!("use one of: {}", EVENT_TYPES.join(", "))),
+            }
+            .into());
+        }
+        for n in names {
+            map.insert(n.trim().to_lowercase(), canonical.clone());
+        }
+    }
+    Ok(map)
+}
+
+/// Validated events: canonical columns, dimensions, and the reject columns.
+pub fn check(
+    scanned: &Scanned,
+    cols: &ColumnMap,
+    spec: &InputSpec,
+    cfg: &RunConfig,
+) -> Result<LazyFrame> {
+    let case = cols.get("case_id").unwrap_or_default().to_string();
+    let ts_col = cols.get("timestamp").unwrap_or_default().to_string();
+    let ev_col = cols.get("event").unwrap_or_default().to_string();
+    let pinned = spec.timestamp_format.as_deref();
+    let ts = fields::stamp(scanned, &ts_col, pinned, &cfg.timezone)?;
+    let due = match cols.get("due_at") {
+        Some(d) => Some(fields::stamp(scanned, d, pinned, &cfg.timezone)?.parsed),
+        None => None,
+    };
+
+    let map = activity_map(spec)?;
+    let (old, new): (Vec<String>, Vec<String>) = map.into_iter().unzip();
+    let activity = text(&ev_col);
+    let event = activity.clone().str().to_lowercase().replace_strict(
+        lit(Series::new("old".into(), old)),
+        lit(Series::new("new".into(), new)),
+        Some(lit("other")),
+        Some(DataType::String),
+    );
+
+    let rules = [
+        rule(text(&case).is_null(), "empty_case_id", &case),
+        rule(ts.raw.clone().is_null(), "missing_timestamp", &ts_col),
+        rule(ts.parsed.clone().is_null(), "bad_timestamp", &ts_col),
+        rule(activity.clone().is_null(), "empty_event", &ev_col),
+    ];
+    let mut exprs = vec![
+        fields::line(),
+        text(&case).alias("case_id"),
+        ts.parsed.alias("ts"),
+        event.alias("event"),
+        activity.alias("activity"),
+        text_or_null(cols, "customer_id").alias("customer_id"),
+        text_or_null(cols, "channel")
+            .str()
+            .to_lowercase()
+            .alias("channel"),
+        text_or_null(cols, "agent").alias("agent"),
+        text_or_null(cols, "team").alias("team"),
+        due.unwrap_or_else(|| lit(NULL).cast(crate::input::timestamp::utc_dtype()))
+            .alias("due_at"),
+        text_or_null(cols, "promise_kind")
+            .str()
+            .to_lowercase()
+            .alias("promise_kind"),
+    ];
+    exprs.extend(dimension_exprs(cols));
+    exprs.extend(fields::reason_columns(&rules));
+    exprs.push(fields::original_values(&scanned.columns));
+    Ok(scanned.lf.clone().select(exprs))
+}
+
+/// Extra event columns become case dimensions, unless their name would
+/// shadow a journey column.
+pub fn dimensions(cols: &ColumnMap) -> Vec<String> {
+    cols.extra
+        .iter()
+        .filter(|c| !crate::journey::RESERVED.contains(&c.as_str()) && !c.starts_with("column_"))
+        .cloned()
+        .collect()
+}
+
+fn dimension_exprs(cols: &ColumnMap) -> Vec<Expr> {
+    dimensions(cols)
+        .into_iter()
+        .map(|d| text(&d).alias(d.as_str()))
+        .collect()
+}

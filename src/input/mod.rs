@@ -1,0 +1,13 @@
+//! Reading and validating the inputs: config, sniffing, one scan per input,
+//! row rules, and the split into used and rejected rows.
+
+pub mod columns;
+pub mod config;
+pub mod contacts;
+pub mod detect;
+pub mod events;
+pub mod fields;
+pub mod load;
+pub mod scan;
+pub mod surveys;
+pub mod timestamp;

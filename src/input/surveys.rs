@@ -1,0 +1,180 @@
+//! Survey responses and invitations: canonical columns and row rules,
+//! including Qualtrics preview rows and duplicate survey ids.
+
+use polars::prelude::*;
+
+use crate::error::Result;
+use crate::input::columns::ColumnMap;
+use crate::input::config::{InputSpec, RunConfig};
+use crate::input::detect::ExportShape;
+use crate::input::fields::{self, COLUMN, REASON, Rule, rule, text, text_or_null};
+use crate::input::scan::Scanned;
+
+pub const COLUMNS: &[&str] = &[
+    "line",
+    "survey_id",
+    "case_id",
+    "customer_id",
+    "sent_at",
+    "responded_at",
+    "answered",
+    "score",
+    "resolved",
+    "comment",
+];
+
+/// A score cell as a number: plain numbers, or the leading number of a
+/// labelled choice such as `5 - Very satisfied`.
+fn number(raw: Expr) -> Expr {
+    coalesce(&[
+        raw.clone().cast(DataType::Float64),
+        raw.str()
+            .extract(lit(r"^\s*(-?\d+(?:\.\d+)?)\b"), 1)
+            .cast(DataType::Float64),
+    ])
+}
+
+pub fn check(
+    scanned: &Scanned,
+    cols: &ColumnMap,
+    spec: &InputSpec,
+    cfg: &RunConfig,
+) -> Result<LazyFrame> {
+    // A Qualtrics export's own time zone beats the configured one.
+    let tz = scanned
+        .sniffed
+        .timezone
+        .clone()
+        .filter(|t| t.parse::<chrono_tz::Tz>().is_ok())
+        .unwrap_or_else(|| cfg.timezone.clone());
+    let pinned = spec.timestamp_format.as_deref();
+    let null_ts = || fields::Stamp {
+        raw: lit(NULL).cast(DataType::String),
+        parsed: lit(NULL).cast(crate::input::timestamp::utc_dtype()),
+    };
+    let sent = match cols.get("sent_at") {
+        Some(c) => fields::stamp(scanned, c, pinned, &tz)?,
+        None => null_ts(),
+    };
+    let responded = match cols.get("responded_at") {
+        Some(c) => fields::stamp(scanned, c, pinned, &tz)?,
+        None => null_ts(),
+    };
+    let name = |canon: &str| cols.get(canon).unwrap_or(canon).to_string();
+    let id = name("survey_id");
+    let score_raw = text_or_null(cols, "score");
+    let score = number(score_raw.clone());
+    let resolved_raw = text_or_null(cols, "resolved");
+    let resolved = fields::boolean(resolved_raw.clone());
+    let s = &cfg.survey;
+
+    let mut rules: Vec<Rule> = vec![rule(text(&id).is_null(), "empty_survey_id", &id)];
+    // A preview is a test answer whatever else it holds: that reason first.
+    let qualtrics = matches!(
+        scanned.sniffed.shape,
+        ExportShape::Qualtrics | ExportShape::QualtricsLegacy
+    );
+    if qualtrics
+        && let Some(status) = scanned
+            .columns
+            .iter()
+            .find(|c| c.eq_ignore_ascii_case("Status"))
+    {
+        rules.push(rule(
+            text(status).is_in(
+                lit(Series::new("p".into(), ["Survey Preview", "1"])).implode(false),
+                false,
+            ),
+            "survey_preview",
+            status,
+        ));
+    }
+    rules.extend([
+        rule(
+            text_or_null(cols, "case_id")
+                .is_null()
+                .and(text_or_null(cols, "customer_id").is_null()),
+            "no_case_or_customer",
+            &name("case_id"),
+        ),
+        rule(
+            sent.raw
+                .clone()
+                .is_not_null()
+                .and(sent.parsed.clone().is_null()),
+            "bad_timestamp",
+            &name("sent_at"),
+        ),
+        rule(
+            responded
+                .raw
+                .clone()
+                .is_not_null()
+                .and(responded.parsed.clone().is_null()),
+            "bad_timestamp",
+            &name("responded_at"),
+        ),
+        rule(
+            score_raw.clone().is_not_null().and(score.clone().is_null()),
+            "bad_score",
+            &name("score"),
+        ),
+        rule(
+            score
+                .clone()
+                .lt(lit(s.scale_min))
+                .or(score.clone().gt(lit(s.scale_max))),
+            "score_out_of_scale",
+            &name("score"),
+        ),
+        rule(
+            responded
+                .parsed
+                .clone()
+                .is_not_null()
+                .and(score.clone().is_null()),
+            "missing_score",
+            &name("score"),
+        ),
+        rule(
+            resolved_raw.is_not_null().and(resolved.clone().is_null()),
+            "bad_resolved",
+            &name("resolved"),
+        ),
+    ]);
+
+    let exprs = vec![
+        fields::line(),
+        text(&id).alias("survey_id"),
+        text_or_null(cols, "case_id").alias("case_id"),
+        text_or_null(cols, "customer_id").alias("customer_id"),
+        sent.parsed.alias("sent_at"),
+        responded.parsed.clone().alias("responded_at"),
+        responded
+            .parsed
+            .is_not_null()
+            .or(score.clone().is_not_null())
+            .alias("answered"),
+        score.alias("score"),
+        resolved.alias("resolved"),
+        text_or_null(cols, "comment").alias("comment"),
+    ];
+    let mut all = exprs;
+    all.extend(fields::reason_columns(&rules));
+    all.push(fields::original_values(&scanned.columns));
+
+    // Duplicates are judged among otherwise valid rows: the first one stays.
+    let valid_id = when(col(REASON).is_null())
+        .then(col("survey_id"))
+        .otherwise(lit(NULL).cast(DataType::String));
+    let dup = col(REASON)
+        .is_null()
+        .and(valid_id.is_first_distinct().not());
+    Ok(scanned.lf.clone().select(all).with_columns([
+        when(dup.clone())
+            .then(lit("duplicate_survey_id"))
+            .otherwise(col(REASON))
+            .alias(REASON),
+        when(dup).then(lit(id)).otherwise(col(COLUMN)).alias(COLUMN),
+    ]))
+}

@@ -1,0 +1,182 @@
+//! SPEC 2.2: contact-count rows attributed to cases, and each case's inbound
+//! and outbound contacts (logged events plus counts, `add` or `max`).
+
+use polars::prelude::*;
+
+use crate::input::config::Overlap;
+use crate::journey::timeline::is;
+
+/// A Datetime column as the calendar day in `tz`.
+pub fn local_date(e: Expr, tz: &TimeZone) -> Expr {
+    e.dt().convert_time_zone(tz.clone()).dt().date()
+}
+
+pub struct Attribution {
+    /// line, case_id, date, contacts, channel, direction — rows that found a case.
+    pub attributed: LazyFrame,
+    /// line, case_id, customer_id, date, contacts, channel, direction, reason.
+    pub unattributed: LazyFrame,
+}
+
+/// Count rows with a case_id belong to that case (unknown ids fit nowhere);
+/// rows with only a customer_id go to that customer's most recently opened
+/// case whose [opened day, resolved day or as_of day] holds the row's day.
+pub fn attribute(
+    counts: LazyFrame,
+    cases: LazyFrame,
+    as_of_date: i32,
+) -> PolarsResult<Attribution> {
+    let spans = cases.select([
+        col("case_id"),
+        col("customer_id"),
+        col("opened_at"),
+        col("opened_date").cast(DataType::Int32).alias("from_day"),
+        col("resolved_date")
+            .cast(DataType::Int32)
+            .fill_null(lit(as_of_date))
+            .alias("to_day"),
+    ]);
+    let with_case = counts.clone().filter(col("case_id").is_not_null());
+    let by_case = with_case.clone().join(
+        spans.clone().select([col("case_id").alias("known")]),
+        [col("case_id")],
+        [col("known")],
+        JoinArgs::new(JoinType::Left).with_coalesce(JoinCoalesce::KeepColumns),
+    );
+    let known_case = by_case.clone().filter(col("known").is_not_null());
+    let unknown_case = by_case
+        .filter(col("known").is_null())
+        .select(unattributed_cols("unknown_case"));
+
+    let customer_only = counts.filter(col("case_id").is_null());
+    let fits = customer_only
+        .clone()
+        .join(
+            spans.select([
+                col("customer_id"),
+                col("case_id").alias("fit_case"),
+                col("opened_at").alias("fit_opened"),
+                col("from_day"),
+                col("to_day"),
+            ]),
+            [col("customer_id")],
+            [col("customer_id")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .filter(
+            col("date")
+                .cast(DataType::Int32)
+                .gt_eq(col("from_day"))
+                .and(col("date").cast(DataType::Int32).lt_eq(col("to_day"))),
+        )
+        // Most recently opened wins; the case id breaks exact ties.
+        .sort(
+            ["line", "fit_opened", "fit_case"],
+            SortMultipleOptions::default().with_order_descending_multi([false, true, true]),
+        )
+        .group_by([col("line")])
+        .agg([col("fit_case").first().alias("fit_case")]);
+    let resolved = customer_only.join(
+        fits,
+        [col("line")],
+        [col("line")],
+        JoinArgs::new(JoinType::Left),
+    );
+    let by_customer = resolved
+        .clone()
+        .filter(col("fit_case").is_not_null())
+        .with_column(col("fit_case").alias("case_id"));
+    let no_fit = resolved
+        .filter(col("fit_case").is_null())
+        .select(unattributed_cols("no_case_for_customer"));
+
+    let keep = || {
+        [
+            col("line"),
+            col("case_id"),
+            col("date"),
+            col("contacts"),
+            col("channel"),
+            col("direction"),
+        ]
+    };
+    Ok(Attribution {
+        attributed: concat(
+            [known_case.select(keep()), by_customer.select(keep())],
+            UnionArgs::default(),
+        )?
+        .sort(["line"], SortMultipleOptions::default()),
+        unattributed: concat([unknown_case, no_fit], UnionArgs::default())?
+            .sort(["line"], SortMultipleOptions::default()),
+    })
+}
+
+fn unattributed_cols(reason: &str) -> [Expr; 8] {
+    [
+        col("line"),
+        col("case_id"),
+        col("customer_id"),
+        col("date"),
+        col("contacts"),
+        col("channel"),
+        col("direction"),
+        lit(reason).alias("reason"),
+    ]
+}
+
+/// inbound_contacts and outbound_contacts per case. `add`: logged events plus
+/// counts. `max`: per case, day and direction, the larger of the two.
+pub fn totals(
+    ordered: LazyFrame,
+    attributed: LazyFrame,
+    tz: &TimeZone,
+    overlap: Overlap,
+) -> LazyFrame {
+    let keys = [col("case_id"), col("day"), col("direction")];
+    let logged = ordered
+        .filter(is("contact_in").or(is("contact_out")))
+        .select([
+            col("case_id"),
+            local_date(col("ts"), tz).alias("day"),
+            when(is("contact_in"))
+                .then(lit("in"))
+                .otherwise(lit("out"))
+                .alias("direction"),
+        ])
+        .group_by(keys.clone())
+        .agg([len().cast(DataType::Int64).alias("logged")]);
+    let counted = attributed
+        .select([
+            col("case_id"),
+            col("date").alias("day"),
+            col("direction"),
+            col("contacts"),
+        ])
+        .group_by(keys.clone())
+        .agg([col("contacts").sum().alias("counted")]);
+    let per_day = logged.join(
+        counted,
+        keys.clone(),
+        keys,
+        JoinArgs::new(JoinType::Full).with_coalesce(JoinCoalesce::CoalesceColumns),
+    );
+    let l = col("logged").fill_null(lit(0i64));
+    let c = col("counted").fill_null(lit(0i64));
+    let value = match overlap {
+        Overlap::Add => l + c,
+        Overlap::Max => when(l.clone().gt_eq(c.clone())).then(l).otherwise(c),
+    };
+    per_day
+        .with_column(value.alias("n"))
+        .group_by([col("case_id")])
+        .agg([
+            col("n")
+                .filter(col("direction").eq(lit("in")))
+                .sum()
+                .alias("inbound_contacts"),
+            col("n")
+                .filter(col("direction").eq(lit("out")))
+                .sum()
+                .alias("outbound_contacts"),
+        ])
+}

@@ -1,0 +1,399 @@
+//! The journey engine: validated inputs in, one row per case out (SPEC 2),
+//! plus the promise ledger and the survey and contact rows that found no case.
+//!
+//! Every step is a lazy plan over the validated frames; `build` collects
+//! them all in one `collect_all` so shared inputs are computed once.
+
+pub mod contacts;
+pub mod promises;
+pub mod recontact;
+pub mod survey_join;
+pub mod timeline;
+
+use chrono::{DateTime, Utc};
+use polars::prelude::*;
+
+use crate::engine;
+use crate::error::Result;
+use crate::input::config::RunConfig;
+use crate::input::load::Inputs;
+use crate::journey::timeline::is;
+
+/// Journey columns in output order (the dimensions follow them). An event
+/// column with one of these names is not kept as a dimension.
+pub const COLUMNS: &[&str] = &[
+    "case_id",
+    "customer_id",
+    "opened_at",
+    "resolved_at",
+    "resolution_hours",
+    "inbound_contacts",
+    "outbound_contacts",
+    "repeat_contacts",
+    "has_repeat",
+    "recontacted",
+    "fcr",
+    "promises",
+    "promises_kept",
+    "promises_late",
+    "promises_broken",
+    "promises_pending",
+    "promises_undated",
+    "promises_missed",
+    "promise_missed",
+    "transfers",
+    "escalated",
+    "reopens",
+    "identifications",
+    "channels_used",
+    "agents_touched",
+    "teams_touched",
+    "followed_up",
+    "events",
+    "other_events",
+    "survey_invited",
+    "surveyed",
+    "surveys_answered",
+    "survey_id",
+    "responded_at",
+    "score",
+    "score_norm",
+    "satisfied",
+    "customer_resolved",
+    "comment",
+    "team",
+    "agent",
+    "channel",
+];
+
+/// Names a dimension may not take (journey columns and internal ones).
+pub const RESERVED: &[&str] = &[
+    "case_id",
+    "customer_id",
+    "opened_at",
+    "resolved_at",
+    "resolution_hours",
+    "inbound_contacts",
+    "outbound_contacts",
+    "repeat_contacts",
+    "has_repeat",
+    "recontacted",
+    "fcr",
+    "promises",
+    "promises_kept",
+    "promises_late",
+    "promises_broken",
+    "promises_pending",
+    "promises_undated",
+    "promises_missed",
+    "promise_missed",
+    "transfers",
+    "escalated",
+    "reopens",
+    "identifications",
+    "channels_used",
+    "agents_touched",
+    "teams_touched",
+    "followed_up",
+    "events",
+    "other_events",
+    "survey_invited",
+    "surveyed",
+    "surveys_answered",
+    "survey_id",
+    "responded_at",
+    "score",
+    "score_norm",
+    "satisfied",
+    "customer_resolved",
+    "comment",
+    "team",
+    "agent",
+    "channel",
+    "line",
+    "ts",
+    "event",
+    "activity",
+    "due_at",
+    "promise_kind",
+    "pos",
+    "key",
+];
+
+/// Everything the engine derives from the inputs.
+pub struct Journeys {
+    pub as_of: DateTime<Utc>,
+    /// One row per case, sorted by case_id, columns `COLUMNS` + dimensions.
+    pub cases: DataFrame,
+    /// One row per promise (see `promises::ledger`).
+    pub promises: DataFrame,
+    /// Every survey row that joined a case.
+    pub matched_surveys: DataFrame,
+    /// Survey rows that joined no case, with the reason.
+    pub unmatched_surveys: DataFrame,
+    /// Count rows attributed to a case.
+    pub attributed_contacts: DataFrame,
+    /// Count rows that fit no case, with the reason.
+    pub unattributed_contacts: DataFrame,
+    /// Events in timeline order with `pos` (for `cxgap case`).
+    pub events: DataFrame,
+    pub dimensions: Vec<String>,
+}
+
+/// `as_of`: the configured moment, else the latest event timestamp.
+pub fn as_of(inputs: &Inputs, cfg: &RunConfig) -> Result<DateTime<Utc>> {
+    if let Some(t) = cfg.as_of {
+        return Ok(t);
+    }
+    let ms = inputs
+        .events
+        .rows
+        .column("ts")?
+        .as_materialized_series()
+        .max::<i64>()?;
+    Ok(ms
+        .and_then(DateTime::from_timestamp_millis)
+        .unwrap_or_default())
+}
+
+pub fn build(inputs: &Inputs, cfg: &RunConfig) -> Result<Journeys> {
+    let as_of = as_of(inputs, cfg)?;
+    let as_of_ms = as_of.timestamp_millis();
+    let tz = TimeZone::opt_try_new(Some(cfg.timezone.as_str()))?.unwrap_or(TimeZone::UTC);
+    let as_of_day = as_of
+        .with_timezone(
+            &cfg.timezone
+                .parse::<chrono_tz::Tz>()
+                .unwrap_or(chrono_tz::UTC),
+        )
+        .date_naive()
+        .signed_duration_since(chrono::NaiveDate::default())
+        .num_days() as i32;
+
+    let ordered = timeline::ordered(inputs.events.rows.clone().lazy()).cache();
+    let cases = timeline::cases(ordered.clone(), &inputs.dimensions, cfg.attribution)
+        .with_columns([
+            contacts::local_date(col("opened_at"), &tz).alias("opened_date"),
+            contacts::local_date(col("resolved_at"), &tz).alias("resolved_date"),
+            recontact::key(),
+        ])
+        .cache();
+
+    let counts = match &inputs.contacts {
+        Some(c) => c.rows.clone().lazy(),
+        None => empty(&contact_schema()),
+    };
+    let attribution = contacts::attribute(counts, cases.clone(), as_of_day)?;
+    let attributed = attribution.attributed.cache();
+    let unattributed = attribution.unattributed.cache();
+    let totals = contacts::totals(ordered.clone(), attributed.clone(), &tz, cfg.overlap);
+    let recontacted = recontact::recontacted(
+        cases.clone(),
+        ordered.clone(),
+        attributed.clone(),
+        unattributed.clone(),
+        cfg.repeat_window_days,
+        as_of_ms,
+    )?;
+    let ledger = promises::ledger(ordered.clone(), &cfg.fulfilled_by, as_of_ms).cache();
+    let promise_counts = promises::per_case(ledger.clone());
+
+    let surveys = match &inputs.surveys {
+        Some(s) => s.rows.clone().lazy(),
+        None => empty(&survey_schema()),
+    };
+    let joined = survey_join::join(
+        surveys,
+        cases
+            .clone()
+            .select([col("case_id"), col("customer_id"), col("resolved_at")]),
+        cfg.survey.window_days,
+    )?;
+    let matched = joined.matched.cache();
+    let answers = survey_join::per_case(matched.clone(), &cfg.survey);
+
+    let left = |lf: LazyFrame, other: LazyFrame| {
+        lf.join(
+            other,
+            [col("case_id")],
+            [col("case_id")],
+            JoinArgs::new(JoinType::Left),
+        )
+    };
+    let joined_cases = left(
+        left(left(left(cases, totals), recontacted), promise_counts),
+        answers,
+    );
+    let followed = followed_up(
+        joined_cases.clone(),
+        ordered.clone(),
+        cfg.repeat_window_days,
+    );
+    let journeys = left(joined_cases, followed)
+        .with_columns(derived())
+        .with_column(fcr())
+        .select(
+            COLUMNS
+                .iter()
+                .map(|c| col(*c))
+                .chain(inputs.dimensions.iter().map(|d| col(d.as_str())))
+                .collect::<Vec<_>>(),
+        )
+        .sort(["case_id"], SortMultipleOptions::default());
+
+    let [
+        cases,
+        promises,
+        matched,
+        unmatched,
+        attributed,
+        unattributed,
+        events,
+    ]: [DataFrame; 7] = engine::collect_all(vec![
+        journeys,
+        ledger,
+        matched,
+        joined.unmatched,
+        attributed,
+        unattributed,
+        ordered,
+    ])?
+    .try_into()
+    .map_err(|_| PolarsError::ComputeError("collect_all returned the wrong count".into()))?;
+    Ok(Journeys {
+        as_of,
+        cases,
+        promises,
+        matched_surveys: matched,
+        unmatched_surveys: unmatched,
+        attributed_contacts: attributed,
+        unattributed_contacts: unattributed,
+        events,
+        dimensions: inputs.dimensions.clone(),
+    })
+}
+
+/// Counts that are null for cases without the rows behind them become 0,
+/// and the features derived from other columns.
+fn derived() -> Vec<Expr> {
+    let zero = |c: &str| col(c).fill_null(lit(0i64)).alias(c);
+    let mut v: Vec<Expr> = [
+        "inbound_contacts",
+        "outbound_contacts",
+        "promises",
+        "promises_kept",
+        "promises_late",
+        "promises_broken",
+        "promises_pending",
+        "promises_undated",
+        "promises_missed",
+        "surveys_answered",
+    ]
+    .into_iter()
+    .map(zero)
+    .collect();
+    let inbound = col("inbound_contacts").fill_null(lit(0i64));
+    let repeat = when(inbound.clone().gt(lit(1i64)))
+        .then(inbound - lit(1i64))
+        .otherwise(lit(0i64));
+    v.extend([
+        repeat.clone().alias("repeat_contacts"),
+        repeat.gt(lit(0i64)).alias("has_repeat"),
+        col("promises_missed")
+            .fill_null(lit(0i64))
+            .gt(lit(0i64))
+            .alias("promise_missed"),
+        ((col("resolved_at").dt().timestamp(TimeUnit::Milliseconds)
+            - col("opened_at").dt().timestamp(TimeUnit::Milliseconds))
+        .cast(DataType::Float64)
+            / lit(3_600_000.0))
+        .alias("resolution_hours"),
+        col("survey_invited").fill_null(lit(false)),
+        col("surveyed").fill_null(lit(false)),
+        // Only a resolved case can be followed up.
+        when(col("resolved_at").is_null())
+            .then(lit(NULL).cast(DataType::Boolean))
+            .otherwise(col("followed_up").fill_null(lit(false)))
+            .alias("followed_up"),
+    ]);
+    v
+}
+
+/// fcr: resolved, at most one inbound contact, never reopened and not
+/// recontacted; null while recontacted is (open case or window still open).
+fn fcr() -> Expr {
+    when(col("recontacted").is_null())
+        .then(lit(NULL).cast(DataType::Boolean))
+        .otherwise(
+            col("inbound_contacts")
+                .lt_eq(lit(1i64))
+                .and(col("reopens").eq(lit(0i64)))
+                .and(col("recontacted").not()),
+        )
+        .alias("fcr")
+}
+
+/// followed_up: a `contact_out` after resolved_at and before the survey
+/// response, or within W of the resolution when there is no response.
+fn followed_up(cases: LazyFrame, ordered: LazyFrame, window_days: f64) -> LazyFrame {
+    let w_ms = (window_days * 86_400_000.0).round() as i64;
+    let ms = |c: &str| col(c).dt().timestamp(TimeUnit::Milliseconds);
+    let outs = ordered
+        .filter(is("contact_out"))
+        .select([col("case_id"), ms("ts").alias("o_ms")]);
+    cases
+        .filter(col("resolved_at").is_not_null())
+        .select([
+            col("case_id"),
+            ms("resolved_at").alias("r_ms"),
+            ms("responded_at").alias("a_ms"),
+        ])
+        .join(
+            outs,
+            [col("case_id")],
+            [col("case_id")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .filter(
+            col("o_ms").gt(col("r_ms")).and(
+                when(col("a_ms").is_not_null())
+                    .then(col("o_ms").lt(col("a_ms")))
+                    .otherwise(col("o_ms").lt_eq(col("r_ms") + lit(w_ms))),
+            ),
+        )
+        .group_by([col("case_id")])
+        .agg([lit(true).alias("followed_up")])
+}
+
+fn contact_schema() -> Schema {
+    Schema::from_iter([
+        Field::new("line".into(), DataType::Int64),
+        Field::new("case_id".into(), DataType::String),
+        Field::new("customer_id".into(), DataType::String),
+        Field::new("date".into(), DataType::Date),
+        Field::new("contacts".into(), DataType::Int64),
+        Field::new("channel".into(), DataType::String),
+        Field::new("direction".into(), DataType::String),
+    ])
+}
+
+fn survey_schema() -> Schema {
+    let ts = crate::input::timestamp::utc_dtype();
+    Schema::from_iter([
+        Field::new("line".into(), DataType::Int64),
+        Field::new("survey_id".into(), DataType::String),
+        Field::new("case_id".into(), DataType::String),
+        Field::new("customer_id".into(), DataType::String),
+        Field::new("sent_at".into(), ts.clone()),
+        Field::new("responded_at".into(), ts),
+        Field::new("answered".into(), DataType::Boolean),
+        Field::new("score".into(), DataType::Float64),
+        Field::new("resolved".into(), DataType::Boolean),
+        Field::new("comment".into(), DataType::String),
+    ])
+}
+
+/// An empty frame with the given schema, for an absent optional input.
+fn empty(schema: &Schema) -> LazyFrame {
+    DataFrame::empty_with_schema(schema).lazy()
+}

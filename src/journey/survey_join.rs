@@ -1,0 +1,177 @@
+//! SPEC 2.6: surveys joined to cases — by case_id, or as-of by customer
+//! within S of the resolution — and the case's own answer picked from them.
+
+use polars::prelude::*;
+
+use crate::input::config::{SurveyPick, SurveySettings};
+
+const DAY_MS: f64 = 86_400_000.0;
+
+pub struct Joined {
+    /// Every matched survey row with the case it joined: survey_id, line,
+    /// case_id, matched_by, answered, score, resolved, sent_at, responded_at.
+    pub matched: LazyFrame,
+    /// line, survey_id, case_id, customer_id, reason.
+    pub unmatched: LazyFrame,
+}
+
+fn ms(e: Expr) -> Expr {
+    e.dt().timestamp(TimeUnit::Milliseconds)
+}
+
+/// `cases`: case_id, customer_id, resolved_at.
+pub fn join(surveys: LazyFrame, cases: LazyFrame, window_days: f64) -> PolarsResult<Joined> {
+    let known = cases.clone().select([col("case_id").alias("known_case")]);
+    let by_case = surveys.clone().filter(col("case_id").is_not_null()).join(
+        known,
+        [col("case_id")],
+        [col("known_case")],
+        JoinArgs::new(JoinType::Left).with_coalesce(JoinCoalesce::KeepColumns),
+    );
+    let matched_by_case = by_case
+        .clone()
+        .filter(col("known_case").is_not_null())
+        .with_column(lit("case_id").alias("matched_by"));
+    let unknown_case = by_case
+        .filter(col("known_case").is_null())
+        .with_column(lit("unknown_case").alias("reason"));
+
+    // As-of by customer: the case with the latest resolved_at at or before the
+    // response (the invitation if unanswered), at most S before it.
+    let customer_only = surveys
+        .filter(col("case_id").is_null())
+        .with_column(coalesce(&[col("responded_at"), col("sent_at")]).alias("ref_at"));
+    let window_ms = (window_days * DAY_MS).round() as i64;
+    let fits = customer_only
+        .clone()
+        .filter(col("ref_at").is_not_null())
+        .join(
+            cases.filter(col("resolved_at").is_not_null()).select([
+                col("customer_id"),
+                col("case_id").alias("fit_case"),
+                col("resolved_at"),
+            ]),
+            [col("customer_id")],
+            [col("customer_id")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .filter(
+            ms(col("resolved_at"))
+                .lt_eq(ms(col("ref_at")))
+                .and((ms(col("ref_at")) - ms(col("resolved_at"))).lt_eq(lit(window_ms))),
+        )
+        .sort(
+            ["line", "resolved_at", "fit_case"],
+            SortMultipleOptions::default().with_order_descending_multi([false, true, true]),
+        )
+        .group_by([col("line")])
+        .agg([col("fit_case").first()]);
+    let by_customer = customer_only.join(
+        fits,
+        [col("line")],
+        [col("line")],
+        JoinArgs::new(JoinType::Left),
+    );
+    let matched_by_customer = by_customer
+        .clone()
+        .filter(col("fit_case").is_not_null())
+        .with_columns([
+            col("fit_case").alias("case_id"),
+            lit("customer_as_of").alias("matched_by"),
+        ]);
+    let no_case = by_customer
+        .filter(col("fit_case").is_null())
+        .with_column(lit("no_case_for_customer").alias("reason"));
+
+    let matched_cols = || {
+        [
+            col("survey_id"),
+            col("line"),
+            col("case_id"),
+            col("matched_by"),
+            col("answered"),
+            col("score"),
+            col("resolved"),
+            col("comment"),
+            col("sent_at"),
+            col("responded_at"),
+        ]
+    };
+    let unmatched_cols = || {
+        [
+            col("line"),
+            col("survey_id"),
+            col("case_id"),
+            col("customer_id"),
+            col("reason"),
+        ]
+    };
+    Ok(Joined {
+        matched: concat(
+            [
+                matched_by_case.select(matched_cols()),
+                matched_by_customer.select(matched_cols()),
+            ],
+            UnionArgs::default(),
+        )?
+        .sort(["line"], SortMultipleOptions::default()),
+        unmatched: concat(
+            [
+                unknown_case.select(unmatched_cols()),
+                no_case.select(unmatched_cols()),
+            ],
+            UnionArgs::default(),
+        )?
+        .sort(["line"], SortMultipleOptions::default()),
+    })
+}
+
+/// Per case: the picked answer (first, last or mean of the answered surveys
+/// in response order), invitation and answer counts, and the derived
+/// score_norm and satisfied.
+pub fn per_case(matched: LazyFrame, s: &SurveySettings) -> LazyFrame {
+    let answered = col("answered");
+    let ordered = matched.sort(
+        ["case_id", "responded_at", "line"],
+        SortMultipleOptions::default().with_nulls_last(true),
+    );
+    let pick = |c: &str| {
+        let e = col(c).filter(answered.clone());
+        match s.pick {
+            SurveyPick::First | SurveyPick::Mean => e.first(),
+            SurveyPick::Last => e.last(),
+        }
+    };
+    let score = match s.pick {
+        SurveyPick::Mean => col("score").filter(answered.clone()).mean(),
+        _ => pick("score"),
+    };
+    // With `mean`, the resolved answer is the latest one given.
+    let resolved = match s.pick {
+        SurveyPick::Mean => col("resolved").filter(answered.clone()).last_non_null(),
+        _ => pick("resolved"),
+    };
+    let span = s.scale_max - s.scale_min;
+    ordered
+        .group_by([col("case_id")])
+        .agg([
+            lit(true).alias("survey_invited"),
+            answered
+                .clone()
+                .sum()
+                .cast(DataType::Int64)
+                .alias("surveys_answered"),
+            pick("survey_id").alias("survey_id"),
+            pick("responded_at").alias("responded_at"),
+            score.alias("score"),
+            resolved.alias("customer_resolved"),
+            pick("comment").alias("comment"),
+        ])
+        .with_columns([
+            col("surveys_answered").gt(lit(0i64)).alias("surveyed"),
+            (lit(100.0) * (col("score") - lit(s.scale_min)) / lit(span)).alias("score_norm"),
+            col("score")
+                .gt_eq(lit(s.satisfied_threshold()))
+                .alias("satisfied"),
+        ])
+}

@@ -1,0 +1,238 @@
+//! Data quality: what was read, used and rejected (and why), which activity
+//! names map to nothing, which surveys and contact rows found no case.
+
+use polars::prelude::*;
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::input::config::RunConfig;
+use crate::input::load::{InputStats, Inputs};
+use crate::journey::Journeys;
+use crate::render::Table;
+
+/// How many line numbers a grouped row lists as examples.
+const EXAMPLES: usize = 5;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Grouped {
+    pub input: String,
+    pub reason: String,
+    pub column: Option<String>,
+    pub rows: u64,
+    pub example_lines: Vec<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Unmapped {
+    pub activity: String,
+    pub rows: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Quality {
+    pub as_of: String,
+    pub timezone: String,
+    pub cases: u64,
+    pub open_cases: u64,
+    pub inputs: Vec<InputStats>,
+    pub rejected: Vec<Grouped>,
+    pub unmapped_activities: Vec<Unmapped>,
+    pub unmatched_surveys: Vec<Grouped>,
+    pub unattributed_contacts: Vec<Grouped>,
+    pub undated_promises: u64,
+}
+
+/// Group rows by (input, reason, column) with counts and example lines.
+fn grouped(df: &DataFrame, input: Option<&str>, column: bool) -> PolarsResult<Vec<Grouped>> {
+    let mut names = vec!["reason"];
+    if input.is_none() {
+        names.insert(0, "input");
+    }
+    if column {
+        names.push("column");
+    }
+    let keys: Vec<Expr> = names.iter().map(|n| col(*n)).collect();
+    let g = df
+        .clone()
+        .lazy()
+        .sort(["line"], SortMultipleOptions::default())
+        .group_by(keys)
+        .agg([
+            len().cast(DataType::UInt64).alias("rows"),
+            col("line").head(Some(EXAMPLES)).alias("example_lines"),
+        ])
+        .sort(names, SortMultipleOptions::default())
+        .collect()?;
+    let text = |name: &str, i: usize| -> Option<String> {
+        g.column(name).ok()?.str().ok()?.get(i).map(str::to_string)
+    };
+    let rows = g.column("rows")?.u64()?;
+    let lines = g.column("example_lines")?.list()?;
+    (0..g.height())
+        .map(|i| {
+            let examples = lines
+                .get_as_series(i)
+                .map(|s| {
+                    s.i64()
+                        .map(|c| c.into_no_null_iter().collect())
+                        .unwrap_or_default()
+                })
+                .unwrap_or_default();
+            Ok(Grouped {
+                input: input
+                    .map(str::to_string)
+                    .or_else(|| text("input", i))
+                    .unwrap_or_default(),
+                reason: text("reason", i).unwrap_or_default(),
+                column: if column { text("column", i) } else { None },
+                rows: rows.get(i).unwrap_or(0),
+                example_lines: examples,
+            })
+        })
+        .collect()
+}
+
+pub fn quality(cfg: &RunConfig, inputs: &Inputs, journeys: &Journeys) -> PolarsResult<Quality> {
+    let unmapped_df = inputs
+        .events
+        .rows
+        .clone()
+        .lazy()
+        .filter(col("event").eq(lit("other")))
+        .group_by([col("activity")])
+        .agg([len().cast(DataType::UInt64).alias("rows")])
+        .sort(
+            ["rows", "activity"],
+            SortMultipleOptions::default().with_order_descending_multi([true, false]),
+        )
+        .limit(20)
+        .collect()?;
+    let unmapped = unmapped_df
+        .column("activity")?
+        .str()?
+        .iter()
+        .zip(unmapped_df.column("rows")?.u64()?.iter())
+        .map(|(a, n)| Unmapped {
+            activity: a.unwrap_or_default().to_string(),
+            rows: n.unwrap_or(0),
+        })
+        .collect();
+    let cases = &journeys.cases;
+    let open = cases.column("resolved_at")?.null_count() as u64;
+    let undated = journeys
+        .promises
+        .column("status")?
+        .str()?
+        .iter()
+        .filter(|s| *s == Some("undated"))
+        .count() as u64;
+    Ok(Quality {
+        as_of: crate::render::value::iso(journeys.as_of.timestamp_millis()),
+        timezone: cfg.timezone.clone(),
+        cases: cases.height() as u64,
+        open_cases: open,
+        inputs: inputs.loaded().map(|l| l.stats.clone()).collect(),
+        rejected: grouped(&inputs.rejects()?, None, true)?,
+        unmapped_activities: unmapped,
+        unmatched_surveys: grouped(&journeys.unmatched_surveys, Some("surveys"), false)?,
+        unattributed_contacts: grouped(&journeys.unattributed_contacts, Some("contacts"), false)?,
+        undated_promises: undated,
+    })
+}
+
+impl Quality {
+    pub fn tables(&self) -> Vec<Table> {
+        let mut summary = Table::new(
+            "summary",
+            "Run",
+            &[
+                "as_of",
+                "timezone",
+                "cases",
+                "open_cases",
+                "undated_promises",
+            ],
+        );
+        summary.push(vec![
+            json!(self.as_of),
+            json!(self.timezone),
+            json!(self.cases),
+            json!(self.open_cases),
+            json!(self.undated_promises),
+        ]);
+        let mut inputs = Table::new(
+            "inputs",
+            "Inputs: rows read = used + rejected",
+            &[
+                "input",
+                "path",
+                "format",
+                "shape",
+                "rows_read",
+                "rows_used",
+                "rows_rejected",
+            ],
+        );
+        for s in &self.inputs {
+            inputs.push(vec![
+                json!(s.input),
+                json!(s.path.display().to_string()),
+                json!(s.format),
+                json!(s.shape),
+                json!(s.rows_read),
+                json!(s.rows_used),
+                json!(s.rows_rejected),
+            ]);
+        }
+        let grouped_table = |name: &str, title: &str, rows: &[Grouped], with_column: bool| {
+            let mut cols = vec!["input", "reason"];
+            if with_column {
+                cols.push("column");
+            }
+            cols.extend(["rows", "example_lines"]);
+            let mut t = Table::new(name, title, &cols);
+            for g in rows {
+                let mut r = vec![json!(g.input), json!(g.reason)];
+                if with_column {
+                    r.push(g.column.clone().map(Value::String).unwrap_or(Value::Null));
+                }
+                r.push(json!(g.rows));
+                r.push(json!(
+                    g.example_lines
+                        .iter()
+                        .map(i64::to_string)
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                ));
+                t.push(r);
+            }
+            t
+        };
+        let mut unmapped = Table::new(
+            "unmapped_activities",
+            "Activity names mapped to `other` (map them in [events.activities])",
+            &["activity", "rows"],
+        );
+        for u in &self.unmapped_activities {
+            unmapped.push(vec![json!(u.activity), json!(u.rows)]);
+        }
+        vec![
+            summary,
+            inputs,
+            grouped_table("rejected", "Rejected rows by reason", &self.rejected, true),
+            unmapped,
+            grouped_table(
+                "unmatched_surveys",
+                "Surveys that joined no case",
+                &self.unmatched_surveys,
+                false,
+            ),
+            grouped_table(
+                "unattributed_contacts",
+                "Contact-count rows that fit no case",
+                &self.unattributed_contacts,
+                false,
+            ),
+        ]
+    }
+}

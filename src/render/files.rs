@@ -1,0 +1,50 @@
+//! Writing a large frame (the journeys table) to Parquet or CSV with the
+//! engine's own writers; the file appears only when complete.
+
+use std::io::Write;
+use std::path::Path;
+
+use polars::prelude::*;
+
+use crate::cli::FrameFormat;
+use crate::error::{OutputError, Result};
+
+pub fn write_frame(
+    df: &mut DataFrame,
+    format: FrameFormat,
+    out: &mut dyn Write,
+) -> PolarsResult<()> {
+    match format {
+        FrameFormat::Parquet => {
+            ParquetWriter::new(out).finish(df)?;
+        }
+        FrameFormat::Csv => {
+            CsvWriter::new(out)
+                .include_header(true)
+                .with_datetime_format(Some("%Y-%m-%dT%H:%M:%SZ".into()))
+                .finish(df)?;
+        }
+    }
+    Ok(())
+}
+
+/// Write to a temporary file beside `path`, then rename it into place, so a
+/// failed run never leaves a half-written file.
+pub fn write_atomic(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let err = |source| OutputError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(err)?;
+    {
+        let mut buf = std::io::BufWriter::new(tmp.as_file_mut());
+        write(&mut buf)?;
+        buf.flush().map_err(err)?;
+    }
+    tmp.persist(path).map_err(|e| err(e.error))?;
+    Ok(())
+}

@@ -1,0 +1,178 @@
+//! Rendering tables: built once as a `Table` (from a small DataFrame), then
+//! written as a terminal table, CSV, JSON or Markdown by one function.
+
+pub mod files;
+pub mod value;
+
+use comfy_table::{Cell, ContentArrangement, presets};
+use polars::prelude::*;
+use serde_json::{Map, Value};
+
+use crate::cli::TableFormat;
+use crate::term::Term;
+
+pub use value::{cell_text, to_value};
+
+/// A titled table of JSON-typed values; the same data in every format.
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub name: String,
+    pub title: String,
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Value>>,
+}
+
+impl Table {
+    pub fn new(name: &str, title: &str, columns: &[&str]) -> Table {
+        Table {
+            name: name.into(),
+            title: title.into(),
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    /// A small frame as a table (report tables, a case's timeline): one pass
+    /// over its rows, never used on the big frames.
+    pub fn from_frame(name: &str, title: &str, df: &DataFrame) -> PolarsResult<Table> {
+        let columns: Vec<String> = df
+            .get_column_names()
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        let cols = df.columns();
+        let rows = (0..df.height())
+            .map(|i| {
+                cols.iter()
+                    .map(|c| c.get(i).map(|v| to_value(&v)))
+                    .collect::<PolarsResult<Vec<Value>>>()
+            })
+            .collect::<PolarsResult<Vec<_>>>()?;
+        Ok(Table {
+            name: name.into(),
+            title: title.into(),
+            columns,
+            rows,
+        })
+    }
+
+    pub fn push(&mut self, row: Vec<Value>) {
+        debug_assert_eq!(row.len(), self.columns.len());
+        self.rows.push(row);
+    }
+
+    fn json(&self) -> Value {
+        Value::Array(
+            self.rows
+                .iter()
+                .map(|r| {
+                    let mut m = Map::new();
+                    for (c, v) in self.columns.iter().zip(r) {
+                        m.insert(c.clone(), v.clone());
+                    }
+                    Value::Object(m)
+                })
+                .collect(),
+        )
+    }
+}
+
+/// Render several tables in one format. JSON is one object keyed by table
+/// name (a single table is just its array); CSV and Markdown separate tables
+/// with their titles.
+pub fn render(tables: &[Table], format: TableFormat, term: &Term) -> String {
+    match format {
+        TableFormat::Json => {
+            let v = if tables.len() == 1 {
+                tables[0].json()
+            } else {
+                let mut m = Map::new();
+                for t in tables {
+                    m.insert(t.name.clone(), t.json());
+                }
+                Value::Object(m)
+            };
+            serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
+        }
+        TableFormat::Csv => {
+            let mut out = String::new();
+            for (i, t) in tables.iter().enumerate() {
+                if tables.len() > 1 {
+                    if i > 0 {
+                        out.push('\n');
+                    }
+                    out.push_str(&format!("# {}\n", t.name));
+                }
+                out.push_str(&csv_text(t));
+            }
+            out
+        }
+        TableFormat::Markdown => tables.iter().map(markdown).collect::<Vec<_>>().join("\n"),
+        TableFormat::Table => tables
+            .iter()
+            .map(|t| terminal(t, term))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    }
+}
+
+fn csv_text(t: &Table) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record(&t.columns);
+    for r in &t.rows {
+        let _ = w.write_record(r.iter().map(|v| cell_text(v, false)));
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+fn markdown(t: &Table) -> String {
+    let esc = |s: String| s.replace('|', "\\|");
+    let mut out = format!("### {}\n\n| {} |\n|", t.title, t.columns.join(" | "));
+    for _ in &t.columns {
+        out.push_str("---|");
+    }
+    out.push('\n');
+    for r in &t.rows {
+        let cells: Vec<String> = r.iter().map(|v| esc(cell_text(v, true))).collect();
+        out.push_str(&format!("| {} |\n", cells.join(" | ")));
+    }
+    out
+}
+
+fn terminal(t: &Table, term: &Term) -> String {
+    let mut table = comfy_table::Table::new();
+    table
+        .load_style(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    // Our policy, not comfy-table's own tty check, decides styling and width.
+    if term.color {
+        table.enforce_styling();
+    } else {
+        table.force_no_tty();
+    }
+    if !term.stdout_tty {
+        table.set_width(120);
+    }
+    let header: Vec<Cell> = t
+        .columns
+        .iter()
+        .map(|c| {
+            let cell = Cell::new(c);
+            if term.color {
+                cell.add_attribute(comfy_table::Attribute::Bold)
+            } else {
+                cell
+            }
+        })
+        .collect();
+    table.set_header(header);
+    for r in &t.rows {
+        table.add_row(r.iter().map(|v| cell_text(v, true)));
+    }
+    let title = if term.color {
+        format!("\x1b[1m{}\x1b[0m", t.title)
+    } else {
+        t.title.clone()
+    };
+    format!("{title}\n{table}\n")
+}

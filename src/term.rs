@@ -1,0 +1,98 @@
+//! Terminal policy, decided once: colour, table width, and where text goes.
+//! stdout carries only the requested output; messages go to stderr.
+
+use std::io::{IsTerminal, Write};
+
+use crate::cli::{ColorChoice, GlobalArgs};
+use crate::error::{Error, OutputError, Result};
+
+#[derive(Debug, Clone)]
+pub struct Term {
+    /// Colour on stdout (tables).
+    pub color: bool,
+    /// Colour on stderr (messages).
+    pub color_err: bool,
+    pub quiet: bool,
+    pub stdout_tty: bool,
+}
+
+fn no_color_env() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+        || std::env::var("TERM").is_ok_and(|t| t == "dumb")
+}
+
+fn decide(choice: ColorChoice, tty: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => tty && !no_color_env(),
+    }
+}
+
+impl Term {
+    pub fn new(global: &GlobalArgs) -> Term {
+        let stdout_tty = std::io::stdout().is_terminal();
+        Term {
+            color: decide(global.color, stdout_tty),
+            color_err: decide(global.color, std::io::stderr().is_terminal()),
+            quiet: global.quiet,
+            stdout_tty,
+        }
+    }
+
+    /// Write the requested output to stdout. A closed pipe (`| head`) is not
+    /// an error.
+    pub fn out(&self, bytes: &[u8]) -> Result<()> {
+        let mut out = std::io::stdout().lock();
+        match out.write_all(bytes).and_then(|_| out.flush()) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                Err(OutputError::Stdout(e).into())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// A note for the human on stderr (suppressed by -q).
+    pub fn note(&self, text: &str) {
+        if !self.quiet {
+            let _ = writeln!(std::io::stderr(), "{text}");
+        }
+    }
+
+    /// A warning on stderr (suppressed by -q).
+    pub fn warn(&self, text: &str) {
+        if !self.quiet {
+            let prefix = paint("warning:", "33;1", self.color_err);
+            let _ = writeln!(std::io::stderr(), "{prefix} {text}");
+        }
+    }
+}
+
+fn paint(text: &str, sgr: &str, on: bool) -> String {
+    if on {
+        format!("\x1b[{sgr}m{text}\x1b[0m")
+    } else {
+        text.to_string()
+    }
+}
+
+/// The one error renderer: `error: ...`, its causes, then `hint: ...`.
+pub fn print_error(err: &Error, _quiet: bool) {
+    let color = std::io::stderr().is_terminal() && !no_color_env();
+    let mut text = format!("{} {err}\n", paint("error:", "31;1", color));
+    let mut source = std::error::Error::source(err);
+    // `transparent` wrappers repeat their inner message; skip identical ones.
+    let mut last = err.to_string();
+    while let Some(s) = source {
+        let msg = s.to_string();
+        if msg != last {
+            text.push_str(&format!("  Caused by: {msg}\n"));
+        }
+        last = msg;
+        source = s.source();
+    }
+    if let Some(hint) = err.hint() {
+        text.push_str(&format!("\n{} {hint}\n", paint("hint:", "36;1", color)));
+    }
+    let _ = std::io::stderr().write_all(text.as_bytes());
+}

@@ -1,0 +1,203 @@
+//! SPEC 5: inputs that cannot be read give one message naming the file, the
+//! column or line, and the fix, with exit 1; bad rows are rejected, the run
+//! goes on.
+
+use predicates::prelude::*;
+
+use crate::common::Fixture;
+
+#[test]
+fn missing_required_column() {
+    let f = Fixture::new();
+    f.file("events.csv", "Ticket ID,Activity\nA,resolved\n");
+    f.cmd(&["validate", "."])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "error: ./events.csv: missing required column `case_id` (found: Ticket ID, Activity)",
+        ))
+        .stderr(predicate::str::contains(
+            "hint: map it in cxgap.toml: [events.columns] case_id = \"Ticket ID\"",
+        ));
+}
+
+#[test]
+fn mapped_column_that_does_not_exist() {
+    let f = Fixture::new();
+    f.file(
+        "events.csv",
+        "case_id,timestamp,event\nA,2026-01-01 10:00,resolved\n",
+    )
+    .file("cxgap.toml", "[events.columns]\nagent = \"Owner\"\n");
+    f.cmd(&["validate", "."])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "missing required column `agent` (found: case_id, timestamp, event)",
+        ));
+}
+
+#[test]
+fn broken_timestamps_are_rejected_with_line_numbers() {
+    let f = Fixture::new();
+    f.file(
+        "events.csv",
+        "case_id,timestamp,event\nA,2026-01-01 10:00,case_opened\nA,31/31/2026 99:00,contact_in\nA,,contact_in\n,2026-01-01 11:00,contact_in\nA,2026-01-02 10:00,resolved\n",
+    );
+    let v = f.validate_json(&[]);
+    let rej = v["rejected"].as_array().unwrap();
+    // Line 3 is unreadable, line 4 empty, line 5 has no case id.
+    assert_eq!(rej[0]["reason"], "bad_timestamp");
+    assert_eq!(rej[0]["column"], "timestamp");
+    assert_eq!(rej[0]["example_lines"], "3");
+    assert_eq!(rej[1]["reason"], "empty_case_id");
+    assert_eq!(rej[1]["example_lines"], "5");
+    assert_eq!(rej[2]["reason"], "missing_timestamp");
+    assert_eq!(rej[2]["example_lines"], "4");
+    let ev = &v["inputs"][0];
+    // 5 read = 2 used + 3 rejected.
+    assert_eq!(
+        (
+            ev["rows_read"].as_u64(),
+            ev["rows_used"].as_u64(),
+            ev["rows_rejected"].as_u64()
+        ),
+        (Some(5), Some(2), Some(3))
+    );
+    // rejects.csv keeps the original values.
+    f.cmd(&["validate", ".", "--rejects", "rejects.csv"])
+        .assert()
+        .success();
+    let rejects = std::fs::read_to_string(f.join("rejects.csv")).unwrap();
+    assert!(
+        rejects.starts_with("input,line,reason,column,values\n"),
+        "{rejects}"
+    );
+    assert!(rejects.contains("events,3,bad_timestamp,timestamp,case_id=A; timestamp=31/31/2026 99:00; event=contact_in"), "{rejects}");
+}
+
+#[test]
+fn ragged_csv() {
+    let f = Fixture::new();
+    f.file(
+        "events.csv",
+        "case_id,timestamp,event\nA,2026-01-01 10:00,resolved\nB,2026-01-01 10:00,resolved,extra\n",
+    );
+    f.cmd(&["validate", "."])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "error: ./events.csv: line 3 has 4 fields but the header has 3 (ragged CSV)",
+        ))
+        .stderr(predicate::str::contains("hint: check the delimiter"));
+}
+
+#[test]
+fn empty_file_and_header_only() {
+    let f = Fixture::new();
+    f.file("events.csv", "");
+    f.cmd(&["validate", "."])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "error: ./events.csv: the file is empty (no header row)",
+        ));
+    f.file("events.csv", "case_id,timestamp,event\n");
+    f.cmd(&["validate", "."])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "error: ./events.csv: the file has a header but no data rows",
+        ));
+}
+
+#[test]
+fn non_utf8_input() {
+    let f = Fixture::new();
+    f.bytes(
+        "events.csv",
+        b"case_id,timestamp,event\nA,2026-01-01 10:00,r\xe9solu\n",
+    );
+    f.cmd(&["validate", "."])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "error: ./events.csv: the file is not UTF-8 text (invalid byte 0xE9 on line 2; it looks like Latin-1 or Windows-1252)",
+        ))
+        .stderr(predicate::str::contains("hint: convert it first, e.g. `iconv -f WINDOWS-1252 -t UTF-8"));
+    f.bytes("events.csv", b"\xff\xfec\x00a\x00");
+    f.cmd(&["validate", "."])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("it is UTF-16; cxgap reads UTF-8"));
+}
+
+#[test]
+fn unknown_format_and_missing_file() {
+    let f = Fixture::new();
+    f.file("tickets.xlsx", "x");
+    f.cmd(&["validate", ".", "--events", "tickets.xlsx"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "error: tickets.xlsx: unknown file format `.xlsx` for the events input",
+        ));
+    f.cmd(&["validate", ".", "--events", "nope.csv"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("error: nope.csv: file not found"));
+    // No events at all in the directory.
+    f.cmd(&["validate", "."])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no events input"));
+}
+
+#[test]
+fn bad_config() {
+    let f = Fixture::new();
+    f.file(
+        "events.csv",
+        "case_id,timestamp,event\nA,2026-01-01 10:00,resolved\n",
+    );
+    f.file("cxgap.toml", "timezone = \"Mars/Olympus\"\n");
+    f.cmd(&["validate", "."])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "error: invalid setting `timezone`: unknown time zone `Mars/Olympus`",
+        ));
+    f.file("cxgap.toml", "[events]\ncolums = {}\n");
+    f.cmd(&["validate", "."])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "invalid config: unknown field `colums`",
+        ));
+    f.file("cxgap.toml", "[events.activities]\nsolved = [\"Fixed\"]\n");
+    f.cmd(&["validate", "."])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "`solved` is not a canonical event type",
+        ));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let f = Fixture::new();
+    f.cmd(&["validate", "--no-such-flag"]).assert().code(2);
+    f.file(
+        "events.csv",
+        "case_id,timestamp,event\nA,2026-01-01 10:00,resolved\n",
+    );
+    f.cmd(&["validate", ".", "--as-of", "someday"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "cannot read `someday` as a date and time for --as-of",
+        ));
+    f.cmd(&["journeys", ".", "--out", "-", "--format", "parquet"])
+        .assert()
+        .code(2);
+}

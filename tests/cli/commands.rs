@@ -1,0 +1,149 @@
+//! The commands around the engine: help, validate, init, case, journeys.
+
+use predicates::prelude::*;
+
+use crate::common::{Fixture, parse_csv};
+
+fn sample_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data")
+}
+
+#[test]
+fn help_teaches_with_examples() {
+    let f = Fixture::new();
+    f.cmd(&["--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Examples:"));
+    for sub in ["validate", "init", "case", "journeys"] {
+        f.cmd(&[sub, "--help"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Examples:\n  cxgap"));
+    }
+}
+
+#[test]
+fn init_writes_a_starter_config_that_validates() {
+    let f = Fixture::new();
+    f.file(
+        "exports/tickets.csv",
+        "Ticket ID,Created,Activity,Queue,Account\nT1,2026-01-01 10:00,Ticket created,Q1,C1\nT1,2026-01-01 10:05,Inbound call,Q1,C1\nT1,2026-01-02 10:00,Ticket solved,Q1,C1\nT1,2026-01-02 11:00,Waiting on parts,Q1,C1\n",
+    )
+    .file("exports/counts.csv", "Day,Account,Calls\n2026-01-01,C1,2\n");
+    f.cmd(&[
+        "init",
+        "exports",
+        "exports/tickets.csv",
+        "exports/counts.csv",
+    ])
+    .assert()
+    .success()
+    .stderr(predicate::str::contains("wrote exports/cxgap.toml"));
+    let toml = std::fs::read_to_string(f.join("exports/cxgap.toml")).unwrap();
+    assert!(toml.contains("case_id = \"Ticket ID\""), "{toml}");
+    assert!(toml.contains("timestamp = \"Created\""), "{toml}");
+    assert!(
+        toml.contains("case_opened = [\"Ticket created\"]"),
+        "{toml}"
+    );
+    assert!(toml.contains("contact_in = [\"Inbound call\"]"), "{toml}");
+    assert!(toml.contains("resolved = [\"Ticket solved\"]"), "{toml}");
+    assert!(toml.contains("# \"Waiting on parts\" -> ?"), "{toml}");
+    assert!(
+        toml.contains(
+            "[contacts.columns]\ncustomer_id = \"Account\"\ndate = \"Day\"\ncontacts = \"Calls\""
+        ),
+        "{toml}"
+    );
+    // The written config works as it is.
+    f.cmd(&["validate", "exports"]).assert().success();
+    // A second init refuses to overwrite.
+    f.cmd(&["init", "exports", "exports/tickets.csv"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "already exists (use --force to overwrite)",
+        ));
+}
+
+#[test]
+fn case_shows_the_journey_side_by_side() {
+    let f = Fixture::new();
+    let out = f
+        .cmd(&["case", "ISP-1001", sample_dir().to_str().unwrap()])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    for want in [
+        "Case ISP-1001",
+        "Timeline",
+        "Restore time given",
+        "1d 13h 15m",
+        "Promises",
+        "Survey answers",
+        "technician",
+    ] {
+        assert!(text.contains(want), "missing {want:?} in\n{text}");
+    }
+    f.cmd(&["case", "ISP-9999", sample_dir().to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "error: case `ISP-9999` is not in the events input",
+        ))
+        .stderr(predicate::str::contains("hint: similar case ids: ISP-1001"));
+}
+
+#[test]
+fn journeys_parquet_file_matches_csv() {
+    let f = Fixture::new();
+    let dir = sample_dir();
+    let dir = dir.to_str().unwrap();
+    f.cmd(&["journeys", dir, "--out", "j.parquet"])
+        .assert()
+        .success();
+    let df = polars::prelude::ParquetReader::new(std::fs::File::open(f.join("j.parquet")).unwrap())
+        .finish()
+        .unwrap();
+    let csv = f
+        .cmd(&["journeys", dir, "--out", "-"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let rows = parse_csv(&String::from_utf8(csv).unwrap());
+    assert_eq!(df.height(), rows.len());
+    assert_eq!(
+        df.get_column_names()[..4],
+        ["case_id", "customer_id", "opened_at", "resolved_at"]
+    );
+}
+
+#[test]
+fn output_is_deterministic() {
+    let f = Fixture::new();
+    let dir = sample_dir();
+    let run = || {
+        f.cmd(&["journeys", dir.to_str().unwrap(), "--out", "-"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone()
+    };
+    assert_eq!(run(), run());
+    let v = || {
+        f.cmd(&["validate", dir.to_str().unwrap(), "--format", "json"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone()
+    };
+    assert_eq!(v(), v());
+}

@@ -1,0 +1,113 @@
+//! Fixtures written inside each test, the real binary run on them, and its
+//! output parsed back into rows.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+pub type Row = BTreeMap<String, String>;
+
+pub struct Fixture {
+    dir: tempfile::TempDir,
+}
+
+impl Fixture {
+    pub fn new() -> Fixture {
+        Fixture {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn file(&self, name: &str, content: &str) -> &Fixture {
+        self.bytes(name, content.as_bytes())
+    }
+
+    pub fn bytes(&self, name: &str, content: &[u8]) -> &Fixture {
+        let p = self.dir.path().join(name);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(p, content).expect("write fixture");
+        self
+    }
+
+    pub fn join(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// `cxgap ARGS...` run in the fixture directory, without colour.
+    pub fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::cargo_bin("cxgap").expect("binary");
+        c.current_dir(self.dir.path())
+            .env("NO_COLOR", "1")
+            .args(args);
+        c
+    }
+
+    /// The journeys table as rows keyed by column, via `journeys --format csv`.
+    pub fn journeys(&self, extra: &[&str]) -> Vec<Row> {
+        let mut args = vec!["journeys", ".", "--out", "-", "--format", "csv"];
+        args.extend_from_slice(extra);
+        let out = self
+            .cmd(&args)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        parse_csv(&String::from_utf8(out).expect("utf-8"))
+    }
+
+    /// `validate --format json` parsed.
+    pub fn validate_json(&self, extra: &[&str]) -> serde_json::Value {
+        let mut args = vec!["validate", ".", "--format", "json"];
+        args.extend_from_slice(extra);
+        let out = self
+            .cmd(&args)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        serde_json::from_slice(&out).expect("json")
+    }
+}
+
+pub fn parse_csv(text: &str) -> Vec<Row> {
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let headers = r.headers().expect("header").clone();
+    r.records()
+        .map(|rec| {
+            let rec = rec.expect("record");
+            headers
+                .iter()
+                .zip(rec.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// The row of one case.
+pub fn case<'a>(rows: &'a [Row], id: &str) -> &'a Row {
+    rows.iter()
+        .find(|r| r["case_id"] == id)
+        .unwrap_or_else(|| panic!("case {id} not in output"))
+}
+
+/// Assert several columns of one case at once: `expect(&rows, "A", &[("fcr", "true")])`.
+pub fn expect(rows: &[Row], id: &str, want: &[(&str, &str)]) {
+    let row = case(rows, id);
+    for (col, value) in want {
+        assert_eq!(
+            row.get(*col).map(String::as_str),
+            Some(*value),
+            "case {id}, column {col}"
+        );
+    }
+}

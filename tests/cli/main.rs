@@ -1,0 +1,16 @@
+//! One integration-test binary (every extra test binary is another link
+//! against polars). Each module covers one rule family of SPEC section 2 or
+//! one command, on fixtures written in the test, with the arithmetic of each
+//! expected value in a comment.
+
+mod common;
+
+mod bad_input;
+mod commands;
+mod contacts;
+mod exports;
+mod features;
+mod promises;
+mod recontact;
+mod surveys;
+mod timeline;

@@ -1,0 +1,149 @@
+//! SPEC 2.4: the promise ledger — kept, late, broken, pending, undated —
+//! fulfilment by kind, ties at the promise's own timestamp, and hours late.
+
+use crate::common::{Fixture, expect};
+
+// as_of = Z's event: 2026-04-10 00:00.
+const EVENTS: &str = "\
+case_id,timestamp,event,promise_kind,due_at
+K1,2026-04-01 09:00,promise,callback,2026-04-01 17:00
+K1,2026-04-01 16:00,contact_out,,
+K2,2026-04-01 09:00,promise,callback,2026-04-01 17:00
+K2,2026-04-02 11:00,contact_out,,
+K3,2026-04-01 09:00,promise,resolution,2026-04-02 12:00
+K4,2026-04-01 09:00,promise,appointment,2026-04-20 09:00
+K5,2026-04-01 09:00,promise,callback,
+K6,2026-04-03 09:00,promise,appointment,2026-04-05 12:00
+K6,2026-04-04 09:00,promise_kept,refund,
+K6,2026-04-05 10:00,promise_kept,,
+K7,2026-04-01 08:00,contact_out,,
+K7,2026-04-01 09:00,promise,callback,2026-04-01 12:00
+K8,2026-04-01 09:00,contact_out,,
+K8,2026-04-01 09:00,promise,callback,2026-04-01 10:00
+K9,2026-04-01 09:00,promise,,2026-04-03 09:00
+K9,2026-04-02 09:00,promise_kept,,
+K10,2026-04-01 09:00,promise,callback,2026-04-01 12:00
+K10,2026-04-01 09:30,promise,callback,2026-04-01 12:00
+K10,2026-04-01 11:00,contact_out,,
+K11,2026-04-01 09:00,promise,appointment,2026-04-02 09:00
+K11,2026-04-01 15:00,contact_out,,
+Z,2026-04-10 00:00,case_opened,,
+";
+
+fn ledger(f: &Fixture, case: &str) -> Vec<serde_json::Value> {
+    let out = f
+        .cmd(&["case", case, ".", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    v["promises"].as_array().unwrap().clone()
+}
+
+#[test]
+fn statuses_and_hours_late() {
+    let f = Fixture::new();
+    f.file("events.csv", EVENTS);
+    // K1: contact_out 16:00 <= due 17:00: kept.
+    assert_eq!(ledger(&f, "K1")[0]["status"], "kept");
+    // K2: fulfilled Apr 2 11:00, due Apr 1 17:00: late by 18 hours.
+    let k2 = &ledger(&f, "K2")[0];
+    assert_eq!(k2["status"], "late");
+    assert_eq!(k2["hours_late"], 18.0);
+    assert_eq!(k2["fulfilled_at"], "2026-04-02T11:00:00Z");
+    // K3: never resolved, due Apr 2 12:00 < as_of: broken, late by
+    // as_of - due = Apr 10 00:00 - Apr 2 12:00 = 7.5 days = 180 hours.
+    let k3 = &ledger(&f, "K3")[0];
+    assert_eq!(k3["status"], "broken");
+    assert_eq!(k3["hours_late"], 180.0);
+    // K4: unfulfilled but due after as_of: pending, not missed.
+    assert_eq!(ledger(&f, "K4")[0]["status"], "pending");
+    assert_eq!(ledger(&f, "K4")[0]["hours_late"], serde_json::Value::Null);
+    // K5: no due time: undated, out of miss figures.
+    assert_eq!(ledger(&f, "K5")[0]["status"], "undated");
+    // K6: a promise_kept of another kind (refund) does not fulfil an
+    // appointment; the one with an empty kind does, Apr 5 10:00 <= 12:00.
+    let k6 = &ledger(&f, "K6")[0];
+    assert_eq!(k6["status"], "kept");
+    assert_eq!(k6["fulfilled_at"], "2026-04-05T10:00:00Z");
+    // K7: the only contact_out came before the promise: broken, late by
+    // Apr 10 00:00 - Apr 1 12:00 = 8.5 days = 204 hours.
+    assert_eq!(ledger(&f, "K7")[0]["status"], "broken");
+    assert_eq!(ledger(&f, "K7")[0]["hours_late"], 204.0);
+    // K8: a contact_out at the promise's own timestamp (listed first) is
+    // "at or after made_at": kept.
+    assert_eq!(ledger(&f, "K8")[0]["status"], "kept");
+    // K9: an empty kind is `unspecified`; an empty promise_kept fulfils it.
+    assert_eq!(ledger(&f, "K9")[0]["kind"], "unspecified");
+    assert_eq!(ledger(&f, "K9")[0]["status"], "kept");
+    // K10: one contact_out fulfils both callback promises.
+    let k10 = ledger(&f, "K10");
+    assert_eq!(k10.len(), 2);
+    assert!(k10.iter().all(|p| p["status"] == "kept"));
+}
+
+#[test]
+fn case_level_promise_columns() {
+    let f = Fixture::new();
+    f.file("events.csv", EVENTS);
+    let rows = f.journeys(&[]);
+    expect(
+        &rows,
+        "K1",
+        &[
+            ("promises", "1"),
+            ("promises_missed", "0"),
+            ("promise_missed", "false"),
+        ],
+    );
+    expect(
+        &rows,
+        "K2",
+        &[
+            ("promises", "1"),
+            ("promises_late", "1"),
+            ("promises_missed", "1"),
+            ("promise_missed", "true"),
+        ],
+    );
+    expect(
+        &rows,
+        "K3",
+        &[("promises_broken", "1"), ("promise_missed", "true")],
+    );
+    expect(
+        &rows,
+        "K4",
+        &[("promises_pending", "1"), ("promise_missed", "false")],
+    );
+    expect(
+        &rows,
+        "K5",
+        &[("promises_undated", "1"), ("promises_missed", "0")],
+    );
+    expect(&rows, "K10", &[("promises", "2"), ("promises_kept", "2")]);
+    // A case without promises has zero counts, not empty ones.
+    expect(
+        &rows,
+        "Z",
+        &[("promises", "0"), ("promise_missed", "false")],
+    );
+}
+
+#[test]
+fn fulfilment_map_from_config() {
+    let f = Fixture::new();
+    f.file("events.csv", EVENTS).file(
+        "cxgap.toml",
+        "[promises.fulfilled_by]\nappointment = [\"contact_out\"]\n",
+    );
+    // K11: with appointment -> contact_out, the Apr 1 15:00 call keeps the
+    // appointment due Apr 2 09:00; the defaults stay (K1's callback kept).
+    assert_eq!(ledger(&f, "K11")[0]["status"], "kept");
+    assert_eq!(ledger(&f, "K1")[0]["status"], "kept");
+    // Without the mapping nothing fulfils it: broken.
+    std::fs::remove_file(f.join("cxgap.toml")).unwrap();
+    assert_eq!(ledger(&f, "K11")[0]["status"], "broken");
+}

@@ -1,0 +1,124 @@
+//! SPEC 2.1: opened_at, resolved_at, reopen after resolve, ties in input
+//! order, customer_id and owner attribution.
+
+use crate::common::{Fixture, expect};
+
+// Z's late event sets as_of to 2026-02-01, so every 7-day window is closed.
+const EVENTS: &str = "\
+case_id,timestamp,event,customer_id,channel,agent,team
+A,2026-01-01 09:00,contact_in,,phone,ann,t1
+A,2026-01-01 10:00,case_opened,c1,phone,bob,t2
+A,2026-01-02 10:00,resolved,,,bob,
+A,2026-01-03 10:00,closed,,,,
+B,2026-01-01 10:00,case_opened,c2,,,
+B,2026-01-02 10:00,resolved,,,,
+B,2026-01-03 10:00,reopened,,,,
+C,2026-01-01 10:00,case_opened,c3,,,
+C,2026-01-02 10:00,resolved,,,,
+C,2026-01-03 10:00,reopened,,,,
+C,2026-01-04 16:30,resolved,,,,
+D,2026-01-01 10:00,case_opened,c4,,,
+D,2026-01-02 10:00,reopened,,,,
+D,2026-01-02 10:00,resolved,,,,
+E,2026-01-01 10:00,case_opened,c5,,,
+E,2026-01-02 10:00,resolved,,,,
+E,2026-01-02 10:00,reopened,,,,
+F,2026-01-01 10:00,case_opened,c6,,,
+F,2026-01-01 22:00,closed,,,,
+G,2026-01-01 10:00,case_opened,c7,,,
+G,2026-01-02 10:00,resolved,,,,
+G,2026-01-03 10:00,reopened,,,,
+G,2026-01-05 10:00,closed,,,,
+Z,2026-02-01 00:00,case_opened,z,,,
+";
+
+#[test]
+fn opened_resolved_and_reopen() {
+    let f = Fixture::new();
+    f.file("events.csv", EVENTS);
+    let rows = f.journeys(&[]);
+    // A: opened at its case_opened (10:00), not its first event (09:00);
+    // resolved at the last `resolved`, not the later `closed`; 24 hours.
+    expect(
+        &rows,
+        "A",
+        &[
+            ("opened_at", "2026-01-01T10:00:00Z"),
+            ("resolved_at", "2026-01-02T10:00:00Z"),
+            ("resolution_hours", "24.0"),
+            ("customer_id", "c1"),
+        ],
+    );
+    // B: resolved then reopened and never resolved again: open.
+    expect(
+        &rows,
+        "B",
+        &[
+            ("resolved_at", ""),
+            ("reopens", "1"),
+            ("recontacted", ""),
+            ("fcr", ""),
+        ],
+    );
+    // C: the resolution after the reopen counts: Jan 1 10:00 -> Jan 4 16:30 = 78.5 h.
+    expect(
+        &rows,
+        "C",
+        &[
+            ("resolved_at", "2026-01-04T16:30:00Z"),
+            ("resolution_hours", "78.5"),
+            ("fcr", "false"),
+        ],
+    );
+    // D: same timestamp, `reopened` listed first: input order puts the
+    // resolution after the reopen, so the case is resolved.
+    expect(&rows, "D", &[("resolved_at", "2026-01-02T10:00:00Z")]);
+    // E: same timestamp, `resolved` listed first: the reopen follows it: open.
+    expect(&rows, "E", &[("resolved_at", "")]);
+    // F: no `resolved` event: the last `closed` one. 12 hours.
+    expect(
+        &rows,
+        "F",
+        &[
+            ("resolved_at", "2026-01-01T22:00:00Z"),
+            ("resolution_hours", "12.0"),
+        ],
+    );
+    // G: reopened, then closed: a closure after the last reopen resolves it.
+    expect(&rows, "G", &[("resolved_at", "2026-01-05T10:00:00Z")]);
+}
+
+#[test]
+fn owner_is_last_value_by_default_and_first_on_request() {
+    let f = Fixture::new();
+    f.file("events.csv", EVENTS);
+    let rows = f.journeys(&[]);
+    // A's last event with a team says t2 (the final closed row has none).
+    expect(
+        &rows,
+        "A",
+        &[("team", "t2"), ("agent", "bob"), ("channel", "phone")],
+    );
+    f.file("cxgap.toml", "attribution = \"first\"\n");
+    let rows = f.journeys(&[]);
+    expect(&rows, "A", &[("team", "t1"), ("agent", "ann")]);
+}
+
+#[test]
+fn unsorted_input_is_ordered_by_time_then_input_order() {
+    let f = Fixture::new();
+    // The resolution is listed before the opening; timestamps decide.
+    f.file(
+        "events.csv",
+        "case_id,timestamp,event\nA,2026-01-02 10:00,resolved\nA,2026-01-01 10:00,case_opened\n",
+    );
+    let rows = f.journeys(&[]);
+    expect(
+        &rows,
+        "A",
+        &[
+            ("opened_at", "2026-01-01T10:00:00Z"),
+            ("resolution_hours", "24.0"),
+        ],
+    );
+}

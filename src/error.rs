@@ -11,10 +11,11 @@ use polars::prelude::PolarsError;
 /// The top-level error. `exit_code` is the only place exit codes are chosen.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// Boxed: input errors carry the columns found, and `Result` stays small.
     #[error(transparent)]
-    Input(#[from] InputError),
+    Input(Box<InputError>),
     #[error(transparent)]
-    Config(#[from] ConfigError),
+    Config(Box<ConfigError>),
     #[error(transparent)]
     Output(#[from] OutputError),
     /// Arguments that parse but make no sense together (clap handles the rest).
@@ -25,6 +26,18 @@ pub enum Error {
     },
     #[error("the query engine failed: {0}")]
     Engine(#[from] PolarsError),
+}
+
+impl From<InputError> for Error {
+    fn from(e: InputError) -> Self {
+        Error::Input(Box::new(e))
+    }
+}
+
+impl From<ConfigError> for Error {
+    fn from(e: ConfigError) -> Self {
+        Error::Config(Box::new(e))
+    }
 }
 
 impl Error {

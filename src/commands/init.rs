@@ -207,10 +207,10 @@ pub fn run(args: &InitArgs, term: &Term) -> Result<Outcome> {
     for s in &found {
         let _ = writeln!(
             out,
-            "#   {:<9} {} ({:?} export)",
+            "#   {:<9} {} ({})",
             s.kind.name(),
             relative(&s.path, &args.dir),
-            s.shape
+            s.shape.label()
         );
     }
     out.push_str(

@@ -378,7 +378,7 @@ fn resolve_survey(section: &SurveySection, cli_window: Option<f64>) -> Result<Su
                 message: "a custom survey needs an explicit scale".into(),
                 hint: Some("add e.g. [surveys] scale = [1, 10]".into()),
             })?;
-    if !(scale_min < scale_max) {
+    if scale_min >= scale_max || scale_min.is_nan() || scale_max.is_nan() {
         return Err(ConfigError::invalid(
             "surveys.scale",
             format!("minimum {scale_min} must be below maximum {scale_max}"),

@@ -26,6 +26,15 @@ pub enum ExportShape {
 }
 
 impl ExportShape {
+    pub fn label(self) -> &'static str {
+        match self {
+            ExportShape::Plain => "plain CSV",
+            ExportShape::Qualtrics => "Qualtrics export",
+            ExportShape::QualtricsLegacy => "legacy Qualtrics export",
+            ExportShape::SurveyMonkey => "SurveyMonkey export",
+        }
+    }
+
     pub fn header_rows(self) -> usize {
         match self {
             ExportShape::Plain => 1,
@@ -102,11 +111,15 @@ pub fn sniff(spec: &InputSpec) -> Result<Sniffed> {
         sniffed.delimiter = spec
             .delimiter
             .unwrap_or_else(|| guess_delimiter(text, ext == "tsv"));
-        let rows = first_records(text, sniffed.delimiter, 3);
+        let rows = first_records(text, sniffed.delimiter, 4);
         if rows.is_empty() {
             return Err(InputError::Empty { path: path.clone() }.into());
         }
         let (shape, header, timezone) = classify(spec.kind, &rows);
+        // The whole file was sniffed and holds nothing below its header rows.
+        if head.len() < SNIFF_BYTES && rows.len() <= shape.header_rows() {
+            return Err(InputError::NoRows { path: path.clone() }.into());
+        }
         sniffed.shape = shape;
         sniffed.header = header;
         sniffed.timezone = timezone;

@@ -103,10 +103,11 @@ fn names_of(lf: &mut LazyFrame) -> PolarsResult<Vec<String>> {
 /// the file, or whatever the engine said.
 pub fn explain_scan_error(spec: &InputSpec, sniffed: &Sniffed, err: PolarsError) -> InputError {
     let text = err.to_string();
-    if sniffed.format == FileFormat::Csv && !sniffed.gzip {
-        if let Some(ragged) = find_ragged(&spec.path, sniffed) {
-            return ragged;
-        }
+    if sniffed.format == FileFormat::Csv
+        && !sniffed.gzip
+        && let Some(ragged) = find_ragged(&spec.path, sniffed)
+    {
+        return ragged;
     }
     if text.contains("utf-8") || text.contains("utf8") || text.contains("UTF-8") {
         return InputError::Encoding {

@@ -150,9 +150,6 @@ fn terminal(t: &Table, term: &Term) -> String {
     } else {
         table.force_no_tty();
     }
-    if !term.stdout_tty {
-        table.set_width(120);
-    }
     let header: Vec<Cell> = t
         .columns
         .iter()

@@ -51,9 +51,11 @@ fn init_writes_a_starter_config_that_validates() {
     assert!(toml.contains("resolved = [\"Ticket solved\"]"), "{toml}");
     assert!(toml.contains("# \"Waiting on parts\" -> ?"), "{toml}");
     assert!(
-        toml.contains(
-            "[contacts.columns]\ncustomer_id = \"Account\"\ndate = \"Day\"\ncontacts = \"Calls\""
-        ),
+        toml.contains("customer_id = \"Account\"\ndate = \"Day\"\ncontacts = \"Calls\""),
+        "{toml}"
+    );
+    assert!(
+        toml.contains("#   events    tickets.csv (plain CSV)"),
         "{toml}"
     );
     // The written config works as it is.
@@ -106,6 +108,7 @@ fn journeys_parquet_file_matches_csv() {
     f.cmd(&["journeys", dir, "--out", "j.parquet"])
         .assert()
         .success();
+    use polars::prelude::SerReader;
     let df = polars::prelude::ParquetReader::new(std::fs::File::open(f.join("j.parquet")).unwrap())
         .finish()
         .unwrap();

@@ -2,7 +2,7 @@
 //! output parsed back into rows.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use assert_cmd::Command;
 
@@ -17,10 +17,6 @@ impl Fixture {
         Fixture {
             dir: tempfile::tempdir().expect("temp dir"),
         }
-    }
-
-    pub fn path(&self) -> &Path {
-        self.dir.path()
     }
 
     pub fn file(&self, name: &str, content: &str) -> &Fixture {

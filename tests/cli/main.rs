@@ -12,5 +12,6 @@ mod exports;
 mod features;
 mod promises;
 mod recontact;
+mod sample_data;
 mod surveys;
 mod timeline;

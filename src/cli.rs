@@ -92,6 +92,59 @@ pub enum Command {
         after_help = "Examples:\n  cxgap journeys sample-data --out journeys.parquet\n  cxgap journeys sample-data --out - --format csv | head"
     )]
     Journeys(JourneysArgs),
+    /// Print one report table of SPEC section 3
+    ///
+    /// overview (headline figures), score-by-contacts, promises, drivers
+    /// (score gaps with Welch intervals and q-values), resolution (log vs
+    /// customer), segments (actual vs expected score, shrunken ranking),
+    /// trends, who-answers. `--fail-if` turns overview figures into alerts:
+    /// a breach exits 3 after printing the table.
+    #[command(
+        after_help = "Examples:\n  cxgap metrics overview sample-data\n  cxgap metrics drivers sample-data --format markdown\n  cxgap metrics segments sample-data --by Region\n  cxgap metrics overview sample-data --fail-if \"promise_miss_rate>0.15\" --fail-if \"fcr_rate<0.7\""
+    )]
+    Metrics(MetricsArgs),
+    /// Ad-hoc SQL over the tables journeys, events, surveys, contacts and promises
+    ///
+    /// Polars SQL over the validated inputs and the journeys: `events`
+    /// (used event rows, canonical columns), `surveys` (survey rows matched to
+    /// a case), `contacts` (count rows attributed to a case), `promises` (the
+    /// promise ledger) and `journeys` (one row per case).
+    #[command(
+        after_help = "Examples:\n  cxgap sql \"SELECT team, AVG(score) AS score FROM journeys GROUP BY team ORDER BY team\" sample-data\n  cxgap sql \"SELECT status, COUNT(*) AS n FROM promises GROUP BY status ORDER BY n DESC\" sample-data --format csv"
+    )]
+    Sql(SqlArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MetricsArgs {
+    /// Which table
+    #[arg(value_enum)]
+    pub table: crate::metrics::TableName,
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Dimension to segment by: team, agent, channel or any unmapped event column
+    #[arg(long, value_name = "DIM")]
+    pub by: Option<String>,
+    /// Trend period
+    #[arg(long, value_enum, default_value_t)]
+    pub period: crate::metrics::Period,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: TableFormat,
+    /// Exit 3 when an overview figure meets this condition, e.g. `promise_miss_rate>0.15` (repeatable)
+    #[arg(long = "fail-if", value_name = "EXPR")]
+    pub fail_if: Vec<crate::metrics::fail_if::Threshold>,
+}
+
+#[derive(Debug, Args)]
+pub struct SqlArgs {
+    /// The query (Polars SQL)
+    pub query: String,
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: TableFormat,
 }
 
 /// Where the inputs are and the windows they are judged under.

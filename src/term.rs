@@ -59,6 +59,12 @@ impl Term {
         }
     }
 
+    /// An alert on stderr that -q does not hide (a breached threshold).
+    pub fn error_line(&self, text: &str) {
+        let prefix = paint("error:", "31;1", self.color_err);
+        let _ = writeln!(std::io::stderr(), "{prefix} {text}");
+    }
+
     /// A warning on stderr (suppressed by -q).
     pub fn warn(&self, text: &str) {
         if !self.quiet {

@@ -4,6 +4,8 @@
 pub mod case;
 pub mod init;
 pub mod journeys;
+pub mod metrics;
+pub mod sql;
 pub mod validate;
 
 use crate::Outcome;
@@ -20,6 +22,8 @@ pub fn run(command: Command, term: &Term) -> Result<Outcome> {
         Command::Init(args) => init::run(&args, term),
         Command::Case(args) => case::run(&args, term),
         Command::Journeys(args) => journeys::run(&args, term),
+        Command::Metrics(args) => metrics::run(&args, term),
+        Command::Sql(args) => sql::run(&args, term),
     }
 }
 

@@ -11,7 +11,7 @@ pub struct Joined {
     /// Every matched survey row with the case it joined: survey_id, line,
     /// case_id, matched_by, answered, score, resolved, sent_at, responded_at.
     pub matched: LazyFrame,
-    /// line, survey_id, case_id, customer_id, reason.
+    /// line, survey_id, case_id, customer_id, answered, reason.
     pub unmatched: LazyFrame,
 }
 
@@ -103,6 +103,7 @@ pub fn join(surveys: LazyFrame, cases: LazyFrame, window_days: f64) -> PolarsRes
             col("survey_id"),
             col("case_id"),
             col("customer_id"),
+            col("answered"),
             col("reason"),
         ]
     };

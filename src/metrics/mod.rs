@@ -1,3 +1,149 @@
 //! Report tables computed from the journeys (SPEC 3), one module per table.
+//! Each aggregates with the lazy engine; only the small aggregated frames
+//! come back to Rust for the statistics.
 
+pub mod drivers;
+pub mod factors;
+pub mod fail_if;
+pub mod overview;
+pub mod promises;
 pub mod quality;
+pub mod resolution;
+pub mod score_by_contacts;
+pub mod segments;
+pub mod selection;
+pub mod stats;
+pub mod trends;
+
+use polars::prelude::*;
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::input::config::RunConfig;
+use crate::journey::Journeys;
+use crate::render::Table;
+
+/// What every table is computed from.
+pub struct Ctx<'a> {
+    pub cfg: &'a RunConfig,
+    pub journeys: &'a Journeys,
+    /// The `--by` dimension, when given.
+    pub by: Option<&'a str>,
+    pub period: Period,
+}
+
+impl Ctx<'_> {
+    pub fn cases(&self) -> LazyFrame {
+        self.journeys.cases.clone().lazy()
+    }
+
+    pub fn surveyed(&self) -> LazyFrame {
+        self.cases().filter(col("surveyed"))
+    }
+
+    /// The `--by` column, checked against the journeys' columns.
+    pub fn by_column(&self, default: &'static str) -> Result<String> {
+        let by = self.by.unwrap_or(default);
+        let names = self.journeys.cases.get_column_names();
+        if names.iter().any(|n| n.as_str() == by) {
+            Ok(by.to_string())
+        } else {
+            let dims: Vec<String> = ["team", "agent", "channel"]
+                .into_iter()
+                .map(String::from)
+                .chain(self.journeys.dimensions.iter().cloned())
+                .collect();
+            Err(Error::usage(
+                format!("`--by {by}` names no journey column"),
+                Some(format!("use one of: {}", dims.join(", "))),
+            ))
+        }
+    }
+}
+
+/// Trend bucket of resolved_at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Period {
+    /// Calendar day
+    Day,
+    /// ISO week, starting Monday
+    #[default]
+    Week,
+    /// Calendar month
+    Month,
+}
+
+/// The report tables of SPEC section 3.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TableName {
+    /// 3.1 Headline figures
+    Overview,
+    /// 3.2 Cases, surveys and scores by number of inbound contacts
+    ScoreByContacts,
+    /// 3.3 Promises made, kept, late, broken and pending, by kind
+    Promises,
+    /// 3.4 Score gaps of journey factors, with intervals and q-values
+    Drivers,
+    /// 3.5 Resolved in the log, not resolved for the customer; FCR 2x2
+    Resolution,
+    /// 3.6 Segments: actual vs expected score, flags, shrunken ranking
+    Segments,
+    /// 3.7 Figures per day, week or month of resolution
+    Trends,
+    /// 3.8 Who answers: factor prevalence in surveyed vs unsurveyed cases
+    WhoAnswers,
+}
+
+impl TableName {
+    pub const ALL: [TableName; 8] = [
+        TableName::Overview,
+        TableName::ScoreByContacts,
+        TableName::Promises,
+        TableName::Drivers,
+        TableName::Resolution,
+        TableName::Segments,
+        TableName::Trends,
+        TableName::WhoAnswers,
+    ];
+
+    pub fn compute(self, ctx: &Ctx) -> Result<Vec<Table>> {
+        Ok(match self {
+            TableName::Overview => vec![overview::table(&overview::figures(ctx)?)],
+            TableName::ScoreByContacts => vec![score_by_contacts::table(ctx)?],
+            TableName::Promises => vec![promises::table(ctx)?],
+            TableName::Drivers => vec![drivers::table(ctx)?],
+            TableName::Resolution => resolution::tables(ctx)?,
+            TableName::Segments => vec![segments::table(ctx)?],
+            TableName::Trends => vec![trends::table(ctx)?],
+            TableName::WhoAnswers => selection::tables(ctx)?,
+        })
+    }
+}
+
+/// A number as a JSON value; non-finite becomes null.
+pub fn num(x: Option<f64>) -> Value {
+    x.filter(|v| v.is_finite())
+        .and_then(serde_json::Number::from_f64)
+        .map(Value::Number)
+        .unwrap_or(Value::Null)
+}
+
+/// k / n, or None when n is 0.
+pub fn ratio(k: f64, n: f64) -> Option<f64> {
+    (n > 0.0).then(|| k / n)
+}
+
+/// Round for presentation in tables (JSON keeps the same rounded value, so
+/// every format shows the same figure).
+pub fn round(x: Option<f64>, digits: i32) -> Option<f64> {
+    let f = 10f64.powi(digits);
+    x.map(|v| (v * f).round() / f)
+}
+
+/// Read one numeric cell of a one-row (or any) frame as f64.
+pub fn cell(df: &DataFrame, name: &str, row: usize) -> Option<f64> {
+    let c = df.column(name).ok()?;
+    let v = c.cast(&DataType::Float64).ok()?;
+    v.f64().ok()?.get(row)
+}

@@ -1,0 +1,150 @@
+//! `--fail-if "figure>threshold"`: alerting on overview figures for nightly
+//! jobs. A breach is a successful run with exit code 3, not an error.
+
+use std::str::FromStr;
+
+use super::overview::Figure;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Eq,
+    Ne,
+}
+
+impl Op {
+    fn symbol(self) -> &'static str {
+        match self {
+            Op::Lt => "<",
+            Op::Le => "<=",
+            Op::Gt => ">",
+            Op::Ge => ">=",
+            Op::Eq => "==",
+            Op::Ne => "!=",
+        }
+    }
+
+    fn holds(self, a: f64, b: f64) -> bool {
+        match self {
+            Op::Lt => a < b,
+            Op::Le => a <= b,
+            Op::Gt => a > b,
+            Op::Ge => a >= b,
+            Op::Eq => a == b,
+            Op::Ne => a != b,
+        }
+    }
+}
+
+/// One threshold, e.g. `promise_miss_rate>0.15`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Threshold {
+    pub figure: String,
+    pub op: Op,
+    pub value: f64,
+}
+
+impl FromStr for Threshold {
+    type Err = String;
+
+    /// Parsed by clap, so a malformed expression is a usage error (exit 2).
+    fn from_str(s: &str) -> Result<Self, String> {
+        // Two-character operators first, so `<=` is not read as `<`.
+        let ops = [
+            ("<=", Op::Le),
+            (">=", Op::Ge),
+            ("==", Op::Eq),
+            ("!=", Op::Ne),
+            ("<", Op::Lt),
+            (">", Op::Gt),
+        ];
+        let (at, sym, op) = ops
+            .iter()
+            .filter_map(|(sym, op)| s.find(sym).map(|i| (i, *sym, *op)))
+            .min_by_key(|(i, sym, _)| (*i, std::cmp::Reverse(sym.len())))
+            .ok_or_else(|| {
+                format!("`{s}` has no comparison; write e.g. `promise_miss_rate>0.15`")
+            })?;
+        let figure = s[..at].trim();
+        let value = s[at + sym.len()..].trim();
+        if figure.is_empty()
+            || !figure
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            return Err(format!(
+                "`{figure}` is not a figure name; write e.g. `fcr_rate<0.7`"
+            ));
+        }
+        let value: f64 = value
+            .parse()
+            .map_err(|_| format!("`{value}` is not a number; write e.g. `fcr_rate<0.7`"))?;
+        Ok(Threshold {
+            figure: figure.to_string(),
+            op,
+            value,
+        })
+    }
+}
+
+/// What a threshold said about the figures.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    Breached(String),
+    /// The figure exists but has no value (e.g. no surveys): not judged.
+    Unknown(String),
+    Ok,
+}
+
+pub fn judge(t: &Threshold, figures: &[Figure]) -> Result<Verdict, String> {
+    let f = figures.iter().find(|f| f.name == t.figure).ok_or_else(|| {
+        format!(
+            "`--fail-if` names `{}`, which is not an overview figure (use one of: {})",
+            t.figure,
+            figures
+                .iter()
+                .map(|f| f.name)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    })?;
+    let sym = t.op.symbol();
+    Ok(match f.value {
+        Some(v) if t.op.holds(v, t.value) => Verdict::Breached(format!(
+            "threshold breached: {} = {} {sym} {}",
+            t.figure,
+            super::round(Some(v), 4).unwrap_or(v),
+            t.value
+        )),
+        Some(_) => Verdict::Ok,
+        None => Verdict::Unknown(format!(
+            "{} has no value, so `{}{sym}{}` was not judged",
+            t.figure, t.figure, t.value
+        )),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_operators() {
+        let t: Threshold = "promise_miss_rate>0.15".parse().unwrap();
+        assert_eq!(
+            (t.figure.as_str(), t.op, t.value),
+            ("promise_miss_rate", Op::Gt, 0.15)
+        );
+        let t: Threshold = " fcr_rate <= 0.7 ".parse().unwrap();
+        assert_eq!(
+            (t.figure.as_str(), t.op, t.value),
+            ("fcr_rate", Op::Le, 0.7)
+        );
+        assert!("fcr_rate".parse::<Threshold>().is_err());
+        assert!("fcr_rate<abc".parse::<Threshold>().is_err());
+        assert!("<3".parse::<Threshold>().is_err());
+    }
+}

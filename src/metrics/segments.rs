@@ -1,0 +1,283 @@
+//! SPEC 3.6: segments where surveys and journeys disagree.
+//!
+//! Expected score: ordinary least squares of score on the journey factors
+//! over all surveyed cases (the normal equations are summed by the engine in
+//! one pass and solved with nalgebra's SVD, so a constant or collinear factor
+//! cannot make it singular). A segment's residual is its mean of
+//! (score − prediction), with standard error sd/√n; beyond ±2 SE it is
+//! flagged. Ranking uses an empirical-Bayes shrunken mean, so a segment with
+//! a handful of answers cannot top or bottom the table by chance.
+
+use nalgebra::{DMatrix, DVector};
+use polars::prelude::*;
+use serde_json::{Value, json};
+
+use super::factors::factors;
+use super::{Ctx, cell, num, ratio, round};
+use crate::error::Result;
+use crate::input::config::SurveyKind;
+use crate::render::Table;
+
+pub const HIGHER: &str = "higher than its journeys explain";
+pub const LOWER: &str = "lower than its journeys explain";
+
+#[derive(Debug, Clone)]
+pub struct Segment {
+    pub name: String,
+    pub cases: f64,
+    pub surveyed: f64,
+    pub mean: Option<f64>,
+    pub satisfied_pct: Option<f64>,
+    pub nps: Option<f64>,
+    pub fcr_rate: Option<f64>,
+    pub repeat_rate: Option<f64>,
+    pub recontact_rate: Option<f64>,
+    pub miss_rate: Option<f64>,
+    pub expected: Option<f64>,
+    pub residual: Option<f64>,
+    pub residual_se: Option<f64>,
+    pub flag: Option<&'static str>,
+    pub shrunk: Option<f64>,
+}
+
+/// OLS coefficients (intercept first) of score on the factor columns.
+fn fit(ctx: &Ctx, xs: &[Expr]) -> Result<Vec<f64>> {
+    let p = xs.len() + 1;
+    let x = |j: usize| if j == 0 { lit(1.0) } else { xs[j - 1].clone() };
+    let mut aggs = Vec::new();
+    for j in 0..p {
+        for k in j..p {
+            aggs.push((x(j) * x(k)).sum().alias(format!("xx_{j}_{k}")));
+        }
+        aggs.push((x(j) * col("score")).sum().alias(format!("xy_{j}")));
+    }
+    let s = ctx.surveyed().select(aggs).collect()?;
+    let mut xtx = DMatrix::<f64>::zeros(p, p);
+    let mut xty = DVector::<f64>::zeros(p);
+    for j in 0..p {
+        for k in j..p {
+            let v = cell(&s, &format!("xx_{j}_{k}"), 0).unwrap_or(0.0);
+            xtx[(j, k)] = v;
+            xtx[(k, j)] = v;
+        }
+        xty[j] = cell(&s, &format!("xy_{j}"), 0).unwrap_or(0.0);
+    }
+    let beta = xtx
+        .svd(true, true)
+        .solve(&xty, 1e-9)
+        .map(|b| b.iter().copied().collect())
+        .unwrap_or_else(|_| vec![0.0; p]);
+    Ok(beta)
+}
+
+pub fn segments(ctx: &Ctx) -> Result<(String, Vec<Segment>)> {
+    let by = ctx.by_column("team")?;
+    let fs = factors(ctx.journeys);
+    // Unknown-yet factors count as absent in the regression.
+    let xs: Vec<Expr> = fs
+        .iter()
+        .map(|f| f.expr.clone().fill_null(lit(false)).cast(DataType::Float64))
+        .collect();
+    let beta = fit(ctx, &xs)?;
+    let prediction = xs
+        .iter()
+        .zip(&beta[1..])
+        .fold(lit(beta[0]), |acc, (x, b)| acc + x.clone() * lit(*b));
+    let surveyed = col("surveyed");
+    let on_surveyed = |e: Expr| e.filter(surveyed.clone());
+    let resid = col("score") - prediction.clone();
+    let promises_due = col("promises_kept") + col("promises_late") + col("promises_broken");
+    let df = ctx
+        .cases()
+        .group_by([col(by.as_str()).cast(DataType::String).alias("segment")])
+        .agg([
+            len().cast(DataType::Float64).alias("cases"),
+            surveyed
+                .clone()
+                .sum()
+                .cast(DataType::Float64)
+                .alias("surveyed"),
+            on_surveyed(col("score")).mean().alias("mean"),
+            on_surveyed(col("score")).var(1).alias("var"),
+            on_surveyed(col("satisfied"))
+                .cast(DataType::Float64)
+                .mean()
+                .alias("sat"),
+            on_surveyed(col("score").gt_eq(lit(9.0)))
+                .cast(DataType::Float64)
+                .mean()
+                .alias("prom"),
+            on_surveyed(col("score").lt_eq(lit(6.0)))
+                .cast(DataType::Float64)
+                .mean()
+                .alias("detr"),
+            col("fcr").cast(DataType::Float64).mean().alias("fcr"),
+            col("has_repeat")
+                .cast(DataType::Float64)
+                .mean()
+                .alias("repeat"),
+            col("recontacted")
+                .cast(DataType::Float64)
+                .mean()
+                .alias("recontact"),
+            col("promises_missed")
+                .sum()
+                .cast(DataType::Float64)
+                .alias("missed"),
+            promises_due.sum().cast(DataType::Float64).alias("due"),
+            on_surveyed(prediction).mean().alias("expected"),
+            on_surveyed(resid.clone()).mean().alias("residual"),
+            on_surveyed(resid).std(1).alias("resid_sd"),
+        ])
+        .sort(
+            ["segment"],
+            SortMultipleOptions::default().with_nulls_last(true),
+        )
+        .collect()?;
+    let names = df.column("segment")?.str()?.clone();
+    let nps = ctx.cfg.survey.kind == SurveyKind::Nps;
+    let mut segs: Vec<Segment> = (0..df.height())
+        .map(|i| {
+            let g = |n: &str| cell(&df, n, i);
+            let surveyed = g("surveyed").unwrap_or(0.0);
+            let se = g("resid_sd")
+                .filter(|_| surveyed >= 2.0)
+                .map(|sd| sd / surveyed.sqrt());
+            let residual = g("residual");
+            let flag = match (residual, se) {
+                (Some(r), Some(se)) if se > 0.0 && r > 2.0 * se => Some(HIGHER),
+                (Some(r), Some(se)) if se > 0.0 && r < -2.0 * se => Some(LOWER),
+                _ => None,
+            };
+            Segment {
+                name: names.get(i).unwrap_or("(none)").to_string(),
+                cases: g("cases").unwrap_or(0.0),
+                surveyed,
+                mean: g("mean"),
+                satisfied_pct: g("sat").map(|v| 100.0 * v),
+                nps: if nps {
+                    g("prom").zip(g("detr")).map(|(p, d)| 100.0 * (p - d))
+                } else {
+                    None
+                },
+                fcr_rate: g("fcr"),
+                repeat_rate: g("repeat"),
+                recontact_rate: g("recontact"),
+                miss_rate: ratio(g("missed").unwrap_or(0.0), g("due").unwrap_or(0.0)),
+                expected: g("expected"),
+                residual,
+                residual_se: se,
+                flag,
+                shrunk: None,
+            }
+        })
+        .collect();
+    shrink(&mut segs, &df);
+    segs.sort_by(|a, b| match (a.shrunk, b.shrunk) {
+        (Some(x), Some(y)) => y.total_cmp(&x).then(a.name.cmp(&b.name)),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => a.name.cmp(&b.name),
+    });
+    Ok((by, segs))
+}
+
+/// Empirical Bayes (method of moments): each mean is pulled toward the grand
+/// mean by σ²/n / (σ²/n + τ²), τ² the between-segment variance of true means.
+fn shrink(segs: &mut [Segment], df: &DataFrame) {
+    let rated: Vec<(usize, f64, f64, f64)> = segs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| Some((i, s.mean?, s.surveyed, cell(df, "var", i).unwrap_or(0.0))))
+        .filter(|(_, _, n, _)| *n > 0.0)
+        .collect();
+    let total: f64 = rated.iter().map(|r| r.2).sum();
+    if rated.is_empty() || total <= 0.0 {
+        return;
+    }
+    let grand = rated.iter().map(|r| r.1 * r.2).sum::<f64>() / total;
+    // Pooled within-segment variance.
+    let dof: f64 = rated.iter().map(|r| (r.2 - 1.0).max(0.0)).sum();
+    let within = if dof > 0.0 {
+        rated
+            .iter()
+            .map(|r| r.3 * (r.2 - 1.0).max(0.0))
+            .sum::<f64>()
+            / dof
+    } else {
+        0.0
+    };
+    let k = rated.len() as f64;
+    let spread = if k > 1.0 {
+        rated.iter().map(|r| (r.1 - grand).powi(2)).sum::<f64>() / (k - 1.0)
+    } else {
+        0.0
+    };
+    let noise = rated.iter().map(|r| within / r.2).sum::<f64>() / k;
+    let tau2 = (spread - noise).max(0.0);
+    for (i, mean, n, _) in rated {
+        let w = if tau2 + within / n > 0.0 {
+            tau2 / (tau2 + within / n)
+        } else {
+            0.0
+        };
+        segs[i].shrunk = Some(grand + w * (mean - grand));
+    }
+}
+
+pub fn table(ctx: &Ctx) -> Result<Table> {
+    let (by, segs) = segments(ctx)?;
+    Ok(to_table(&by, &segs, ctx.cfg.min_n as f64))
+}
+
+pub fn to_table(by: &str, segs: &[Segment], min_n: f64) -> Table {
+    let mut t = Table::new(
+        "segments",
+        &format!("Segments by {by}: actual vs expected score"),
+        &[
+            "rank",
+            "segment",
+            "cases",
+            "surveyed",
+            "shrunk_mean",
+            "mean_score",
+            "satisfied_pct",
+            "nps",
+            "fcr_rate",
+            "repeat_rate",
+            "recontact_rate",
+            "miss_rate",
+            "expected_score",
+            "residual",
+            "residual_se",
+            "flag",
+        ],
+    );
+    for (i, s) in segs.iter().enumerate() {
+        let flag = match (s.flag, s.surveyed < min_n) {
+            (Some(f), true) => json!(format!("{f} (n<min_n)")),
+            (Some(f), false) => json!(f),
+            (None, true) => json!("n<min_n"),
+            (None, false) => Value::Null,
+        };
+        t.push(vec![
+            json!(i + 1),
+            json!(s.name),
+            json!(s.cases),
+            json!(s.surveyed),
+            num(round(s.shrunk, 2)),
+            num(round(s.mean, 2)),
+            num(round(s.satisfied_pct, 1)),
+            num(round(s.nps, 1)),
+            num(round(s.fcr_rate, 3)),
+            num(round(s.repeat_rate, 3)),
+            num(round(s.recontact_rate, 3)),
+            num(round(s.miss_rate, 3)),
+            num(round(s.expected, 2)),
+            num(round(s.residual, 2)),
+            num(round(s.residual_se, 2)),
+            flag,
+        ]);
+    }
+    t
+}

@@ -43,7 +43,15 @@ pub struct Segment {
 /// OLS coefficients (intercept first) of score on the factor columns.
 fn fit(ctx: &Ctx, xs: &[Expr]) -> Result<Vec<f64>> {
     let p = xs.len() + 1;
-    let x = |j: usize| if j == 0 { lit(1.0) } else { xs[j - 1].clone() };
+    // The intercept column must be a column (a literal would sum to 1, not n).
+    let one = col("score").is_not_null().cast(DataType::Float64);
+    let x = |j: usize| {
+        if j == 0 {
+            one.clone()
+        } else {
+            xs[j - 1].clone()
+        }
+    };
     let mut aggs = Vec::new();
     for j in 0..p {
         for k in j..p {
@@ -144,9 +152,10 @@ pub fn segments(ctx: &Ctx) -> Result<(String, Vec<Segment>)> {
                 .filter(|_| surveyed >= 2.0)
                 .map(|sd| sd / surveyed.sqrt());
             let residual = g("residual");
+            // A zero SE (all residuals equal) supports no claim either way.
             let flag = match (residual, se) {
-                (Some(r), Some(se)) if se > 0.0 && r > 2.0 * se => Some(HIGHER),
-                (Some(r), Some(se)) if se > 0.0 && r < -2.0 * se => Some(LOWER),
+                (Some(r), Some(se)) if se > 1e-9 && r > 2.0 * se => Some(HIGHER),
+                (Some(r), Some(se)) if se > 1e-9 && r < -2.0 * se => Some(LOWER),
                 _ => None,
             };
             Segment {

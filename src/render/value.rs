@@ -69,6 +69,15 @@ pub fn cell_text(v: &Value, pretty: bool) -> String {
                 text.to_string()
             }
         }
+        // Whole floats print as integers in text formats ("7", not "7.0").
+        Value::Number(n) if n.is_f64() => {
+            let f = n.as_f64().unwrap_or_default();
+            if f.fract() == 0.0 && f.abs() < 1e15 {
+                format!("{f:.0}")
+            } else {
+                n.to_string()
+            }
+        }
         other => other.to_string(),
     }
 }

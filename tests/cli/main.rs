@@ -10,6 +10,7 @@ mod commands;
 mod contacts;
 mod exports;
 mod features;
+mod metrics;
 mod promises;
 mod recontact;
 mod sample_data;

@@ -150,3 +150,20 @@ fn output_is_deterministic() {
     };
     assert_eq!(v(), v());
 }
+
+#[test]
+fn help_of_metrics_and_sql() {
+    let f = Fixture::new();
+    for sub in ["metrics", "sql"] {
+        f.cmd(&[sub, "--help"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Examples:\n  cxgap"));
+    }
+}
+
+#[test]
+fn cli_definition_is_consistent() {
+    use clap::CommandFactory;
+    cxgap::cli::Cli::command().debug_assert();
+}

@@ -413,3 +413,61 @@ fn sql_over_journeys_and_promises() {
         .code(2)
         .stderr(predicate::str::contains("error: the query failed"));
 }
+
+#[test]
+fn expected_scores_come_from_the_regression() {
+    // Only repeat contacts vary (not_fcr moves with them; the SVD solve
+    // splits collinear factors but the fitted values are the group means):
+    // without a repeat the scores are 5, 4, 3 (mean 4), with one 3, 2, 1
+    // (mean 2). Team X = {5 no, 3 repeat}: actual 4, expected (4 + 2) / 2 = 3,
+    // residual +1. Team Y = {4, 3 no; 2, 1 repeat}: actual 2.5, expected 3,
+    // residual −0.5, residual sd √(4 × 0.25 / 3) = 0.5774, SE 0.2887.
+    let mut events = String::from("case_id,timestamp,event,customer_id,team\n");
+    let mut surveys = String::from("survey_id,case_id,responded_at,score\n");
+    let cases = [
+        ("x1", "X", 1, 5),
+        ("x2", "X", 2, 3),
+        ("y1", "Y", 1, 4),
+        ("y2", "Y", 1, 3),
+        ("y3", "Y", 2, 2),
+        ("y4", "Y", 2, 1),
+    ];
+    for (id, team, calls, score) in cases {
+        for c in 0..calls {
+            events.push_str(&format!("{id},2026-03-02 0{c}:00,contact_in,{id},{team}\n"));
+        }
+        events.push_str(&format!("{id},2026-03-02 09:00,resolved,,{team}\n"));
+        surveys.push_str(&format!("s{id},{id},2026-03-03 09:00,{score}\n"));
+    }
+    events.push_str("z,2026-04-01 00:00,case_opened,z,Z\n");
+    let f = Fixture::new();
+    f.file("events.csv", &events).file("surveys.csv", &surveys);
+    let v = json(&f, &["segments"]);
+    let seg = |name: &str| {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["segment"] == name)
+            .unwrap()
+            .clone()
+    };
+    let (x, y) = (seg("X"), seg("Y"));
+    assert_eq!(
+        (
+            x["mean_score"].as_f64(),
+            x["expected_score"].as_f64(),
+            x["residual"].as_f64()
+        ),
+        (Some(4.0), Some(3.0), Some(1.0))
+    );
+    assert_eq!(
+        (
+            y["mean_score"].as_f64(),
+            y["expected_score"].as_f64(),
+            y["residual"].as_f64()
+        ),
+        (Some(2.5), Some(3.0), Some(-0.5))
+    );
+    assert_eq!(y["residual_se"], 0.29);
+    assert_eq!(y["flag"], "n<min_n");
+}

@@ -92,6 +92,19 @@ pub enum Command {
         after_help = "Examples:\n  cxgap journeys sample-data --out journeys.parquet\n  cxgap journeys sample-data --out - --format csv | head"
     )]
     Journeys(JourneysArgs),
+    /// Write the full report: summary.html, charts, tables, journeys, run.json
+    ///
+    /// Everything lands in OUT at once: summary.html (one self-contained page
+    /// for managers), charts/*.png and *.svg, tables/*.csv and *.json for
+    /// every table of SPEC section 3, journeys.parquet, rejects.csv and
+    /// run.json (arguments, resolved config, rows read/used/rejected, stage
+    /// timings, files). The report is staged beside OUT and swapped in only
+    /// when complete, so a failed run leaves the previous report untouched.
+    /// The same inputs give byte-identical tables, JSON and HTML.
+    #[command(
+        after_help = "Examples:\n  cxgap report sample-data --out reports/sample\n  cxgap report sample-data --out reports/by-region --by Region\n  cxgap report /data/nightly --out /srv/cx/today --fail-if \"promise_miss_rate>0.15\""
+    )]
+    Report(ReportArgs),
     /// Print one report table of SPEC section 3
     ///
     /// overview (headline figures), score-by-contacts, promises, drivers
@@ -248,4 +261,22 @@ pub struct JourneysArgs {
     /// Output format (default: from the extension, else parquet)
     #[arg(long, value_enum)]
     pub format: Option<FrameFormat>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Report folder to write (replaced as a whole when the run succeeds)
+    #[arg(long, short, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Dimension for the segment, resolution and who-answers tables (default team)
+    #[arg(long, value_name = "DIM")]
+    pub by: Option<String>,
+    /// Exit 3 when an overview figure meets this condition (repeatable)
+    #[arg(long = "fail-if", value_name = "EXPR")]
+    pub fail_if: Vec<crate::metrics::fail_if::Threshold>,
+    /// Test hook: fail right after the named stage, to prove atomic output
+    #[arg(long, hide = true, value_name = "STAGE")]
+    pub fail_after_stage: Option<String>,
 }

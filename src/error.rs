@@ -262,6 +262,10 @@ pub enum OutputError {
     },
     #[error("{}: already exists (use --force to overwrite)", path.display())]
     Exists { path: PathBuf },
+    #[error("cannot draw a chart: {0}")]
+    Chart(String),
+    #[error("the run was stopped after stage `{0}` (--fail-after-stage)")]
+    Stopped(String),
     #[error("cannot write to standard output")]
     Stdout(#[source] std::io::Error),
 }

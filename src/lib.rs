@@ -12,6 +12,7 @@ pub mod input;
 pub mod journey;
 pub mod metrics;
 pub mod render;
+pub mod report;
 pub mod term;
 
 pub use error::{Error, Result};

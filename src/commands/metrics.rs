@@ -2,8 +2,7 @@
 
 use crate::Outcome;
 use crate::cli::MetricsArgs;
-use crate::error::{Error, Result};
-use crate::metrics::fail_if::{self, Verdict};
+use crate::error::Result;
 use crate::metrics::{Ctx, overview};
 use crate::render;
 use crate::term::Term;
@@ -16,26 +15,8 @@ pub fn run(args: &MetricsArgs, term: &Term) -> Result<Outcome> {
         by: args.by.as_deref(),
         period: args.period,
     };
+    let verdicts = super::judge_thresholds(&args.fail_if, &overview::figures(&ctx)?)?;
     let tables = args.table.compute(&ctx)?;
     term.out(render::render(&tables, args.format, term).as_bytes())?;
-    if args.fail_if.is_empty() {
-        return Ok(Outcome::Done);
-    }
-    let figures = overview::figures(&ctx)?;
-    let mut breached = false;
-    for t in &args.fail_if {
-        match fail_if::judge(t, &figures).map_err(|m| Error::usage(m, None))? {
-            Verdict::Breached(msg) => {
-                breached = true;
-                term.error_line(&msg);
-            }
-            Verdict::Unknown(msg) => term.warn(&msg),
-            Verdict::Ok => {}
-        }
-    }
-    Ok(if breached {
-        Outcome::ThresholdBreached
-    } else {
-        Outcome::Done
-    })
+    Ok(super::announce(&verdicts, term))
 }

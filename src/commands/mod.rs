@@ -5,15 +5,19 @@ pub mod case;
 pub mod init;
 pub mod journeys;
 pub mod metrics;
+pub mod report;
 pub mod sql;
 pub mod validate;
 
 use crate::Outcome;
 use crate::cli::{Command, InputArgs};
+use crate::error::Error;
 use crate::error::Result;
 use crate::input::config::RunConfig;
 use crate::input::load::{self, Inputs};
 use crate::journey::{self, Journeys};
+use crate::metrics::fail_if::{self, Threshold, Verdict};
+use crate::metrics::overview::Figure;
 use crate::term::Term;
 
 pub fn run(command: Command, term: &Term) -> Result<Outcome> {
@@ -23,6 +27,7 @@ pub fn run(command: Command, term: &Term) -> Result<Outcome> {
         Command::Case(args) => case::run(&args, term),
         Command::Journeys(args) => journeys::run(&args, term),
         Command::Metrics(args) => metrics::run(&args, term),
+        Command::Report(args) => report::run(&args, term),
         Command::Sql(args) => sql::run(&args, term),
     }
 }
@@ -44,4 +49,30 @@ pub fn prepare(args: &InputArgs) -> Result<Prepared> {
         inputs,
         journeys,
     })
+}
+
+/// Judge `--fail-if` thresholds before any output, so a bad name is a usage
+/// error and nothing is half done.
+pub fn judge_thresholds(thresholds: &[Threshold], figures: &[Figure]) -> Result<Vec<Verdict>> {
+    fail_if::judge_all(thresholds, figures).map_err(|m| Error::usage(m, None))
+}
+
+/// Report the verdicts on stderr; any breach makes the run exit 3.
+pub fn announce(verdicts: &[Verdict], term: &Term) -> Outcome {
+    let mut breached = false;
+    for v in verdicts {
+        match v {
+            Verdict::Breached(msg) => {
+                breached = true;
+                term.error_line(msg);
+            }
+            Verdict::Unknown(msg) => term.warn(msg),
+            Verdict::Ok => {}
+        }
+    }
+    if breached {
+        Outcome::ThresholdBreached
+    } else {
+        Outcome::Done
+    }
 }

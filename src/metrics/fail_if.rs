@@ -127,6 +127,11 @@ pub fn judge(t: &Threshold, figures: &[Figure]) -> Result<Verdict, String> {
     })
 }
 
+/// Judge every threshold; an unknown figure name is an error for them all.
+pub fn judge_all(thresholds: &[Threshold], figures: &[Figure]) -> Result<Vec<Verdict>, String> {
+    thresholds.iter().map(|t| judge(t, figures)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

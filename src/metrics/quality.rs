@@ -176,7 +176,13 @@ impl Quality {
         for s in &self.inputs {
             inputs.push(vec![
                 json!(s.input),
-                json!(s.path.display().to_string()),
+                // The file name only: the report must not depend on where it was run from.
+                json!(
+                    s.path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().to_string())
+                        .unwrap_or_default()
+                ),
                 json!(s.format),
                 json!(s.shape),
                 json!(s.rows_read),

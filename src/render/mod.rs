@@ -1,7 +1,9 @@
 //! Rendering tables: built once as a `Table` (from a small DataFrame), then
 //! written as a terminal table, CSV, JSON or Markdown by one function.
 
+pub mod chart;
 pub mod files;
+pub mod html;
 pub mod value;
 
 use comfy_table::{Cell, ContentArrangement, presets};
@@ -61,7 +63,7 @@ impl Table {
         self.rows.push(row);
     }
 
-    fn json(&self) -> Value {
+    pub fn json(&self) -> Value {
         Value::Array(
             self.rows
                 .iter()
@@ -116,7 +118,7 @@ pub fn render(tables: &[Table], format: TableFormat, term: &Term) -> String {
     }
 }
 
-fn csv_text(t: &Table) -> String {
+pub fn csv_text(t: &Table) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let _ = w.write_record(&t.columns);
     for r in &t.rows {
@@ -172,4 +174,24 @@ fn terminal(t: &Table, term: &Term) -> String {
         t.title.clone()
     };
     format!("{title}\n{table}\n")
+}
+
+impl Table {
+    /// One column as numbers (null where missing or not a number).
+    pub fn numbers(&self, column: &str) -> Vec<Option<f64>> {
+        let i = self.columns.iter().position(|c| c == column);
+        self.rows
+            .iter()
+            .map(|r| i.and_then(|i| r[i].as_f64()))
+            .collect()
+    }
+
+    /// One column as text.
+    pub fn texts(&self, column: &str) -> Vec<String> {
+        let i = self.columns.iter().position(|c| c == column);
+        self.rows
+            .iter()
+            .map(|r| i.map(|i| cell_text(&r[i], true)).unwrap_or_default())
+            .collect()
+    }
 }

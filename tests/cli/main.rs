@@ -13,6 +13,7 @@ mod features;
 mod metrics;
 mod promises;
 mod recontact;
+mod report;
 mod sample_data;
 mod surveys;
 mod timeline;

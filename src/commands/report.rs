@@ -1,0 +1,195 @@
+//! `cxgap report`: the whole pipeline into a report folder, written
+//! atomically, plus a terminal summary on stdout.
+
+use std::time::Instant;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde_json::json;
+
+use crate::Outcome;
+use crate::cli::{FrameFormat, ReportArgs};
+use crate::error::{Error, OutputError, Result};
+use crate::input::config::RunConfig;
+use crate::input::load;
+use crate::journey;
+use crate::render::{self, files, html};
+use crate::report::{self, writer::Staging};
+use crate::term::Term;
+
+/// One spinner per stage on stderr, only on a terminal and never with -q;
+/// stage timings go to run.json.
+struct Stages<'a> {
+    term: &'a Term,
+    fail_after: Option<&'a str>,
+    timings: Vec<(&'static str, f64)>,
+    bar: Option<ProgressBar>,
+    started: Instant,
+    current: &'static str,
+}
+
+impl<'a> Stages<'a> {
+    fn new(term: &'a Term, fail_after: Option<&'a str>) -> Self {
+        Stages {
+            term,
+            fail_after,
+            timings: Vec::new(),
+            bar: None,
+            started: Instant::now(),
+            current: "",
+        }
+    }
+
+    fn start(&mut self, name: &'static str) -> Result<()> {
+        self.finish()?;
+        self.current = name;
+        self.started = Instant::now();
+        let target = if self.term.quiet {
+            ProgressDrawTarget::hidden()
+        } else {
+            ProgressDrawTarget::stderr()
+        };
+        let bar = ProgressBar::with_draw_target(None, target);
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        bar.set_message(name);
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        self.bar = Some(bar);
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<()> {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+            self.timings
+                .push((self.current, self.started.elapsed().as_secs_f64() * 1000.0));
+            // Test hook: fail after a named stage, to prove atomicity.
+            if self.fail_after == Some(self.current) {
+                return Err(OutputError::Stopped(self.current.to_string()).into());
+            }
+        }
+        Ok(())
+    }
+}
+
+pub fn run(args: &ReportArgs, term: &Term) -> Result<Outcome> {
+    let mut stages = Stages::new(term, args.fail_after_stage.as_deref());
+    stages.start("read inputs")?;
+    let cfg = RunConfig::resolve(&args.input)?;
+    let inputs = load::load(&cfg)?;
+    stages.start("build journeys")?;
+    let journeys = journey::build(&inputs, &cfg)?;
+    let prepared = super::Prepared {
+        cfg,
+        inputs,
+        journeys,
+    };
+    stages.start("metrics")?;
+    let rep = report::build(&prepared, args.by.as_deref())?;
+    let verdicts = super::judge_thresholds(&args.fail_if, &rep.overview)?;
+
+    stages.start("tables")?;
+    let mut out = Staging::new(&args.out)?;
+    for t in &rep.tables {
+        out.write(
+            &format!("tables/{}.csv", t.name),
+            render::csv_text(t).as_bytes(),
+        )?;
+        let json = serde_json::to_string_pretty(&t.json()).unwrap_or_default() + "\n";
+        out.write(&format!("tables/{}.json", t.name), json.as_bytes())?;
+    }
+    let mut journeys_df = prepared.journeys.cases.clone();
+    let path = out.path("journeys.parquet")?;
+    files::write_atomic(&path, |w| {
+        Ok(files::write_frame(
+            &mut journeys_df,
+            FrameFormat::Parquet,
+            w,
+        )?)
+    })?;
+    let mut rejects = prepared.inputs.rejects()?;
+    let path = out.path("rejects.csv")?;
+    files::write_atomic(&path, |w| {
+        Ok(files::write_frame(&mut rejects, FrameFormat::Csv, w)?)
+    })?;
+
+    stages.start("charts")?;
+    let mut svgs = Vec::new();
+    for c in &rep.charts {
+        let svg = c.svg()?;
+        out.write(&format!("charts/{}.svg", c.name()), svg.as_bytes())?;
+        let png = out.path(&format!("charts/{}.png", c.name()))?;
+        c.png(&png)?;
+        svgs.push((c.name().replace('_', " "), svg));
+    }
+
+    stages.start("html")?;
+    let find = |name: &str| rep.tables.iter().find(|t| t.name == name);
+    let pick = |names: &[&str]| names.iter().filter_map(|n| find(n)).collect::<Vec<_>>();
+    let quality_tables = rep.quality.tables();
+    let sections = [
+        ("Score gaps by journey factor", pick(&["drivers"])),
+        ("Contacts", pick(&["score_by_contacts"])),
+        ("Promises", pick(&["promises"])),
+        (
+            "Resolution: the log against the customer",
+            pick(&["resolution_gap", "fcr_views"]),
+        ),
+        ("Segments", pick(&["segments"])),
+        ("Who answers", pick(&["who_answers", "response_by_segment"])),
+        ("Trends", pick(&["trends"])),
+        ("Data quality", quality_tables.iter().collect()),
+    ];
+    let overview = find("overview").ok_or_else(|| Error::usage("no overview table", None))?;
+    let page = html::render(&html::Page {
+        title: "cxgap report: surveys next to the journeys behind them",
+        headline: overview,
+        findings: &rep.findings,
+        charts: &svgs,
+        sections: &sections,
+        definitions: &rep.definitions,
+        version: env!("CARGO_PKG_VERSION"),
+    });
+    out.write("summary.html", page.as_bytes())?;
+    stages.finish()?;
+
+    let run = json!({
+        "schema_version": 1,
+        "version": env!("CARGO_PKG_VERSION"),
+        "arguments": std::env::args().skip(1).collect::<Vec<_>>(),
+        "config": prepared.cfg,
+        "as_of": rep.quality.as_of,
+        "definitions": rep.definitions.iter().map(|(k, v)| json!({"name": k, "value": v})).collect::<Vec<_>>(),
+        "inputs": rep.quality.inputs,
+        "rejected": rep.quality.rejected,
+        "unmapped_activities": rep.quality.unmapped_activities,
+        "unmatched_surveys": rep.quality.unmatched_surveys,
+        "unattributed_contacts": rep.quality.unattributed_contacts,
+        "undated_promises": rep.quality.undated_promises,
+        "stage_timings_ms": stages.timings.iter().map(|(k, v)| json!({"stage": k, "ms": (v * 10.0).round() / 10.0})).collect::<Vec<_>>(),
+        "files": out.files.iter().chain(std::iter::once(&"run.json".to_string())).collect::<Vec<_>>(),
+    });
+    out.write(
+        "run.json",
+        (serde_json::to_string_pretty(&run).unwrap_or_default() + "\n").as_bytes(),
+    )?;
+    out.commit()?;
+
+    // The terminal summary, after the report is in place.
+    let mut summary = render::render(
+        std::slice::from_ref(overview),
+        crate::cli::TableFormat::Table,
+        term,
+    );
+    if !rep.findings.is_empty() {
+        summary.push_str("\nFindings\n");
+        for f in &rep.findings {
+            summary.push_str(&format!("- {f}\n"));
+        }
+    }
+    term.out(summary.as_bytes())?;
+    term.note(&format!("report written to {}", args.out.display()));
+
+    Ok(super::announce(&verdicts, term))
+}

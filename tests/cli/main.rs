@@ -6,6 +6,7 @@
 mod common;
 
 mod bad_input;
+mod browser;
 mod commands;
 mod contacts;
 mod exports;

@@ -13,6 +13,7 @@ pub mod journey;
 pub mod metrics;
 pub mod render;
 pub mod report;
+pub mod sample;
 pub mod term;
 
 pub use error::{Error, Result};

@@ -6,6 +6,7 @@ pub mod init;
 pub mod journeys;
 pub mod metrics;
 pub mod report;
+pub mod sample;
 pub mod sql;
 pub mod validate;
 
@@ -28,6 +29,7 @@ pub fn run(command: Command, term: &Term) -> Result<Outcome> {
         Command::Journeys(args) => journeys::run(&args, term),
         Command::Metrics(args) => metrics::run(&args, term),
         Command::Report(args) => report::run(&args, term),
+        Command::Sample(args) => sample::run(&args, term),
         Command::Sql(args) => sql::run(&args, term),
     }
 }

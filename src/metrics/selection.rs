@@ -2,7 +2,7 @@
 //! among answered cases and among the others (invited but silent when the
 //! input holds invitations, else not surveyed), with Wilson intervals; and
 //! per segment the response rate and whether its answered journeys look
-//! markedly better than its silent ones (two-proportion z beyond 2 on the
+//! markedly better than its unsurveyed ones (two-proportion z beyond 2 on the
 //! share with any failure: a repeat, a missed promise, a reopen, a transfer
 //! or an escalation).
 
@@ -115,13 +115,17 @@ pub fn tables(ctx: &Ctx) -> Result<Vec<Table>> {
                 .sum()
                 .cast(DataType::Float64)
                 .alias("answered"),
-            other.clone().sum().cast(DataType::Float64).alias("others"),
+            col("surveyed")
+                .not()
+                .sum()
+                .cast(DataType::Float64)
+                .alias("unsurveyed"),
             fail.clone()
                 .and(col("surveyed"))
                 .sum()
                 .cast(DataType::Float64)
                 .alias("fail_a"),
-            fail.and(other)
+            fail.and(col("surveyed").not())
                 .sum()
                 .cast(DataType::Float64)
                 .alias("fail_s"),
@@ -143,13 +147,15 @@ pub fn tables(ctx: &Ctx) -> Result<Vec<Table>> {
             "answered",
             "response_rate",
             "failure_pct_answered",
-            "failure_pct_other",
+            "failure_pct_unsurveyed",
             "flag",
         ],
     );
     for i in 0..seg.height() {
         let g = |n: &str| cell(&seg, n, i).unwrap_or(0.0);
-        let (na, fa, ns, fs_) = (g("answered"), g("fail_a"), g("others"), g("fail_s"));
+        // Choosing who gets asked shows against every unsurveyed case, not
+        // only against silent invitees (who were chosen too).
+        let (na, fa, ns, fs_) = (g("answered"), g("fail_a"), g("unsurveyed"), g("fail_s"));
         let (pa, ps) = (ratio(fa, na), ratio(fs_, ns));
         // Two-proportion z test on the failure share, pooled variance.
         let flag = match (pa, ps) {

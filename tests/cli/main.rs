@@ -15,6 +15,7 @@ mod metrics;
 mod promises;
 mod recontact;
 mod report;
+mod sample;
 mod sample_data;
 mod surveys;
 mod timeline;

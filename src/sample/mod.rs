@@ -1,0 +1,409 @@
+//! `cxgap sample`: realistic inputs of any size whose truth is known.
+//!
+//! Cases are generated one at a time from a seeded RNG and streamed to the
+//! output in chunks, so memory stays flat and the bytes depend only on the
+//! seed and the case count. Scores follow a planted model (see `model`);
+//! `truth.json` records it so tests can check cxgap recovers it.
+
+pub mod model;
+mod sink;
+
+use std::path::Path;
+
+use rand::rngs::Xoshiro256PlusPlus;
+use rand::{RngExt, SeedableRng};
+use rand_distr::{Distribution, Normal};
+
+use crate::cli::SampleFormat;
+use crate::error::Result;
+use model::{
+    AGENTS_PER_TEAM, CHANNELS, DEFLATED_TEAM, INFLATED_TEAM, SELECTIVE_TEAM, TEAMS, Truth,
+};
+use sink::Sinks;
+
+/// 2026-01-05 00:00:00 UTC: the first day cases may open.
+const START: i64 = 1_767_571_200;
+const DAY: i64 = 86_400;
+const HOUR: i64 = 3_600;
+/// Cases open over this many days.
+const SPAN_DAYS: i64 = 180;
+/// Cases per streamed chunk.
+const CHUNK: u64 = 20_000;
+
+fn ts(secs: i64) -> String {
+    chrono::DateTime::from_timestamp(secs, 0)
+        .map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string())
+        .unwrap_or_default()
+}
+
+fn day(secs: i64) -> String {
+    chrono::DateTime::from_timestamp(secs, 0)
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
+
+struct Gen<'a> {
+    rng: Xoshiro256PlusPlus,
+    noise: Normal<f64>,
+    truth: &'a Truth,
+    customers: u64,
+    survey_seq: u64,
+    last_survey_id: Option<String>,
+}
+
+/// One event row: case, customer, time, action, channel, agent, team, due, kind.
+type Event = [String; 9];
+
+impl Gen<'_> {
+    fn chance(&mut self, p: f64) -> bool {
+        self.rng.random_bool(p.clamp(0.0, 1.0))
+    }
+
+    fn case(&mut self, i: u64, out: &mut Sinks) -> Result<()> {
+        let t = self.truth;
+        let case = format!("T{:08}", i + 1);
+        let customer = format!("A{:07}", self.rng.random_range(0..self.customers));
+        let team_ix = self.rng.random_range(0..TEAMS.len());
+        let team = TEAMS[team_ix];
+        let agent = |r: &mut Xoshiro256PlusPlus| {
+            format!(
+                "ag{:03}",
+                team_ix * AGENTS_PER_TEAM + r.random_range(0..AGENTS_PER_TEAM)
+            )
+        };
+        let first_agent = agent(&mut self.rng);
+        let channel = CHANNELS[self.rng.random_range(0..CHANNELS.len())];
+        let mut now = START + self.rng.random_range(0..SPAN_DAYS * DAY);
+        let mut events: Vec<Event> = Vec::with_capacity(12);
+        let mut ev = |now: i64,
+                      action: &str,
+                      ch: &str,
+                      agent: &str,
+                      team: &str,
+                      due: Option<i64>,
+                      kind: &str| {
+            events.push([
+                case.clone(),
+                customer.clone(),
+                ts(now),
+                action.to_string(),
+                ch.to_string(),
+                agent.to_string(),
+                team.to_string(),
+                due.map(ts).unwrap_or_default(),
+                kind.to_string(),
+            ]);
+        };
+        ev(now, "Case Opened", channel, &first_agent, team, None, "");
+        ev(
+            now,
+            "Inbound Contact",
+            channel,
+            &first_agent,
+            team,
+            None,
+            "",
+        );
+        if channel == "phone" && self.chance(0.6) {
+            ev(
+                now + 120,
+                "ID Verified",
+                channel,
+                &first_agent,
+                team,
+                None,
+                "",
+            );
+        }
+        // Repeat contacts: 0 (55%), 1 (25%), 2 (12%), 3 (8%).
+        let u: f64 = self.rng.random();
+        let extra = if u < 0.55 {
+            0
+        } else if u < 0.80 {
+            1
+        } else if u < 0.92 {
+            2
+        } else {
+            3
+        };
+        let mut missed = false;
+        let mut promise: Option<(&str, i64)> = None;
+        if self.chance(0.45) {
+            let u: f64 = self.rng.random();
+            let kind = if u < 0.5 {
+                "callback"
+            } else if u < 0.75 {
+                "resolution"
+            } else if u < 0.9 {
+                "appointment"
+            } else {
+                "refund"
+            };
+            let due = now + HOUR * self.rng.random_range(4..72);
+            ev(
+                now + 600,
+                "Commitment Made",
+                channel,
+                &first_agent,
+                team,
+                Some(due),
+                kind,
+            );
+            promise = Some((kind, due));
+        }
+        for _ in 0..extra {
+            now += HOUR * self.rng.random_range(3..40);
+            let a = agent(&mut self.rng);
+            ev(now, "Inbound Contact", channel, &a, team, None, "");
+            if channel == "phone" && self.chance(0.5) {
+                ev(now + 90, "ID Verified", channel, &a, team, None, "");
+            }
+        }
+        // Promise outcomes other than resolutions: kept 65%, late 20%, broken 15%.
+        if let Some((kind, due)) = promise
+            && kind != "resolution"
+        {
+            let u: f64 = self.rng.random();
+            let (action, kept_kind) = if kind == "callback" {
+                ("Outbound Contact", "")
+            } else {
+                ("Commitment Fulfilled", kind)
+            };
+            if u < 0.65 {
+                ev(
+                    due - HOUR,
+                    action,
+                    "phone",
+                    &first_agent,
+                    team,
+                    None,
+                    kept_kind,
+                );
+            } else if u < 0.85 {
+                ev(
+                    due + HOUR * self.rng.random_range(2..48),
+                    action,
+                    "phone",
+                    &first_agent,
+                    team,
+                    None,
+                    kept_kind,
+                );
+                missed = true;
+            } else {
+                missed = due < START + (SPAN_DAYS + 10) * DAY;
+            }
+            now = now.max(due - HOUR);
+        }
+        let transferred = self.chance(0.2);
+        let mut owner_team = team;
+        if transferred {
+            owner_team =
+                TEAMS[(team_ix + 1 + self.rng.random_range(0..TEAMS.len() - 1)) % TEAMS.len()];
+            ev(
+                now + 1800,
+                "Transferred",
+                channel,
+                &first_agent,
+                owner_team,
+                None,
+                "",
+            );
+        }
+        let escalated = self.chance(0.08);
+        if escalated {
+            ev(
+                now + 2700,
+                "Escalated",
+                channel,
+                "sup01",
+                owner_team,
+                None,
+                "",
+            );
+        }
+        if self.chance(0.03) {
+            ev(
+                now + 3000,
+                "Internal Note",
+                "",
+                &first_agent,
+                owner_team,
+                None,
+                "",
+            );
+        }
+        // Cases opened in the last week are often still open.
+        let recent = now > START + (SPAN_DAYS - 7) * DAY;
+        if recent && self.chance(0.5) {
+            for e in events {
+                out.event(&e)?;
+            }
+            return Ok(());
+        }
+        let mut resolved = now + HOUR * self.rng.random_range(1..30);
+        if let Some(("resolution", due)) = promise {
+            // A resolution promise is met 65% of the time.
+            resolved = if self.chance(0.65) {
+                (due - HOUR * self.rng.random_range(1..6)).max(now + 60)
+            } else {
+                due + HOUR * self.rng.random_range(2..72)
+            };
+            missed = resolved > due;
+        }
+        ev(resolved, "Resolved", "", &first_agent, owner_team, None, "");
+        let reopened = self.chance(0.06);
+        if reopened {
+            let back = resolved + HOUR * self.rng.random_range(12..72);
+            ev(
+                back,
+                "Reopened",
+                channel,
+                &first_agent,
+                owner_team,
+                None,
+                "",
+            );
+            ev(
+                back,
+                "Inbound Contact",
+                channel,
+                &first_agent,
+                owner_team,
+                None,
+                "",
+            );
+            resolved = back + HOUR * self.rng.random_range(2..24);
+            ev(resolved, "Resolved", "", &first_agent, owner_team, None, "");
+        }
+        ev(resolved + 3 * DAY, "Closed", "", "", owner_team, None, "");
+
+        // Contact counts: an IVR call during the case, a recontact after it.
+        let ivr_call = self.chance(0.3);
+        if ivr_call {
+            out.contact(&[
+                day(now),
+                customer.clone(),
+                String::new(),
+                "1".into(),
+                "in".into(),
+                "phone".into(),
+            ])?;
+        }
+        if self.chance(0.1) {
+            let when = resolved + DAY * self.rng.random_range(1..6);
+            out.contact(&[
+                day(when),
+                customer.clone(),
+                String::new(),
+                "1".into(),
+                "in".into(),
+                "phone".into(),
+            ])?;
+        }
+
+        // The survey: selective teams invite only failure-free journeys.
+        let failed = extra > 0 || ivr_call || missed || reopened || transferred || escalated;
+        let invite = self.chance(t.invite_share) && !(owner_team == SELECTIVE_TEAM && failed);
+        if invite {
+            let sent = resolved + DAY;
+            ev(sent, "Survey Sent", "email", "", owner_team, None, "");
+            self.survey_seq += 1;
+            let mut id = format!("R{:08}", self.survey_seq);
+            // A few duplicate ids, as exports have.
+            if self.chance(0.002)
+                && let Some(prev) = &self.last_survey_id
+            {
+                id = prev.clone();
+            }
+            self.last_survey_id = Some(id.clone());
+            let by_customer_only = self.chance(t.customer_only_survey_share);
+            let ticket = if by_customer_only {
+                String::new()
+            } else {
+                case.clone()
+            };
+            if self.chance(t.answer_share) {
+                let mut expected = t.base_score
+                    + t.per_repeat_contact * extra as f64
+                    + if missed { t.promise_missed } else { 0.0 }
+                    + if reopened { t.reopened } else { 0.0 }
+                    + if transferred { t.transferred } else { 0.0 }
+                    + if escalated { t.escalated } else { 0.0 };
+                if owner_team == INFLATED_TEAM {
+                    expected += t.inflation;
+                }
+                if owner_team == DEFLATED_TEAM {
+                    expected += t.deflation;
+                }
+                let mut score = (expected + self.noise.sample(&mut self.rng))
+                    .round()
+                    .clamp(1.0, 5.0) as i64;
+                if self.chance(0.003) {
+                    score = 7; // out of scale: rejected by validation
+                }
+                let not_resolved = self.chance(if reopened { 0.5 } else { 0.1 });
+                out.survey(&[
+                    id,
+                    ticket,
+                    customer.clone(),
+                    ts(sent),
+                    ts(sent + HOUR * self.rng.random_range(1..96)),
+                    score.to_string(),
+                    if not_resolved { "No" } else { "Yes" }.into(),
+                ])?;
+            } else {
+                out.survey(&[
+                    id,
+                    ticket,
+                    customer.clone(),
+                    ts(sent),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ])?;
+            }
+        }
+        // A sliver of broken timestamps, for validation to reject.
+        if self.chance(0.001) {
+            events[0][2] = "2026-13-45 99:99".into();
+        }
+        for e in events {
+            out.event(&e)?;
+        }
+        Ok(())
+    }
+}
+
+pub fn generate(cases: u64, seed: u64, out_dir: &Path, format: SampleFormat) -> Result<Truth> {
+    let truth = Truth::new(seed, cases);
+    let mut sinks = Sinks::create(out_dir, format)?;
+    let mut g = Gen {
+        rng: Xoshiro256PlusPlus::seed_from_u64(seed),
+        noise: Normal::new(0.0, truth.noise_sd).expect("positive sd"),
+        truth: &truth,
+        customers: (cases * 2 / 5).max(1),
+        survey_seq: 0,
+        last_survey_id: None,
+    };
+    for i in 0..cases {
+        g.case(i, &mut sinks)?;
+        if (i + 1) % CHUNK == 0 {
+            sinks.flush()?;
+        }
+    }
+    // Contact rows of customers the event log never saw.
+    for k in 0..(cases / 50).max(1) {
+        let when = START + g.rng.random_range(0..SPAN_DAYS * DAY);
+        sinks.contact(&[
+            day(when),
+            format!("X{k:07}"),
+            String::new(),
+            "1".into(),
+            "in".into(),
+            "phone".into(),
+        ])?;
+    }
+    sinks.finish(&truth)?;
+    Ok(truth)
+}

@@ -1,0 +1,74 @@
+//! The generator's world: teams, channels, the planted effects on scores,
+//! and `truth.json`, which records every planted value.
+
+use serde::Serialize;
+
+pub const TEAMS: [&str; 8] = [
+    "Billing",
+    "Broadband",
+    "Mobile",
+    "Field Service",
+    "Retail",
+    "Online",
+    "Retention",
+    "Escalations",
+];
+pub const CHANNELS: [&str; 6] = ["phone", "email", "chat", "web", "store", "field"];
+pub const AGENTS_PER_TEAM: usize = 40;
+
+/// Scores are inflated beyond what journeys explain (survey solicitation).
+pub const INFLATED_TEAM: &str = "Retention";
+/// Scores are lower than journeys explain (a blind spot the log misses).
+pub const DEFLATED_TEAM: &str = "Mobile";
+/// Invites only cases without a journey failure (selective surveying).
+pub const SELECTIVE_TEAM: &str = "Retail";
+
+/// Every planted value, written to truth.json.
+#[derive(Debug, Clone, Serialize)]
+pub struct Truth {
+    pub seed: u64,
+    pub cases: u64,
+    /// Expected score before effects (1-5 CSAT), before noise and rounding.
+    pub base_score: f64,
+    pub noise_sd: f64,
+    /// Points per extra inbound contact (capped at 3 extra contacts).
+    pub per_repeat_contact: f64,
+    pub promise_missed: f64,
+    pub reopened: f64,
+    pub transferred: f64,
+    pub escalated: f64,
+    pub inflated_team: &'static str,
+    pub inflation: f64,
+    pub deflated_team: &'static str,
+    pub deflation: f64,
+    pub selective_team: &'static str,
+    pub invite_share: f64,
+    pub answer_share: f64,
+    pub customer_only_survey_share: f64,
+    pub note: &'static str,
+}
+
+impl Truth {
+    pub fn new(seed: u64, cases: u64) -> Truth {
+        Truth {
+            seed,
+            cases,
+            base_score: 4.1,
+            noise_sd: 0.6,
+            per_repeat_contact: -0.3,
+            promise_missed: -0.6,
+            reopened: -0.5,
+            transferred: -0.3,
+            escalated: -0.4,
+            inflated_team: INFLATED_TEAM,
+            inflation: 0.6,
+            deflated_team: DEFLATED_TEAM,
+            deflation: -0.6,
+            selective_team: SELECTIVE_TEAM,
+            invite_share: 0.6,
+            answer_share: 0.3,
+            customer_only_survey_share: 0.1,
+            note: "scores are rounded and clipped to 1-5, which shrinks observed gaps slightly",
+        }
+    }
+}

@@ -101,15 +101,7 @@ fn fit(canons: &[Canon], header: &[String]) -> usize {
 
 fn sniff_file(path: &Path, scratch: &Path) -> Result<Sniffed> {
     // Sniff as surveys so Qualtrics and SurveyMonkey shapes are recognised.
-    let spec = InputSpec {
-        kind: InputKind::Surveys,
-        path: path.to_path_buf(),
-        format: None,
-        delimiter: None,
-        timestamp_format: None,
-        columns: Default::default(),
-        activities: Default::default(),
-    };
+    let spec = InputSpec::bare(InputKind::Surveys, path);
     let scanned = scan::scan(&spec, scratch)?;
     let header = scanned.columns.clone();
     let (kind, score) = InputKind::ALL
@@ -130,15 +122,7 @@ fn sniff_file(path: &Path, scratch: &Path) -> Result<Sniffed> {
 
 /// Distinct activity names in the first rows of the events file.
 fn activities(path: &Path, column: &str, scratch: &Path) -> Result<Vec<String>> {
-    let spec = InputSpec {
-        kind: InputKind::Events,
-        path: path.to_path_buf(),
-        format: None,
-        delimiter: None,
-        timestamp_format: None,
-        columns: Default::default(),
-        activities: Default::default(),
-    };
+    let spec = InputSpec::bare(InputKind::Events, path);
     let scanned = scan::scan(&spec, scratch)?;
     let df = scanned
         .lf

@@ -171,6 +171,21 @@ pub struct RunConfig {
     pub min_n: usize,
 }
 
+impl InputSpec {
+    /// An input with no mapping: canonical names, sniffed format (for `init`).
+    pub fn bare(kind: InputKind, path: &Path) -> InputSpec {
+        InputSpec {
+            kind,
+            path: path.to_path_buf(),
+            format: None,
+            delimiter: None,
+            timestamp_format: None,
+            columns: BTreeMap::new(),
+            activities: BTreeMap::new(),
+        }
+    }
+}
+
 impl RunConfig {
     /// Resolve the config file (if any) and the command line into one config.
     /// The command line wins over the file; the file wins over defaults.

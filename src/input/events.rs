@@ -127,7 +127,7 @@ pub fn check(
 pub fn dimensions(cols: &ColumnMap) -> Vec<String> {
     cols.extra
         .iter()
-        .filter(|c| !crate::journey::RESERVED.contains(&c.as_str()) && !c.starts_with("column_"))
+        .filter(|c| !crate::journey::is_reserved(c) && !c.starts_with("column_"))
         .cloned()
         .collect()
 }

@@ -98,16 +98,7 @@ pub fn stamp(
                 .convert_time_zone(TimeZone::UTC)
                 .dt()
                 .cast_time_unit(TimeUnit::Milliseconds),
-            _ => c
-                .cast(DataType::Datetime(TimeUnit::Milliseconds, None))
-                .dt()
-                .replace_time_zone(
-                    TimeZone::opt_try_new(Some(tz)).ok().flatten(),
-                    lit("earliest"),
-                    NonExistent::Null,
-                )
-                .dt()
-                .convert_time_zone(TimeZone::UTC),
+            _ => timestamp::localize(c.cast(DataType::Datetime(TimeUnit::Milliseconds, None)), tz),
         };
         return Ok(Stamp {
             raw: col(user_col).cast(DataType::String),

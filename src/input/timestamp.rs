@@ -197,24 +197,24 @@ pub fn parse_expr(text: Expr, layouts: &[Layout], tz: &str) -> Expr {
         }
     }
     if !local_parts.is_empty() {
-        let local = coalesce(&local_parts);
-        utc_parts.push(if tz == "UTC" {
-            local
-                .dt()
-                .replace_time_zone(Some(TimeZone::UTC), lit("earliest"), NonExistent::Null)
-        } else {
-            local
-                .dt()
-                .replace_time_zone(
-                    TimeZone::opt_try_new(Some(tz)).ok().flatten(),
-                    lit("earliest"),
-                    NonExistent::Null,
-                )
-                .dt()
-                .convert_time_zone(TimeZone::UTC)
-        });
+        utc_parts.push(localize(coalesce(&local_parts), tz));
     }
     coalesce(&utc_parts)
+}
+
+/// Naive datetimes read as wall-clock time in `tz`, converted to UTC. An
+/// ambiguous time (clocks going back) takes the earlier instant; a time that
+/// does not exist (clocks going forward) becomes null and is rejected.
+pub fn localize(naive: Expr, tz: &str) -> Expr {
+    naive
+        .dt()
+        .replace_time_zone(
+            TimeZone::opt_try_new(Some(tz)).ok().flatten(),
+            lit("earliest"),
+            NonExistent::Null,
+        )
+        .dt()
+        .convert_time_zone(TimeZone::UTC)
 }
 
 /// A command-line or config instant (`--as-of`), naive values in `tz`.

@@ -66,50 +66,8 @@ pub const COLUMNS: &[&str] = &[
     "channel",
 ];
 
-/// Names a dimension may not take (journey columns and internal ones).
-pub const RESERVED: &[&str] = &[
-    "case_id",
-    "customer_id",
-    "opened_at",
-    "resolved_at",
-    "resolution_hours",
-    "inbound_contacts",
-    "outbound_contacts",
-    "repeat_contacts",
-    "has_repeat",
-    "recontacted",
-    "fcr",
-    "promises",
-    "promises_kept",
-    "promises_late",
-    "promises_broken",
-    "promises_pending",
-    "promises_undated",
-    "promises_missed",
-    "promise_missed",
-    "transfers",
-    "escalated",
-    "reopens",
-    "identifications",
-    "channels_used",
-    "agents_touched",
-    "teams_touched",
-    "followed_up",
-    "events",
-    "other_events",
-    "survey_invited",
-    "surveyed",
-    "surveys_answered",
-    "survey_id",
-    "responded_at",
-    "score",
-    "score_norm",
-    "satisfied",
-    "customer_resolved",
-    "comment",
-    "team",
-    "agent",
-    "channel",
+/// Internal column names of the engine's frames, besides `COLUMNS`.
+const INTERNAL: &[&str] = &[
     "line",
     "ts",
     "event",
@@ -119,6 +77,12 @@ pub const RESERVED: &[&str] = &[
     "pos",
     "key",
 ];
+
+/// Whether an event column may become a dimension: not if its name is a
+/// journey column or one the engine uses internally.
+pub fn is_reserved(name: &str) -> bool {
+    COLUMNS.contains(&name) || INTERNAL.contains(&name)
+}
 
 /// Everything the engine derives from the inputs.
 pub struct Journeys {

@@ -6,11 +6,10 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = cxgap::cli::Cli::parse();
-    let quiet = cli.global.quiet;
     match cxgap::run(cli) {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),
         Err(err) => {
-            cxgap::term::print_error(&err, quiet);
+            cxgap::term::print_error(&err);
             ExitCode::from(err.exit_code() as u8)
         }
     }

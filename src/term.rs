@@ -83,7 +83,7 @@ fn paint(text: &str, sgr: &str, on: bool) -> String {
 }
 
 /// The one error renderer: `error: ...`, its causes, then `hint: ...`.
-pub fn print_error(err: &Error, _quiet: bool) {
+pub fn print_error(err: &Error) {
     let color = std::io::stderr().is_terminal() && !no_color_env();
     let mut text = format!("{} {err}\n", paint("error:", "31;1", color));
     let mut source = std::error::Error::source(err);

@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::Outcome;
 use crate::cli::{FrameFormat, ReportArgs};
-use crate::error::{Error, OutputError, Result};
+use crate::error::{OutputError, Result};
 use crate::input::config::RunConfig;
 use crate::input::load;
 use crate::journey;
@@ -141,7 +141,8 @@ pub fn run(args: &ReportArgs, term: &Term) -> Result<Outcome> {
         ("Trends", pick(&["trends"])),
         ("Data quality", quality_tables.iter().collect()),
     ];
-    let overview = find("overview").ok_or_else(|| Error::usage("no overview table", None))?;
+    // `report::build` puts the overview first.
+    let overview = &rep.tables[0];
     let page = html::render(&html::Page {
         title: "cxgap report: surveys next to the journeys behind them",
         headline: overview,

@@ -2,7 +2,8 @@
 //! among answered cases and among the others (invited but silent when the
 //! input holds invitations, else not surveyed), with Wilson intervals; and
 //! per segment the response rate and whether its answered journeys look
-//! markedly better than its unsurveyed ones (two-proportion z beyond 2 on the
+//! markedly better than its unsurveyed ones (two-proportion z beyond 2 and
+//! at least 10 points apart on the
 //! share with any failure: a repeat, a missed promise, a reopen, a transfer
 //! or an escalation).
 
@@ -162,7 +163,9 @@ pub fn tables(ctx: &Ctx) -> Result<Vec<Table>> {
             (Some(pa), Some(ps)) => {
                 let pool = (fa + fs_) / (na + ns);
                 let se = (pool * (1.0 - pool) * (1.0 / na + 1.0 / ns)).sqrt();
-                (se > 0.0 && (ps - pa) / se > 2.0).then_some(CHOSEN)
+                // "Markedly": beyond two standard errors and at least ten
+                // points, so chance differences across many segments stay quiet.
+                (se > 0.0 && (ps - pa) / se > 2.0 && ps - pa >= 0.10).then_some(CHOSEN)
             }
             _ => None,
         };

@@ -126,6 +126,9 @@ impl Gen<'_> {
         } else {
             3
         };
+        // Cases opened in the last week are often still open at the end;
+        // their promises fall due after it (pending).
+        let stays_open = now > START + (SPAN_DAYS - 7) * DAY && self.chance(0.5);
         let mut missed = false;
         let mut promise: Option<(&str, i64)> = None;
         if self.chance(0.45) {
@@ -139,7 +142,11 @@ impl Gen<'_> {
             } else {
                 "refund"
             };
-            let due = now + HOUR * self.rng.random_range(4..72);
+            let due = if stays_open {
+                START + (SPAN_DAYS + 5) * DAY + HOUR * self.rng.random_range(0..240)
+            } else {
+                now + HOUR * self.rng.random_range(4..72)
+            };
             ev(
                 now + 600,
                 "Commitment Made",
@@ -162,6 +169,7 @@ impl Gen<'_> {
         // Promise outcomes other than resolutions: kept 65%, late 20%, broken 15%.
         if let Some((kind, due)) = promise
             && kind != "resolution"
+            && !stays_open
         {
             let u: f64 = self.rng.random();
             let (action, kept_kind) = if kind == "callback" {
@@ -222,9 +230,11 @@ impl Gen<'_> {
                 "",
             );
         }
-        if self.chance(0.03) {
+        // Work notes: most cases carry a few; exports keep them, and cxgap
+        // keeps them too, as `other` (the name is left unmapped on purpose).
+        for k in 0..self.rng.random_range(1..4) {
             ev(
-                now + 3000,
+                now + 3000 + 60 * k,
                 "Internal Note",
                 "",
                 &first_agent,
@@ -233,9 +243,7 @@ impl Gen<'_> {
                 "",
             );
         }
-        // Cases opened in the last week are often still open.
-        let recent = now > START + (SPAN_DAYS - 7) * DAY;
-        if recent && self.chance(0.5) {
+        if stays_open {
             for e in events {
                 out.event(&e)?;
             }

@@ -15,7 +15,7 @@ fn help_teaches_with_examples() {
         .assert()
         .success()
         .stdout(predicate::str::contains("Examples:"));
-    for sub in ["validate", "init", "case", "journeys"] {
+    for sub in ["validate", "init", "case", "journeys", "report", "sample"] {
         f.cmd(&[sub, "--help"])
             .assert()
             .success()

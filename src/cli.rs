@@ -20,7 +20,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     version,
     max_term_width = 100,
     help_expected = true,
-    after_help = "Examples:\n  cxgap validate sample-data\n  cxgap journeys sample-data --out journeys.parquet\n  cxgap case ISP-1001 sample-data"
+    after_help = "Examples:\n  cxgap report sample-data --out reports/sample\n  cxgap validate sample-data\n  cxgap metrics drivers sample-data\n  cxgap case ISP-1001 sample-data"
 )]
 pub struct Cli {
     #[command(subcommand)]

@@ -167,3 +167,40 @@ fn cli_definition_is_consistent() {
     use clap::CommandFactory;
     cxgap::cli::Cli::command().debug_assert();
 }
+
+/// docs/cli.md is the `--help` of every command; regenerate it with
+/// `UPDATE_DOCS=1 cargo test --locked cli_reference`.
+#[test]
+fn cli_reference_is_current() {
+    use clap::CommandFactory;
+    let mut root = cxgap::cli::Cli::command().term_width(100);
+    let mut doc = String::from(
+        "# Command reference\n\nGenerated from `--help`; do not edit by hand.\n\n```text\n",
+    );
+    doc.push_str(&root.render_long_help().to_string());
+    doc.push_str("```\n");
+    let names: Vec<String> = root
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    for name in names {
+        let sub = root.find_subcommand_mut(&name).unwrap();
+        let mut sub = sub
+            .clone()
+            .bin_name(format!("cxgap {name}"))
+            .term_width(100);
+        doc.push_str(&format!(
+            "\n## cxgap {name}\n\n```text\n{}```\n",
+            sub.render_long_help()
+        ));
+    }
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/cli.md");
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        std::fs::write(&path, &doc).unwrap();
+    }
+    let current = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        current == doc,
+        "docs/cli.md is out of date: run `UPDATE_DOCS=1 cargo test --locked cli_reference`"
+    );
+}

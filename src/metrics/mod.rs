@@ -121,6 +121,32 @@ impl TableName {
     }
 }
 
+/// Share of true values (0-1) rounded to `digits`.
+pub fn rate(e: Expr, digits: u32) -> Expr {
+    e.cast(DataType::Float64)
+        .mean()
+        .round(digits, RoundMode::HalfAwayFromZero)
+}
+
+/// The group columns every score table starts with: its case count (named
+/// `cases_name`), surveyed cases, mean score and satisfied %.
+pub fn score_columns(cases_name: &str) -> [Expr; 4] {
+    [
+        len().cast(DataType::Int64).alias(cases_name),
+        col("surveyed")
+            .sum()
+            .cast(DataType::Int64)
+            .alias("surveyed"),
+        col("score")
+            .mean()
+            .round(2, RoundMode::HalfAwayFromZero)
+            .alias("mean_score"),
+        (col("satisfied").cast(DataType::Float64).mean() * lit(100.0))
+            .round(1, RoundMode::HalfAwayFromZero)
+            .alias("satisfied_pct"),
+    ]
+}
+
 /// A number as a JSON value; non-finite becomes null.
 pub fn num(x: Option<f64>) -> Value {
     x.filter(|v| v.is_finite())

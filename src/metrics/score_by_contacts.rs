@@ -3,7 +3,7 @@
 
 use polars::prelude::*;
 
-use super::Ctx;
+use super::{Ctx, score_columns};
 use crate::error::Result;
 use crate::render::Table;
 
@@ -16,20 +16,7 @@ pub fn frame(ctx: &Ctx) -> Result<DataFrame> {
     let agg = ctx
         .cases()
         .group_by([bucket.alias("inbound_contacts")])
-        .agg([
-            len().cast(DataType::Int64).alias("cases"),
-            col("surveyed")
-                .sum()
-                .cast(DataType::Int64)
-                .alias("surveyed"),
-            col("score")
-                .mean()
-                .round(2, RoundMode::HalfAwayFromZero)
-                .alias("mean_score"),
-            (col("satisfied").cast(DataType::Float64).mean() * lit(100.0))
-                .round(1, RoundMode::HalfAwayFromZero)
-                .alias("satisfied_pct"),
-        ]);
+        .agg(score_columns("cases"));
     // Every bucket is shown, empty ones with zero cases.
     let all = df!("inbound_contacts" => BUCKETS, "order" => [0i32, 1, 2, 3, 4, 5])?.lazy();
     Ok(all

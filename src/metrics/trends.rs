@@ -3,7 +3,7 @@
 
 use polars::prelude::*;
 
-use super::{Ctx, Period};
+use super::{Ctx, Period, rate, score_columns};
 use crate::error::Result;
 use crate::render::Table;
 
@@ -12,9 +12,6 @@ pub fn frame(ctx: &Ctx) -> Result<DataFrame> {
         Period::Day => "1d",
         Period::Week => "1w",
         Period::Month => "1mo",
-    };
-    let pct = |e: Expr, d: u32| {
-        (e.cast(DataType::Float64).mean() * lit(100.0)).round(d, RoundMode::HalfAwayFromZero)
     };
     let due = col("promises_kept") + col("promises_late") + col("promises_broken");
     Ok(ctx
@@ -26,28 +23,18 @@ pub fn frame(ctx: &Ctx) -> Result<DataFrame> {
             .dt()
             .date()
             .alias("period")])
-        .agg([
-            len().cast(DataType::Int64).alias("cases_resolved"),
-            col("surveyed")
-                .sum()
-                .cast(DataType::Int64)
-                .alias("surveyed"),
-            col("score")
-                .mean()
-                .round(2, RoundMode::HalfAwayFromZero)
-                .alias("mean_score"),
-            pct(col("satisfied"), 1).alias("satisfied_pct"),
-            (col("fcr").cast(DataType::Float64).mean())
+        .agg({
+            let mut aggs = score_columns("cases_resolved").to_vec();
+            aggs.extend([
+                rate(col("fcr"), 3).alias("fcr_rate"),
+                rate(col("has_repeat"), 3).alias("repeat_rate"),
+                (col("promises_missed").sum().cast(DataType::Float64)
+                    / due.sum().cast(DataType::Float64))
                 .round(3, RoundMode::HalfAwayFromZero)
-                .alias("fcr_rate"),
-            (col("has_repeat").cast(DataType::Float64).mean())
-                .round(3, RoundMode::HalfAwayFromZero)
-                .alias("repeat_rate"),
-            (col("promises_missed").sum().cast(DataType::Float64)
-                / due.sum().cast(DataType::Float64))
-            .round(3, RoundMode::HalfAwayFromZero)
-            .alias("miss_rate"),
-        ])
+                .alias("miss_rate"),
+            ]);
+            aggs
+        })
         .sort(["period"], SortMultipleOptions::default())
         .collect()?)
 }

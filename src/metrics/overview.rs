@@ -127,7 +127,7 @@ pub fn figures(ctx: &Ctx) -> Result<Vec<Figure>> {
             });
             v.push(Figure {
                 name: "nps_margin",
-                value: nps.map(|x| x.1),
+                value: nps.and_then(|x| x.1),
                 n: Some(surveyed),
                 basis: "95% margin of error of the NPS",
             });

@@ -88,15 +88,17 @@ pub fn benjamini_hochberg(p: &[Option<f64>]) -> Vec<Option<f64>> {
 }
 
 /// NPS (−100..100) and its 95% margin of error from promoter, detractor and
-/// total counts (variance of the per-answer +1/0/−1 score).
-pub fn nps(promoters: f64, detractors: f64, n: f64) -> Option<(f64, f64)> {
+/// total counts (variance of the per-answer +1/0/−1 score). One answer has
+/// a score but no margin.
+pub fn nps(promoters: f64, detractors: f64, n: f64) -> Option<(f64, Option<f64>)> {
     if n <= 0.0 {
         return None;
     }
     let (pp, pd) = (promoters / n, detractors / n);
     let score = pp - pd;
     let var = pp + pd - score * score;
-    Some((100.0 * score, 100.0 * z95() * (var / n).sqrt()))
+    let margin = (n >= 2.0).then(|| 100.0 * z95() * (var / n).sqrt());
+    Some((100.0 * score, margin))
 }
 
 /// Sample variance from n, sum and sum of squares; `None` below two values.
@@ -191,6 +193,8 @@ mod tests {
     fn nps_and_margin() {
         let (score, moe) = nps(6.0, 2.0, 10.0).unwrap();
         close(score, 40.0, 1e-12);
-        close(moe, 100.0 * z95() * 0.064f64.sqrt(), 1e-9);
+        close(moe.unwrap(), 100.0 * z95() * 0.064f64.sqrt(), 1e-9);
+        assert_eq!(nps(1.0, 0.0, 1.0), Some((100.0, None)));
+        assert_eq!(nps(0.0, 0.0, 0.0), None);
     }
 }

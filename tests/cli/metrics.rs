@@ -471,3 +471,36 @@ fn expected_scores_come_from_the_regression() {
     assert_eq!(y["residual_se"], 0.29);
     assert_eq!(y["flag"], "n<min_n");
 }
+
+#[test]
+fn nps_overview() {
+    // Five cases scored 10, 9, 8, 5, 0 on NPS: 2 promoters, 2 detractors:
+    // NPS = 40 - 40 = 0. Per-answer +1/0/-1 has variance 0.8 - 0 = 0.8, so
+    // the margin is 100 x 1.959964 x sqrt(0.8 / 5) = 78.3986.
+    let mut events = String::from("case_id,timestamp,event\n");
+    let mut surveys = String::from("survey_id,case_id,responded_at,score\n");
+    for (i, score) in [10, 9, 8, 5, 0].iter().enumerate() {
+        events.push_str(&format!(
+            "c{i},2026-01-01 10:00,contact_in\nc{i},2026-01-01 11:00,resolved\n"
+        ));
+        surveys.push_str(&format!("s{i},c{i},2026-01-02 10:00,{score}\n"));
+    }
+    let f = Fixture::new();
+    f.file("events.csv", &events)
+        .file("surveys.csv", &surveys)
+        .file("cxgap.toml", "[surveys]\nkind = \"nps\"\n");
+    let v = json(&f, &["overview"]);
+    assert_eq!(figure(&v, "nps"), 0.0);
+    assert_eq!(figure(&v, "nps_margin"), 78.3986);
+    assert_eq!(figure(&v, "mean_score"), 6.4);
+    assert!(
+        v.as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["figure"] != "csat_pct")
+    );
+    // Top-2-box on NPS means promoters: 9 and 10 of the five.
+    let s = json(&f, &["segments"]);
+    assert_eq!(s[0]["satisfied_pct"], 40.0);
+    assert_eq!(s[0]["nps"], 0.0);
+}

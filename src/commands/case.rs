@@ -36,8 +36,15 @@ pub fn run(args: &CaseArgs, term: &Term) -> Result<Outcome> {
         }
     }
 
-    let timeline = this(&j.events)?
+    // Only this case's events are put in timeline order.
+    let events = p
+        .inputs
+        .events
+        .rows
+        .clone()
         .lazy()
+        .filter(col("case_id").eq(lit(id)));
+    let timeline = crate::journey::timeline::ordered(events)
         .select([
             col("ts").alias("time"),
             (col("ts").dt().timestamp(TimeUnit::Milliseconds)

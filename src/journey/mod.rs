@@ -99,8 +99,6 @@ pub struct Journeys {
     pub attributed_contacts: DataFrame,
     /// Count rows that fit no case, with the reason.
     pub unattributed_contacts: DataFrame,
-    /// Events in timeline order with `pos` (for `cxgap case`).
-    pub events: DataFrame,
     pub dimensions: Vec<String>,
 }
 
@@ -212,15 +210,13 @@ pub fn build(inputs: &Inputs, cfg: &RunConfig) -> Result<Journeys> {
         unmatched,
         attributed,
         unattributed,
-        events,
-    ]: [DataFrame; 7] = engine::collect_all(vec![
+    ]: [DataFrame; 6] = engine::collect_all(vec![
         journeys,
         ledger,
         matched,
         joined.unmatched,
         attributed,
         unattributed,
-        ordered,
     ])?
     .try_into()
     .map_err(|_| PolarsError::ComputeError("collect_all returned the wrong count".into()))?;
@@ -232,7 +228,6 @@ pub fn build(inputs: &Inputs, cfg: &RunConfig) -> Result<Journeys> {
         unmatched_surveys: unmatched,
         attributed_contacts: attributed,
         unattributed_contacts: unattributed,
-        events,
         dimensions: inputs.dimensions.clone(),
     })
 }

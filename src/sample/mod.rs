@@ -166,7 +166,7 @@ impl Gen<'_> {
                 ev(now + 90, "ID Verified", channel, &a, team, None, "");
             }
         }
-        // Promise outcomes other than resolutions: kept 65%, late 20%, broken 15%.
+        // Promise outcomes other than resolutions.
         if let Some((kind, due)) = promise
             && kind != "resolution"
             && !stays_open
@@ -177,29 +177,18 @@ impl Gen<'_> {
             } else {
                 ("Commitment Fulfilled", kind)
             };
-            if u < 0.65 {
-                ev(
-                    due - HOUR,
-                    action,
-                    "phone",
-                    &first_agent,
-                    team,
-                    None,
-                    kept_kind,
-                );
+            // Kept 65%, late 20%, never (broken) 15%.
+            let fulfilled = if u < 0.65 {
+                Some(due - HOUR)
             } else if u < 0.85 {
-                ev(
-                    due + HOUR * self.rng.random_range(2..48),
-                    action,
-                    "phone",
-                    &first_agent,
-                    team,
-                    None,
-                    kept_kind,
-                );
                 missed = true;
+                Some(due + HOUR * self.rng.random_range(2..48))
             } else {
                 missed = due < START + (SPAN_DAYS + 10) * DAY;
+                None
+            };
+            if let Some(at) = fulfilled {
+                ev(at, action, "phone", &first_agent, team, None, kept_kind);
             }
             now = now.max(due - HOUR);
         }

@@ -6,7 +6,7 @@ use polars::prelude::*;
 use crate::error::Result;
 use crate::input::columns::ColumnMap;
 use crate::input::config::{InputSpec, RunConfig};
-use crate::input::fields::{self, rule, text, text_or_null};
+use crate::input::fields::{self, Checked, rule, text, text_or_null};
 use crate::input::scan::Scanned;
 
 pub const COLUMNS: &[&str] = &[
@@ -19,12 +19,16 @@ pub const COLUMNS: &[&str] = &[
     "direction",
 ];
 
+const STAMP: &str = "__stamp";
+const COUNT: &str = "__count";
+const DIRECTION: &str = "__direction";
+
 pub fn check(
     scanned: &Scanned,
     cols: &ColumnMap,
     spec: &InputSpec,
     cfg: &RunConfig,
-) -> Result<LazyFrame> {
+) -> Result<Checked> {
     let name = |canon: &str| cols.get(canon).unwrap_or(canon).to_string();
     let date_col = name("date");
     let stamp = fields::stamp(
@@ -33,6 +37,19 @@ pub fn check(
         spec.timestamp_format.as_deref(),
         &cfg.timezone,
     )?;
+    // Parsed once, in a stage of their own; the rules and outputs read them.
+    let count_raw = text(&name("contacts"));
+    let dir_raw = text_or_null(cols, "direction").str().to_lowercase();
+    let parsed = [
+        stamp.parsed.alias(STAMP),
+        count_raw.cast(DataType::Float64).alias(COUNT),
+        dir_raw.alias(DIRECTION),
+    ];
+    let stamp = fields::Stamp {
+        raw: stamp.raw,
+        parsed: col(STAMP),
+    };
+    let (count_raw, dir_raw) = (text(&name("contacts")), col(DIRECTION));
     let local_date = stamp
         .parsed
         .clone()
@@ -42,15 +59,13 @@ pub fn check(
         )
         .dt()
         .date();
-    let count_raw = text(&name("contacts"));
     // Integers only: "2.0" is accepted, "2.5" and "-1" are not.
-    let count_f = count_raw.clone().cast(DataType::Float64);
+    let count_f = col(COUNT);
     let count_ok = count_f
         .clone()
         .is_not_null()
         .and(count_f.clone().gt_eq(lit(0.0)))
         .and(count_f.clone().eq(count_f.clone().floor()));
-    let dir_raw = text_or_null(cols, "direction").str().to_lowercase();
     let direction = dir_raw.clone().replace_strict(
         lit(Series::new(
             "o".into(),
@@ -96,7 +111,8 @@ pub fn check(
             .alias("channel"),
         direction.fill_null(lit("in")).alias("direction"),
     ];
-    exprs.extend(fields::reason_columns(&rules));
-    exprs.push(fields::original_values(&scanned.columns));
-    Ok(scanned.lf.clone().select(exprs))
+    exprs.push(fields::reason_code(&rules));
+    exprs.extend(fields::raw_columns(&scanned.columns));
+    let lf = fields::prepared(scanned)?.with_columns(parsed).select(exprs);
+    Ok(Checked::new(lf, &rules))
 }

@@ -7,7 +7,7 @@ use polars::prelude::*;
 use crate::error::{ConfigError, Result};
 use crate::input::columns::ColumnMap;
 use crate::input::config::{InputSpec, RunConfig};
-use crate::input::fields::{self, rule, text, text_or_null};
+use crate::input::fields::{self, Checked, rule, text, text_or_null};
 use crate::input::scan::Scanned;
 
 /// Canonical event types (SPEC 1.1). Anything else becomes `other`.
@@ -63,13 +63,15 @@ fn activity_map(spec: &InputSpec) -> Result<BTreeMap<String, String>> {
     Ok(map)
 }
 
+const TS: &str = "__ts";
+
 /// Validated events: canonical columns, dimensions, and the reject columns.
 pub fn check(
     scanned: &Scanned,
     cols: &ColumnMap,
     spec: &InputSpec,
     cfg: &RunConfig,
-) -> Result<LazyFrame> {
+) -> Result<Checked> {
     let case = cols.get("case_id").unwrap_or_default().to_string();
     let ts_col = cols.get("timestamp").unwrap_or_default().to_string();
     let ev_col = cols.get("event").unwrap_or_default().to_string();
@@ -93,13 +95,13 @@ pub fn check(
     let rules = [
         rule(text(&case).is_null(), "empty_case_id", &case),
         rule(ts.raw.clone().is_null(), "missing_timestamp", &ts_col),
-        rule(ts.parsed.clone().is_null(), "bad_timestamp", &ts_col),
+        rule(col(TS).is_null(), "bad_timestamp", &ts_col),
         rule(activity.clone().is_null(), "empty_event", &ev_col),
     ];
     let mut exprs = vec![
         fields::line(),
         text(&case).alias("case_id"),
-        ts.parsed.alias("ts"),
+        col(TS).alias("ts"),
         event.alias("event"),
         activity.alias("activity"),
         text_or_null(cols, "customer_id").alias("customer_id"),
@@ -117,9 +119,13 @@ pub fn check(
             .alias("promise_kind"),
     ];
     exprs.extend(dimension_exprs(cols));
-    exprs.extend(fields::reason_columns(&rules));
-    exprs.push(fields::original_values(&scanned.columns));
-    Ok(scanned.lf.clone().select(exprs))
+    exprs.push(fields::reason_code(&rules));
+    exprs.extend(fields::raw_columns(&scanned.columns));
+    // The parse runs once, in its own stage; the rules and the output read it.
+    let lf = fields::prepared(scanned)?
+        .with_column(ts.parsed.alias(TS))
+        .select(exprs);
+    Ok(Checked::new(lf, &rules))
 }
 
 /// Extra event columns become case dimensions, unless their name would

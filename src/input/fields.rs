@@ -8,18 +8,50 @@ use crate::input::scan::{LINE, Scanned};
 use crate::input::timestamp::{self, Layout};
 
 pub const REASON: &str = "__reason";
-pub const COLUMN: &str = "__column";
-pub const VALUES: &str = "__values";
 
-/// A user column as trimmed text; empty becomes null.
+/// A user column of the `prepared` scan as text: already trimmed, empty as
+/// null (a native number or date is cast).
 pub fn text(user_col: &str) -> Expr {
-    let t = col(user_col)
-        .cast(DataType::String)
-        .str()
-        .strip_chars(lit(NULL));
-    when(t.clone().eq(lit("")))
-        .then(lit(NULL).cast(DataType::String))
-        .otherwise(t)
+    col(user_col).cast(DataType::String)
+}
+
+/// The scan the checks run on: every text column trimmed in place, empty
+/// cells null, and the untouched originals kept as `__raw_0..` for the
+/// rejects. Trimming once here, in stages of their own, matters: the engine
+/// does not share a subexpression across when/then branches, so a rule that
+/// trimmed (or parsed) inline would redo the work for every rule reading it.
+pub fn prepared(scanned: &Scanned) -> PolarsResult<LazyFrame> {
+    let schema = scanned.lf.clone().collect_schema()?;
+    let texts: Vec<&String> = scanned
+        .columns
+        .iter()
+        .filter(|c| schema.get(c.as_str()) == Some(&DataType::String))
+        .collect();
+    let raw: Vec<Expr> = scanned
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| col(c.as_str()).alias(raw_name(i)))
+        .collect();
+    let stripped: Vec<Expr> = texts
+        .iter()
+        .map(|c| col(c.as_str()).str().strip_chars(lit(NULL)))
+        .collect();
+    let empty_is_null: Vec<Expr> = texts
+        .iter()
+        .map(|c| {
+            when(col(c.as_str()).eq(lit("")))
+                .then(lit(NULL).cast(DataType::String))
+                .otherwise(col(c.as_str()))
+                .alias(c.as_str())
+        })
+        .collect();
+    Ok(scanned
+        .lf
+        .clone()
+        .with_columns(raw)
+        .with_columns(stripped)
+        .with_columns(empty_is_null))
 }
 
 /// Optional canonical text column: the user's column or all-null.
@@ -51,7 +83,11 @@ pub fn sample(scanned: &Scanned, user_col: &str) -> PolarsResult<Vec<String>> {
     let df = scanned
         .lf
         .clone()
-        .select([text(user_col).alias("v")])
+        .select([col(user_col)
+            .cast(DataType::String)
+            .str()
+            .strip_chars(lit(NULL))
+            .alias("v")])
         .limit(2000)
         .drop_nulls(None)
         .collect()?;
@@ -60,6 +96,7 @@ pub fn sample(scanned: &Scanned, user_col: &str) -> PolarsResult<Vec<String>> {
         .str()?
         .iter()
         .flatten()
+        .filter(|v| !v.is_empty())
         .map(str::to_string)
         .collect())
 }
@@ -128,39 +165,97 @@ pub fn rule(when: Expr, reason: &'static str, column: &str) -> Rule {
     }
 }
 
-/// `__reason` and `__column`: null for used rows.
-pub fn reason_columns(rules: &[Rule]) -> [Expr; 2] {
+/// `__reason`: the index of the first rule that holds, null for a used row.
+/// A small integer, not the reason's text: a text column built from
+/// literals would be as long as the input, and only rejects need the words.
+pub fn reason_code(rules: &[Rule]) -> Expr {
     // Nested from the last rule outwards, so the first rule that holds wins.
-    let pick = |value: &dyn Fn(&Rule) -> Expr| {
-        rules
-            .iter()
-            .rev()
-            .fold(lit(NULL).cast(DataType::String), |rest, r| {
-                when(r.when.clone()).then(value(r)).otherwise(rest)
-            })
-    };
-    [
-        pick(&|r| lit(r.reason)).alias(REASON),
-        pick(&|r| lit(r.column.clone())).alias(COLUMN),
-    ]
+    rules
+        .iter()
+        .enumerate()
+        .rev()
+        .fold(lit(NULL).cast(DataType::Int32), |rest, (i, r)| {
+            when(r.when.clone()).then(lit(i as i32)).otherwise(rest)
+        })
+        .alias(REASON)
 }
 
-/// The original values of a row, `name=value; ...`, for rejects.csv.
+/// A checked input: the frame with canonical columns, `__reason` and the
+/// raw columns, plus what each reason code means.
+pub struct Checked {
+    pub lf: LazyFrame,
+    /// (reason, user column) by code.
+    reasons: Vec<(&'static str, String)>,
+}
+
+impl Checked {
+    pub fn new(lf: LazyFrame, rules: &[Rule]) -> Checked {
+        Checked {
+            lf,
+            reasons: rules
+                .iter()
+                .map(|r| (r.reason, r.column.clone()))
+                .collect(),
+        }
+    }
+
+    /// The code a further reason, judged after the rules, gets.
+    pub fn add_reason(&mut self, reason: &'static str, column: &str) -> i32 {
+        self.reasons.push((reason, column.to_string()));
+        (self.reasons.len() - 1) as i32
+    }
+
+    /// The reason and the user column of a rejected row, as text.
+    pub fn decode(&self) -> [Expr; 2] {
+        let codes: Vec<i32> = (0..self.reasons.len() as i32).collect();
+        let to = |name: &str, values: Vec<String>| {
+            col(REASON)
+                .replace_strict(
+                    lit(Series::new("code".into(), codes.clone())),
+                    lit(Series::new(name.into(), values)),
+                    None,
+                    Some(DataType::String),
+                )
+                .alias(name)
+        };
+        [
+            to(
+                "reason",
+                self.reasons.iter().map(|r| r.0.to_string()).collect(),
+            ),
+            to("column", self.reasons.iter().map(|r| r.1.clone()).collect()),
+        ]
+    }
+}
+
+fn raw_name(i: usize) -> String {
+    format!("__raw_{i}")
+}
+
+/// The untouched user columns `prepared` kept, to carry through a select.
+pub fn raw_columns(columns: &[String]) -> Vec<Expr> {
+    (0..columns.len()).map(|i| col(raw_name(i))).collect()
+}
+
+/// The original values of a row, `name=value; ...`, for rejects.csv. Built
+/// from the raw columns after the rejected rows are filtered out, so only
+/// those rows pay for the string.
 pub fn original_values(columns: &[String]) -> Expr {
     let parts: Vec<Expr> = columns
         .iter()
-        .map(|c| {
+        .enumerate()
+        .map(|(i, c)| {
             concat_str(
                 [
                     lit(format!("{c}=")),
-                    col(c.as_str()).cast(DataType::String).fill_null(lit("")),
+                    col(raw_name(i)).cast(DataType::String).fill_null(lit("")),
                 ],
                 "",
                 false,
             )
         })
         .collect();
-    concat_str(parts, "; ", false).alias(VALUES)
+    concat_str(parts, "; ", false)
 }
 
 /// The line column as Int64, named `line`.

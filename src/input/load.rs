@@ -11,7 +11,7 @@ use crate::error::{InputError, InputKind, Result};
 use crate::input::columns::{self, ColumnMap};
 use crate::input::config::{FileFormat, InputSpec, RunConfig};
 use crate::input::detect::ExportShape;
-use crate::input::fields::{COLUMN, REASON, VALUES};
+use crate::input::fields::{self, Checked, REASON};
 use crate::input::scan::{self, Scanned};
 use crate::input::{contacts, events, surveys};
 
@@ -106,7 +106,7 @@ pub fn load(cfg: &RunConfig) -> Result<Inputs> {
     })
 }
 
-type Checker = fn(&Scanned, &ColumnMap, &InputSpec, &RunConfig) -> Result<LazyFrame>;
+type Checker = fn(&Scanned, &ColumnMap, &InputSpec, &RunConfig) -> Result<Checked>;
 
 fn load_one(
     spec: &InputSpec,
@@ -122,8 +122,10 @@ fn load_one(
 }
 
 /// Collect the checked frame once and split it into used and rejected rows.
-fn split(spec: &InputSpec, scanned: &Scanned, checked: LazyFrame, keep: &[&str]) -> Result<Loaded> {
+fn split(spec: &InputSpec, scanned: &Scanned, checked: Checked, keep: &[&str]) -> Result<Loaded> {
     let all = checked
+        .lf
+        .clone()
         .collect()
         .map_err(|e| scan::explain_scan_error(spec, &scanned.sniffed, e))?;
     let keep_cols: Vec<Expr> = keep.iter().map(|c| col(*c)).collect();
@@ -133,15 +135,16 @@ fn split(spec: &InputSpec, scanned: &Scanned, checked: LazyFrame, keep: &[&str])
         .filter(col(REASON).is_null())
         .select(keep_cols)
         .collect()?;
+    let [reason, column] = checked.decode();
     let rejects = all
         .lazy()
         .filter(col(REASON).is_not_null())
         .select([
             lit(spec.kind.name()).alias("input"),
             col("line"),
-            col(REASON).alias("reason"),
-            col(COLUMN).alias("column"),
-            col(VALUES).alias("values"),
+            reason,
+            column,
+            fields::original_values(&scanned.columns).alias("values"),
         ])
         .collect()?;
     let used = rows.height() as u64;

@@ -7,7 +7,7 @@ use crate::error::Result;
 use crate::input::columns::ColumnMap;
 use crate::input::config::{InputSpec, RunConfig};
 use crate::input::detect::ExportShape;
-use crate::input::fields::{self, COLUMN, REASON, Rule, rule, text, text_or_null};
+use crate::input::fields::{self, Checked, REASON, Rule, rule, text, text_or_null};
 use crate::input::scan::Scanned;
 
 pub const COLUMNS: &[&str] = &[
@@ -34,12 +34,17 @@ fn number(raw: Expr) -> Expr {
     ])
 }
 
+const SENT: &str = "__sent";
+const RESPONDED: &str = "__responded";
+const SCORE: &str = "__score";
+const RESOLVED: &str = "__resolved";
+
 pub fn check(
     scanned: &Scanned,
     cols: &ColumnMap,
     spec: &InputSpec,
     cfg: &RunConfig,
-) -> Result<LazyFrame> {
+) -> Result<Checked> {
     // A Qualtrics export's own time zone beats the configured one.
     let tz = scanned
         .sniffed
@@ -66,6 +71,22 @@ pub fn check(
     let score = number(score_raw.clone());
     let resolved_raw = text_or_null(cols, "resolved");
     let resolved = fields::boolean(resolved_raw.clone());
+    // Parsed once, in a stage of their own; the rules and outputs read them.
+    let parsed = [
+        sent.parsed.alias(SENT),
+        responded.parsed.alias(RESPONDED),
+        score.alias(SCORE),
+        resolved.alias(RESOLVED),
+    ];
+    let sent = fields::Stamp {
+        raw: sent.raw,
+        parsed: col(SENT),
+    };
+    let responded = fields::Stamp {
+        raw: responded.raw,
+        parsed: col(RESPONDED),
+    };
+    let (score, resolved) = (col(SCORE), col(RESOLVED));
     let s = &cfg.survey;
 
     let mut rules: Vec<Rule> = vec![rule(text(&id).is_null(), "empty_survey_id", &id)];
@@ -160,21 +181,24 @@ pub fn check(
         text_or_null(cols, "comment").alias("comment"),
     ];
     let mut all = exprs;
-    all.extend(fields::reason_columns(&rules));
-    all.push(fields::original_values(&scanned.columns));
+    all.push(fields::reason_code(&rules));
+    all.extend(fields::raw_columns(&scanned.columns));
+    let lf = fields::prepared(scanned)?.with_columns(parsed).select(all);
+    let mut checked = Checked::new(lf, &rules);
 
     // Duplicates are judged among otherwise valid rows: the first one stays.
+    let dup_code = checked.add_reason("duplicate_survey_id", &id);
     let valid_id = when(col(REASON).is_null())
         .then(col("survey_id"))
         .otherwise(lit(NULL).cast(DataType::String));
     let dup = col(REASON)
         .is_null()
         .and(valid_id.is_first_distinct().not());
-    Ok(scanned.lf.clone().select(all).with_columns([
-        when(dup.clone())
-            .then(lit("duplicate_survey_id"))
+    checked.lf = checked.lf.with_column(
+        when(dup)
+            .then(lit(dup_code))
             .otherwise(col(REASON))
             .alias(REASON),
-        when(dup).then(lit(id)).otherwise(col(COLUMN)).alias(COLUMN),
-    ]))
+    );
+    Ok(checked)
 }

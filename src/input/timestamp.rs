@@ -10,13 +10,16 @@
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone as _, Utc};
 use polars::prelude::*;
 
-/// Naive layouts, most specific first.
+/// Naive layouts in priority order. A layout without fractional seconds
+/// comes before its `%.f` twin, which also reads whole seconds: the engine
+/// parses the plain one much faster, and the twin is only chosen when the
+/// sample holds fractions.
 const NAIVE: &[&str] = &[
-    "%Y-%m-%dT%H:%M:%S%.f",
     "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S%.f",
     "%Y-%m-%dT%H:%M",
-    "%Y-%m-%d %H:%M:%S%.f",
     "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M:%S%.f",
     "%Y-%m-%d %H:%M",
     "%m/%d/%Y %I:%M:%S %p",
     "%m/%d/%Y %I:%M %p",
@@ -31,13 +34,13 @@ const DATES: &[&str] = &["%Y-%m-%d", "%m/%d/%Y", "%d.%m.%Y"];
 
 /// Layouts with a UTC offset (a trailing `Z` is rewritten to `+00:00` first).
 const OFFSET: &[&str] = &[
-    "%Y-%m-%dT%H:%M:%S%.f%:z",
     "%Y-%m-%dT%H:%M:%S%:z",
+    "%Y-%m-%dT%H:%M:%S%.f%:z",
     "%Y-%m-%dT%H:%M%:z",
-    "%Y-%m-%d %H:%M:%S%.f%:z",
     "%Y-%m-%d %H:%M:%S%:z",
-    "%Y-%m-%dT%H:%M:%S%.f%z",
+    "%Y-%m-%d %H:%M:%S%.f%:z",
     "%Y-%m-%dT%H:%M:%S%z",
+    "%Y-%m-%dT%H:%M:%S%.f%z",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,9 +114,11 @@ fn epoch_digits(t: &str, len: std::ops::RangeInclusive<usize>) -> bool {
     len.contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// The layouts that read at least one sampled value, in priority order. A
-/// pinned format wins outright. With no readable sample every layout is
-/// kept, so the rejects say precisely which values were unreadable.
+/// The fewest layouts that read the sample, in priority order: a layout is
+/// chosen when it reads a sampled value no earlier choice reads, so each
+/// extra parse pass over the column is there for a reason. A pinned format
+/// wins outright. With no readable sample every layout is kept, so the
+/// rejects say precisely which values were unreadable.
 pub fn choose_layouts(sample: &[String], pinned: Option<&str>) -> Vec<Layout> {
     if let Some(f) = pinned {
         let has_offset = f.contains("%z") || f.contains("%:z") || f.contains("%#z");
@@ -125,11 +130,15 @@ pub fn choose_layouts(sample: &[String], pinned: Option<&str>) -> Vec<Layout> {
         }];
     }
     let all = Layout::all();
-    let chosen: Vec<Layout> = all
-        .iter()
-        .filter(|l| sample.iter().any(|s| l.reads(s)))
-        .cloned()
-        .collect();
+    let mut unread: Vec<&String> = sample.iter().collect();
+    let mut chosen = Vec::new();
+    for layout in &all {
+        let before = unread.len();
+        unread.retain(|s| !layout.reads(s));
+        if unread.len() < before {
+            chosen.push(layout.clone());
+        }
+    }
     if chosen.is_empty() { all } else { chosen }
 }
 
@@ -156,11 +165,13 @@ fn strptime(text: Expr, format: &str, dtype: DataType) -> Expr {
 /// A String expression parsed into UTC milliseconds; unreadable values become
 /// null (the validator turns non-null input + null output into a reject).
 pub fn parse_expr(text: Expr, layouts: &[Layout], tz: &str) -> Expr {
-    let cleaned =
-        text.str()
-            .strip_chars(lit(NULL))
-            .str()
-            .replace(lit(r"[Zz]$"), lit("+00:00"), false);
+    // Only an offset layout can read a trailing `Z`: spare the other
+    // columns the rewrite (the text arrives trimmed).
+    let cleaned = if layouts.iter().any(|l| matches!(l, Layout::Offset(_))) {
+        text.str().replace(lit(r"[Zz]$"), lit("+00:00"), false)
+    } else {
+        text
+    };
     let naive = DataType::Datetime(UNIT, None);
     let mut local_parts = Vec::new();
     let mut utc_parts = Vec::new();

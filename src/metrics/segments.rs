@@ -4,8 +4,8 @@
 //! over all surveyed cases (the normal equations are summed by the engine in
 //! one pass and solved with nalgebra's SVD, so a constant or collinear factor
 //! cannot make it singular). A segment's residual is its mean of
-//! (score − prediction), with standard error sd/√n; beyond ±2 SE it is
-//! flagged. Ranking uses an empirical-Bayes shrunken mean, so a segment with
+//! (score − prediction), with standard error sd/√n; beyond ±2 SE and at
+//! least `MIN_GAP` of the scale it is flagged. Ranking uses an empirical-Bayes shrunken mean, so a segment with
 //! a handful of answers cannot top or bottom the table by chance.
 
 use nalgebra::{DMatrix, DVector};
@@ -78,6 +78,13 @@ fn fit(ctx: &Ctx, xs: &[Expr]) -> Result<Vec<f64>> {
     Ok(beta)
 }
 
+/// The smallest residual flagged, as a share of the score scale (0.2 points
+/// on 1-5, 0.5 on 0-10). With thousands of answers 2 SE shrinks below what
+/// a linear model can promise: scores clipped at the top of the scale leave
+/// a team that surveys only its good journeys about 0.1 below its
+/// prediction, and a ±2 SE rule alone would send a manager after it.
+const MIN_GAP: f64 = 0.05;
+
 pub fn segments(ctx: &Ctx) -> Result<(String, Vec<Segment>)> {
     let by = ctx.by_column("team")?;
     let fs = factors(ctx.journeys);
@@ -144,6 +151,7 @@ pub fn segments(ctx: &Ctx) -> Result<(String, Vec<Segment>)> {
         .collect()?;
     let names = df.column("segment")?.str()?.clone();
     let nps = ctx.cfg.survey.kind == SurveyKind::Nps;
+    let min_gap = MIN_GAP * (ctx.cfg.survey.scale_max - ctx.cfg.survey.scale_min);
     let mut segs: Vec<Segment> = (0..df.height())
         .map(|i| {
             let g = |n: &str| cell(&df, n, i);
@@ -153,9 +161,10 @@ pub fn segments(ctx: &Ctx) -> Result<(String, Vec<Segment>)> {
                 .map(|sd| sd / surveyed.sqrt());
             let residual = g("residual");
             // A zero SE (all residuals equal) supports no claim either way.
+            let beyond = |r: f64, se: f64| se > 1e-9 && r.abs() > 2.0 * se && r.abs() >= min_gap;
             let flag = match (residual, se) {
-                (Some(r), Some(se)) if se > 1e-9 && r > 2.0 * se => Some(HIGHER),
-                (Some(r), Some(se)) if se > 1e-9 && r < -2.0 * se => Some(LOWER),
+                (Some(r), Some(se)) if beyond(r, se) && r > 0.0 => Some(HIGHER),
+                (Some(r), Some(se)) if beyond(r, se) => Some(LOWER),
                 _ => None,
             };
             Segment {

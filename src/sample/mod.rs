@@ -74,6 +74,7 @@ impl Gen<'_> {
         let first_agent = agent(&mut self.rng);
         let channel = CHANNELS[self.rng.random_range(0..CHANNELS.len())];
         let mut now = START + self.rng.random_range(0..SPAN_DAYS * DAY);
+        let opened = now;
         let mut events: Vec<Event> = Vec::with_capacity(12);
         let mut ev = |now: i64,
                       action: &str,
@@ -296,6 +297,22 @@ impl Gen<'_> {
                 "1".into(),
                 "in".into(),
                 "phone".into(),
+            ])?;
+        }
+
+        // Status updates from the messaging platform: outbound counts, most
+        // filed under the ticket, some only under the customer (attributed by
+        // date). Outbound rows touch no planted effect.
+        let opened_day = opened - opened % DAY;
+        for k in 0..self.rng.random_range(0..4) {
+            let by_ticket = self.chance(0.7);
+            out.contact(&[
+                day(opened_day + k * DAY),
+                customer.clone(),
+                if by_ticket { case.clone() } else { String::new() },
+                "1".into(),
+                "out".into(),
+                "sms".into(),
             ])?;
         }
 

@@ -65,8 +65,8 @@ impl Truth {
             deflated_team: DEFLATED_TEAM,
             deflation: -0.6,
             selective_team: SELECTIVE_TEAM,
-            invite_share: 0.6,
-            answer_share: 0.3,
+            invite_share: 0.5,
+            answer_share: 0.6,
             customer_only_survey_share: 0.1,
             note: "scores are rounded and clipped to 1-5, which shrinks observed gaps slightly",
         }

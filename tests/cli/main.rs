@@ -6,6 +6,7 @@
 mod common;
 
 mod bad_input;
+mod benchmark;
 mod browser;
 mod commands;
 mod contacts;

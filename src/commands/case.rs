@@ -37,13 +37,7 @@ pub fn run(args: &CaseArgs, term: &Term) -> Result<Outcome> {
     }
 
     // Only this case's events are put in timeline order.
-    let events = p
-        .inputs
-        .events
-        .rows
-        .clone()
-        .lazy()
-        .filter(col("case_id").eq(lit(id)));
+    let events = p.inputs.events.rows().filter(col("case_id").eq(lit(id)));
     let timeline = crate::journey::timeline::ordered(events)
         .select([
             col("ts").alias("time"),

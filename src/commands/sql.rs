@@ -14,7 +14,7 @@ pub fn run(args: &SqlArgs, term: &Term) -> Result<Outcome> {
     let j = &p.journeys;
     let mut ctx = SQLContext::new();
     ctx.register("journeys", j.cases.clone().lazy());
-    ctx.register("events", p.inputs.events.rows.clone().lazy());
+    ctx.register("events", p.inputs.events.rows());
     ctx.register("surveys", j.matched_surveys.clone().lazy());
     ctx.register("contacts", j.attributed_contacts.clone().lazy());
     ctx.register("promises", j.promises.clone().lazy());

@@ -113,6 +113,8 @@ pub fn check(
     ];
     exprs.push(fields::reason_code(&rules));
     exprs.extend(fields::raw_columns(&scanned.columns));
-    let lf = fields::prepared(scanned)?.with_columns(parsed).select(exprs);
+    let lf = fields::prepared(scanned)?
+        .with_columns(parsed)
+        .select(exprs);
     Ok(Checked::new(lf, &rules))
 }

@@ -41,6 +41,11 @@ pub const COLUMNS: &[&str] = &[
     "promise_kind",
 ];
 
+/// Timeline order (SPEC 2.1): case, timestamp, then input order. The
+/// validated events are kept in it: one sort at load time serves every
+/// later step.
+pub const ORDER: &[&str] = &["case_id", "ts", "line"];
+
 /// lowercased activity name -> canonical type; canonical names map to themselves.
 fn activity_map(spec: &InputSpec) -> Result<BTreeMap<String, String>> {
     let mut map: BTreeMap<String, String> = EVENT_TYPES

@@ -17,41 +17,46 @@ pub fn text(user_col: &str) -> Expr {
 
 /// The scan the checks run on: every text column trimmed in place, empty
 /// cells null, and the untouched originals kept as `__raw_0..` for the
-/// rejects. Trimming once here, in stages of their own, matters: the engine
+/// rejects. Trimming once here, in a stage of its own, matters: the engine
 /// does not share a subexpression across when/then branches, so a rule that
 /// trimmed (or parsed) inline would redo the work for every rule reading it.
 pub fn prepared(scanned: &Scanned) -> PolarsResult<LazyFrame> {
     let schema = scanned.lf.clone().collect_schema()?;
-    let texts: Vec<&String> = scanned
-        .columns
-        .iter()
-        .filter(|c| schema.get(c.as_str()) == Some(&DataType::String))
-        .collect();
     let raw: Vec<Expr> = scanned
         .columns
         .iter()
         .enumerate()
         .map(|(i, c)| col(c.as_str()).alias(raw_name(i)))
         .collect();
-    let stripped: Vec<Expr> = texts
+    let trimmed: Vec<Expr> = scanned
+        .columns
         .iter()
-        .map(|c| col(c.as_str()).str().strip_chars(lit(NULL)))
-        .collect();
-    let empty_is_null: Vec<Expr> = texts
-        .iter()
+        .filter(|c| schema.get(c.as_str()) == Some(&DataType::String))
         .map(|c| {
-            when(col(c.as_str()).eq(lit("")))
-                .then(lit(NULL).cast(DataType::String))
-                .otherwise(col(c.as_str()))
-                .alias(c.as_str())
+            col(c.as_str()).map_with_fmt_str(trim_or_null, |_, f| Ok(f.clone()), "trim_or_null")
         })
         .collect();
-    Ok(scanned
-        .lf
-        .clone()
-        .with_columns(raw)
-        .with_columns(stripped)
-        .with_columns(empty_is_null))
+    Ok(scanned.lf.clone().with_columns(raw).with_columns(trimmed))
+}
+
+/// A text column trimmed, empty cells null. A clean column (the usual case)
+/// comes back as it is, sharing its buffers: the check reads every value
+/// once and allocates nothing, where the engine's strip-then-compare would
+/// copy every column twice. Only a column with a padded or empty cell is
+/// rebuilt.
+fn trim_or_null(c: Column) -> PolarsResult<Column> {
+    let ca = c.str()?;
+    let clean = ca
+        .iter()
+        .all(|v| v.is_none_or(|s| !s.is_empty() && s.trim().len() == s.len()));
+    if clean {
+        return Ok(c);
+    }
+    let out: StringChunked = ca
+        .iter()
+        .map(|v| v.map(str::trim).filter(|s| !s.is_empty()))
+        .collect();
+    Ok(out.with_name(ca.name().clone()).into_column())
 }
 
 /// Optional canonical text column: the user's column or all-null.
@@ -192,10 +197,7 @@ impl Checked {
     pub fn new(lf: LazyFrame, rules: &[Rule]) -> Checked {
         Checked {
             lf,
-            reasons: rules
-                .iter()
-                .map(|r| (r.reason, r.column.clone()))
-                .collect(),
+            reasons: rules.iter().map(|r| (r.reason, r.column.clone())).collect(),
         }
     }
 

@@ -30,11 +30,19 @@ pub struct InputStats {
 
 /// One validated input.
 pub struct Loaded {
-    /// Used rows, canonical columns (and, for events, the dimensions).
-    pub rows: DataFrame,
+    /// Used rows, canonical columns (and, for events, the dimensions);
+    /// events in timeline order (`events::ORDER`).
+    rows: DataFrame,
     /// input, line, reason, column, values
     pub rejects: DataFrame,
     pub stats: InputStats,
+}
+
+impl Loaded {
+    /// The used rows, as a plan (the frame is shared, not copied).
+    pub fn rows(&self) -> LazyFrame {
+        self.rows.clone().lazy()
+    }
 }
 
 /// All inputs of a run, read and validated.
@@ -75,7 +83,7 @@ pub fn load(cfg: &RunConfig) -> Result<Inputs> {
         let lf = events::check(&scanned, &cols, spec, cfg)?;
         let mut keep: Vec<&str> = events::COLUMNS.to_vec();
         keep.extend(dims.iter().map(String::as_str));
-        (split(spec, &scanned, lf, &keep)?, dims)
+        (split(spec, &scanned, lf, &keep, events::ORDER)?, dims)
     };
     let surveys = match &cfg.surveys {
         Some(spec) => Some(load_one(
@@ -118,25 +126,27 @@ fn load_one(
     let scanned = scan::scan(spec, scratch)?;
     let cols = columns::resolve(spec, &scanned.columns)?;
     let lf = check(&scanned, &cols, spec, cfg)?;
-    split(spec, &scanned, lf, keep)
+    split(spec, &scanned, lf, keep, &[])
 }
 
 /// Collect the checked frame once and split it into used and rejected rows.
-fn split(spec: &InputSpec, scanned: &Scanned, checked: Checked, keep: &[&str]) -> Result<Loaded> {
+/// The used rows come out sorted by `order` (none: input order), so a
+/// consumer that needs an order never sorts a copy of its own.
+fn split(
+    spec: &InputSpec,
+    scanned: &Scanned,
+    checked: Checked,
+    keep: &[&str],
+    order: &[&str],
+) -> Result<Loaded> {
     let all = checked
         .lf
         .clone()
         .collect()
         .map_err(|e| scan::explain_scan_error(spec, &scanned.sniffed, e))?;
-    let keep_cols: Vec<Expr> = keep.iter().map(|c| col(*c)).collect();
-    let rows = all
-        .clone()
-        .lazy()
-        .filter(col(REASON).is_null())
-        .select(keep_cols)
-        .collect()?;
     let [reason, column] = checked.decode();
     let rejects = all
+        .clone()
         .lazy()
         .filter(col(REASON).is_not_null())
         .select([
@@ -147,8 +157,20 @@ fn split(spec: &InputSpec, scanned: &Scanned, checked: Checked, keep: &[&str]) -
             fields::original_values(&scanned.columns).alias("values"),
         ])
         .collect()?;
-    let used = rows.height() as u64;
     let rejected = rejects.height() as u64;
+    let used = all.height() as u64 - rejected;
+    let keep_cols: Vec<Expr> = keep.iter().map(|c| col(*c)).collect();
+    let mut used_rows = all.lazy().filter(col(REASON).is_null()).select(keep_cols);
+    if !order.is_empty() {
+        used_rows = used_rows.sort(order.iter().copied(), SortMultipleOptions::default());
+    }
+    let mut rows = used_rows.collect()?;
+    if let Some(first) = order.first() {
+        // Say so, and the engine groups by the key by slicing, not hashing.
+        let mut key = rows.column(first)?.as_materialized_series().clone();
+        key.set_sorted_flag(polars::series::IsSorted::Ascending);
+        rows.with_column(key.into_column())?;
+    }
     if used + rejected == 0 {
         return Err(InputError::NoRows {
             path: spec.path.clone(),

@@ -126,12 +126,45 @@ fn unattributed_cols(reason: &str) -> [Expr; 8] {
 
 /// inbound_contacts and outbound_contacts per case. `add`: logged events plus
 /// counts. `max`: per case, day and direction, the larger of the two.
+///
+/// `cases` carries each case's logged totals (`logged_in`, `logged_out`), so
+/// `add` needs no pass over the events; only `max` compares day by day.
 pub fn totals(
+    cases: LazyFrame,
     ordered: LazyFrame,
     attributed: LazyFrame,
     tz: &TimeZone,
     overlap: Overlap,
 ) -> LazyFrame {
+    match overlap {
+        Overlap::Add => added(cases, attributed),
+        Overlap::Max => day_by_day_max(ordered, attributed, tz),
+    }
+}
+
+fn added(cases: LazyFrame, attributed: LazyFrame) -> LazyFrame {
+    let counted = |dir: &str| col("contacts").filter(col("direction").eq(lit(dir))).sum();
+    let per_case = attributed.group_by([col("case_id")]).agg([
+        counted("in").alias("counted_in"),
+        counted("out").alias("counted_out"),
+    ]);
+    cases
+        .select([col("case_id"), col("logged_in"), col("logged_out")])
+        .join(
+            per_case,
+            [col("case_id")],
+            [col("case_id")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .select([
+            col("case_id"),
+            (col("logged_in") + col("counted_in").fill_null(lit(0i64))).alias("inbound_contacts"),
+            (col("logged_out") + col("counted_out").fill_null(lit(0i64)))
+                .alias("outbound_contacts"),
+        ])
+}
+
+fn day_by_day_max(ordered: LazyFrame, attributed: LazyFrame, tz: &TimeZone) -> LazyFrame {
     let keys = [col("case_id"), col("day"), col("direction")];
     let logged = ordered
         .filter(is("contact_in").or(is("contact_out")))
@@ -162,12 +195,13 @@ pub fn totals(
     );
     let l = col("logged").fill_null(lit(0i64));
     let c = col("counted").fill_null(lit(0i64));
-    let value = match overlap {
-        Overlap::Add => l + c,
-        Overlap::Max => when(l.clone().gt_eq(c.clone())).then(l).otherwise(c),
-    };
     per_day
-        .with_column(value.alias("n"))
+        .with_column(
+            when(l.clone().gt_eq(c.clone()))
+                .then(l)
+                .otherwise(c)
+                .alias("n"),
+        )
         .group_by([col("case_id")])
         .agg([
             col("n")

@@ -107,12 +107,12 @@ pub fn as_of(inputs: &Inputs, cfg: &RunConfig) -> Result<DateTime<Utc>> {
     if let Some(t) = cfg.as_of {
         return Ok(t);
     }
-    let ms = inputs
+    let latest = inputs
         .events
-        .rows
-        .column("ts")?
-        .as_materialized_series()
-        .max::<i64>()?;
+        .rows()
+        .select([col("ts").dt().timestamp(TimeUnit::Milliseconds).max()])
+        .collect()?;
+    let ms = latest.column("ts")?.i64()?.get(0);
     Ok(ms
         .and_then(DateTime::from_timestamp_millis)
         .unwrap_or_default())
@@ -132,7 +132,7 @@ pub fn build(inputs: &Inputs, cfg: &RunConfig) -> Result<Journeys> {
         .signed_duration_since(chrono::NaiveDate::default())
         .num_days() as i32;
 
-    let ordered = timeline::ordered(inputs.events.rows.clone().lazy()).cache();
+    let ordered = timeline::ordered(inputs.events.rows()).cache();
     let cases = timeline::cases(ordered.clone(), &inputs.dimensions, cfg.attribution)
         .with_columns([
             contacts::local_date(col("opened_at"), &tz).alias("opened_date"),
@@ -142,13 +142,19 @@ pub fn build(inputs: &Inputs, cfg: &RunConfig) -> Result<Journeys> {
         .cache();
 
     let counts = match &inputs.contacts {
-        Some(c) => c.rows.clone().lazy(),
+        Some(c) => c.rows(),
         None => empty(&contact_schema()),
     };
     let attribution = contacts::attribute(counts, cases.clone(), as_of_day)?;
     let attributed = attribution.attributed.cache();
     let unattributed = attribution.unattributed.cache();
-    let totals = contacts::totals(ordered.clone(), attributed.clone(), &tz, cfg.overlap);
+    let totals = contacts::totals(
+        cases.clone(),
+        ordered.clone(),
+        attributed.clone(),
+        &tz,
+        cfg.overlap,
+    );
     let recontacted = recontact::recontacted(
         cases.clone(),
         ordered.clone(),
@@ -161,7 +167,7 @@ pub fn build(inputs: &Inputs, cfg: &RunConfig) -> Result<Journeys> {
     let promise_counts = promises::per_case(ledger.clone());
 
     let surveys = match &inputs.surveys {
-        Some(s) => s.rows.clone().lazy(),
+        Some(s) => s.rows(),
         None => empty(&survey_schema()),
     };
     let joined = survey_join::join(
@@ -172,7 +178,7 @@ pub fn build(inputs: &Inputs, cfg: &RunConfig) -> Result<Journeys> {
         cfg.survey.window_days,
     )?;
     let matched = joined.matched.cache();
-    let answers = survey_join::per_case(matched.clone(), &cfg.survey);
+    let answers = survey_join::per_case(matched.clone(), &cfg.survey).cache();
 
     let left = |lf: LazyFrame, other: LazyFrame| {
         lf.join(
@@ -182,14 +188,22 @@ pub fn build(inputs: &Inputs, cfg: &RunConfig) -> Result<Journeys> {
             JoinArgs::new(JoinType::Left),
         )
     };
+    // followed_up reads only the resolution and the answer's time: built
+    // from those two, not from the joined frame, so that frame's plan is
+    // not run twice.
+    let followed = followed_up(
+        left(
+            cases.clone().select([col("case_id"), col("resolved_at")]),
+            answers
+                .clone()
+                .select([col("case_id"), col("responded_at")]),
+        ),
+        ordered.clone(),
+        cfg.repeat_window_days,
+    );
     let joined_cases = left(
         left(left(left(cases, totals), recontacted), promise_counts),
         answers,
-    );
-    let followed = followed_up(
-        joined_cases.clone(),
-        ordered.clone(),
-        cfg.repeat_window_days,
     );
     let journeys = left(joined_cases, followed)
         .with_columns(derived())

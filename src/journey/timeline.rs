@@ -10,12 +10,17 @@ pub fn is(name: &str) -> Expr {
     col("event").eq(lit(name))
 }
 
-/// Events in timeline order, (case_id, timestamp, input order), with `pos`:
-/// a position that increases along every case's timeline, so "follows" and
-/// "is not this event" are plain comparisons even when timestamps tie.
+/// Column `c` on `event` rows, null on the others.
+fn masked(event: &str, c: &str) -> Expr {
+    when(is(event)).then(col(c)).otherwise(lit(NULL))
+}
+
+/// Events, already in timeline order (`input::events::ORDER`: the loader
+/// sorts them once), with `pos`: a position that increases along every
+/// case's timeline, so "follows" and "is not this event" are plain
+/// comparisons even when timestamps tie.
 pub fn ordered(events: LazyFrame) -> LazyFrame {
     events
-        .sort(["case_id", "ts", "line"], SortMultipleOptions::default())
         .with_row_index("pos", None)
         .with_column(col("pos").cast(DataType::Int64))
 }
@@ -24,18 +29,24 @@ pub fn ordered(events: LazyFrame) -> LazyFrame {
 /// dimension columns besides team, agent and channel.
 pub fn cases(ordered: LazyFrame, dims: &[String], attribution: Attribution) -> LazyFrame {
     // Only resolutions after the last reopen count: a reopened case is open
-    // until it is resolved (or closed) again.
-    let last_reopen = col("pos")
-        .filter(is("reopened"))
-        .max()
-        .fill_null(lit(-1i64));
-    let after_reopen = col("pos").gt(last_reopen);
-    let resolved_at = coalesce(&[
-        col("ts")
-            .filter(is("resolved").and(after_reopen.clone()))
-            .last(),
-        col("ts").filter(is("closed").and(after_reopen)).last(),
-    ]);
+    // until it is resolved (or closed) again. Each "last X" is the max of a
+    // masked column (null off the event): aggregations the engine runs per
+    // group without gathering a filtered copy. Within a case `pos` follows
+    // the timeline, so the latest position also has the latest time.
+    let last_pos = |event: &str| masked(event, "pos").max();
+    let last_ts = |event: &str| masked(event, "ts").max();
+    let reopen = last_pos("reopened");
+    let after_reopen = |event: &str| {
+        reopen
+            .clone()
+            .is_null()
+            .or(last_pos(event).gt(reopen.clone()))
+    };
+    let resolved_at = when(after_reopen("resolved").and(last_pos("resolved").is_not_null()))
+        .then(last_ts("resolved"))
+        .when(after_reopen("closed").and(last_pos("closed").is_not_null()))
+        .then(last_ts("closed"))
+        .otherwise(lit(NULL).cast(crate::input::timestamp::utc_dtype()));
     let contact = is("contact_in").or(is("contact_out"));
     let owner = |c: &str| match attribution {
         Attribution::Last => col(c).last_non_null(),
@@ -43,11 +54,7 @@ pub fn cases(ordered: LazyFrame, dims: &[String], attribution: Attribution) -> L
     };
     let mut aggs = vec![
         col("customer_id").first_non_null().alias("customer_id"),
-        coalesce(&[
-            col("ts").filter(is("case_opened")).first(),
-            col("ts").first(),
-        ])
-        .alias("opened_at"),
+        coalesce(&[masked("case_opened", "ts").min(), col("ts").first()]).alias("opened_at"),
         resolved_at.alias("resolved_at"),
         col("ts").last().alias("last_event_at"),
         is("contact_in")

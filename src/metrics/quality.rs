@@ -95,9 +95,7 @@ fn grouped(df: &DataFrame, input: Option<&str>, column: bool) -> PolarsResult<Ve
 pub fn quality(cfg: &RunConfig, inputs: &Inputs, journeys: &Journeys) -> PolarsResult<Quality> {
     let unmapped_df = inputs
         .events
-        .rows
-        .clone()
-        .lazy()
+        .rows()
         .filter(col("event").eq(lit("other")))
         .group_by([col("activity")])
         .agg([len().cast(DataType::UInt64).alias("rows")])

@@ -309,7 +309,11 @@ impl Gen<'_> {
             out.contact(&[
                 day(opened_day + k * DAY),
                 customer.clone(),
-                if by_ticket { case.clone() } else { String::new() },
+                if by_ticket {
+                    case.clone()
+                } else {
+                    String::new()
+                },
                 "1".into(),
                 "out".into(),
                 "sms".into(),

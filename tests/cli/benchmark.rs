@@ -9,7 +9,13 @@ use std::process::Command;
 fn benchmark_script_runs_and_engines_agree_at_tiny_scale() {
     let work = tempfile::tempdir().unwrap();
     let out = Command::new("python3")
-        .args(["benches/bench.py", "--scales", "1500", "--formats", "csv,parquet"])
+        .args([
+            "benches/bench.py",
+            "--scales",
+            "1500",
+            "--formats",
+            "csv,parquet",
+        ])
         .arg("--cxgap")
         .arg(env!("CARGO_BIN_EXE_cxgap"))
         .arg("--work")

@@ -55,7 +55,15 @@ def q(name: str) -> str:
 
 def text(name: str) -> str:
     """A user column as trimmed text, empty as NULL (as cxgap reads it)."""
-    return f"nullif(trim({q(name)}), '')"
+    return f"nullif(trim(CAST({q(name)} AS VARCHAR)), '')"
+
+
+def parsed(spec: dict, name: str, kind: str = "TIMESTAMP", fmt: str = None) -> str:
+    """A timestamp (or date) column: typed already in Parquet, parsed from
+    the generator's layout in CSV."""
+    if spec["path"].endswith(".parquet"):
+        return f"CAST({q(name)} AS {kind})"
+    return f"CAST(try_strptime({text(name)}, '{fmt or TS_FORMAT}') AS {kind})"
 
 
 def source(data: Path, spec: dict) -> str:
@@ -84,7 +92,6 @@ def stages(con, data: Path, out: Path) -> dict:
     case_map = " ".join(
         f"WHEN '{k.replace(chr(39), chr(39) * 2)}' THEN '{v}'" for k, v in activity.items()
     )
-    ts = lambda c: f"try_strptime({text(c)}, '{TS_FORMAT}')"  # noqa: E731
     timings = {}
 
     def stage(name, sql):
@@ -98,14 +105,14 @@ def stages(con, data: Path, out: Path) -> dict:
         SELECT * FROM (
             SELECT {line_expr(ev)} AS line,
                    {text(ec['case_id'])} AS case_id,
-                   {ts(ec['timestamp'])} AS ts,
+                   {parsed(ev, ec['timestamp'])} AS ts,
                    CASE lower({text(ec['event'])}) {case_map} ELSE 'other' END AS event,
                    {text(ec['event'])} AS activity,
                    {text(ec['customer_id'])} AS customer_id,
                    lower({text(ec['channel'])}) AS channel,
                    {text(ec['agent'])} AS agent,
                    {text(ec['team'])} AS team,
-                   {ts(ec['due_at'])} AS due_at,
+                   {parsed(ev, ec['due_at'])} AS due_at,
                    lower({text(ec['promise_kind'])}) AS promise_kind
             FROM {source(data, ev)})
         WHERE case_id IS NOT NULL AND ts IS NOT NULL AND activity IS NOT NULL
@@ -118,9 +125,9 @@ def stages(con, data: Path, out: Path) -> dict:
                    {text(sc['case_id'])} AS case_id,
                    {text(sc['customer_id'])} AS customer_id,
                    {text(sc['sent_at'])} AS sent_raw,
-                   {ts(sc['sent_at'])} AS sent_at,
+                   {parsed(sv, sc['sent_at'])} AS sent_at,
                    {text(sc['responded_at'])} AS resp_raw,
-                   {ts(sc['responded_at'])} AS responded_at,
+                   {parsed(sv, sc['responded_at'])} AS responded_at,
                    {text(sc['score'])} AS score_raw,
                    try_cast({text(sc['score'])} AS DOUBLE) AS score,
                    lower({text(sc['resolved'])}) AS resolved_raw
@@ -153,7 +160,7 @@ def stages(con, data: Path, out: Path) -> dict:
             SELECT {line_expr(ct)} AS line,
                    {text(cc['case_id'])} AS case_id,
                    {text(cc['customer_id'])} AS customer_id,
-                   try_strptime({text(cc['date'])}, '%Y-%m-%d') AS d,
+                   {parsed(ct, cc['date'], 'DATE', '%Y-%m-%d')} AS d,
                    try_cast({text(cc['contacts'])} AS DOUBLE) AS n,
                    lower({text(cc['direction'])}) AS dir
             FROM {source(data, ct)})

@@ -33,6 +33,49 @@ const SURVEY_COLS: [&str; 7] = [
 ];
 const CONTACT_COLS: [&str; 6] = ["Day", "Account", "Ticket", "Calls", "Direction", "Channel"];
 
+/// Parquet exports carry types: these columns are written as naive
+/// datetimes (the CSV's text, read in the config's time zone) and this one
+/// as a date. A value that is no timestamp (the generator's dirty rows)
+/// becomes a missing one, as a typed export would have it.
+const DATETIME_COLS: [&str; 4] = ["When", "Promised For", "Invited", "Completed"];
+const DATE_COLS: [&str; 1] = ["Day"];
+
+fn parquet_type(column: &str) -> DataType {
+    if DATETIME_COLS.contains(&column) {
+        DataType::Datetime(TimeUnit::Milliseconds, None)
+    } else if DATE_COLS.contains(&column) {
+        DataType::Date
+    } else {
+        DataType::String
+    }
+}
+
+/// The chunk's text columns cast to their Parquet types.
+fn typed(df: DataFrame) -> PolarsResult<DataFrame> {
+    let casts: Vec<Expr> = df
+        .get_column_names()
+        .into_iter()
+        .filter_map(|name| {
+            let (dtype, format) = match parquet_type(name) {
+                DataType::String => return None,
+                DataType::Date => (DataType::Date, "%Y-%m-%d"),
+                dtype => (dtype, "%Y-%m-%d %H:%M:%S"),
+            };
+            Some(col(name.clone()).str().strptime(
+                dtype,
+                StrptimeOptions {
+                    format: Some(format.into()),
+                    strict: false,
+                    exact: true,
+                    cache: false,
+                },
+                lit("raise"),
+            ))
+        })
+        .collect();
+    df.lazy().with_columns(casts).collect()
+}
+
 enum Out {
     Csv(Box<csv::Writer<BufWriter<File>>>),
     Parquet(Box<polars::io::parquet::write::BatchedWriter<File>>),
@@ -74,7 +117,7 @@ impl Table {
             SampleFormat::Parquet => {
                 let schema: Schema = columns
                     .iter()
-                    .map(|c| Field::new((*c).into(), DataType::String))
+                    .map(|c| Field::new((*c).into(), parquet_type(c)))
                     .collect();
                 Out::Parquet(Box::new(ParquetWriter::new(file).batched(&schema)?))
             }
@@ -110,7 +153,7 @@ impl Table {
                         Column::new(self.columns[j].into(), values)
                     })
                     .collect();
-                w.write_batch(&DataFrame::new(height, columns)?)?;
+                w.write_batch(&typed(DataFrame::new(height, columns)?)?)?;
                 self.rows.clear();
             }
         }

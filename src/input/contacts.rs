@@ -39,7 +39,7 @@ pub fn check(
     )?;
     // Parsed once, in a stage of their own; the rules and outputs read them.
     let count_raw = text(&name("contacts"));
-    let dir_raw = text_or_null(cols, "direction").str().to_lowercase();
+    let dir_raw = fields::lowercase(text_or_null(cols, "direction"));
     let parsed = [
         stamp.parsed.alias(STAMP),
         count_raw.cast(DataType::Float64).alias(COUNT),
@@ -105,10 +105,7 @@ pub fn check(
         text_or_null(cols, "customer_id").alias("customer_id"),
         local_date.alias("date"),
         count_f.cast(DataType::Int64).alias("contacts"),
-        text_or_null(cols, "channel")
-            .str()
-            .to_lowercase()
-            .alias("channel"),
+        fields::lowercase(text_or_null(cols, "channel")).alias("channel"),
         direction.fill_null(lit("in")).alias("direction"),
     ];
     exprs.push(fields::reason_code(&rules));

@@ -41,10 +41,10 @@ pub const COLUMNS: &[&str] = &[
     "promise_kind",
 ];
 
-/// Timeline order (SPEC 2.1): case, timestamp, then input order. The
-/// validated events are kept in it: one sort at load time serves every
-/// later step.
-pub const ORDER: &[&str] = &["case_id", "ts", "line"];
+/// Timeline order (SPEC 2.1): case, timestamp, then input order (the sort
+/// is stable and the rows arrive in input order). The validated events are
+/// kept in it: one sort at load time serves every later step.
+pub const ORDER: &[&str] = &["case_id", "ts"];
 
 /// lowercased activity name -> canonical type; canonical names map to themselves.
 fn activity_map(spec: &InputSpec) -> Result<BTreeMap<String, String>> {
@@ -87,15 +87,8 @@ pub fn check(
         None => None,
     };
 
-    let map = activity_map(spec)?;
-    let (old, new): (Vec<String>, Vec<String>) = map.into_iter().unzip();
     let activity = text(&ev_col);
-    let event = activity.clone().str().to_lowercase().replace_strict(
-        lit(Series::new("old".into(), old)),
-        lit(Series::new("new".into(), new)),
-        Some(lit("other")),
-        Some(DataType::String),
-    );
+    let event = fields::map_names(activity.clone(), activity_map(spec)?, "other");
 
     let rules = [
         rule(text(&case).is_null(), "empty_case_id", &case),
@@ -110,18 +103,12 @@ pub fn check(
         event.alias("event"),
         activity.alias("activity"),
         text_or_null(cols, "customer_id").alias("customer_id"),
-        text_or_null(cols, "channel")
-            .str()
-            .to_lowercase()
-            .alias("channel"),
+        fields::lowercase(text_or_null(cols, "channel")).alias("channel"),
         text_or_null(cols, "agent").alias("agent"),
         text_or_null(cols, "team").alias("team"),
         due.unwrap_or_else(|| lit(NULL).cast(crate::input::timestamp::utc_dtype()))
             .alias("due_at"),
-        text_or_null(cols, "promise_kind")
-            .str()
-            .to_lowercase()
-            .alias("promise_kind"),
+        fields::lowercase(text_or_null(cols, "promise_kind")).alias("promise_kind"),
     ];
     exprs.extend(dimension_exprs(cols));
     exprs.push(fields::reason_code(&rules));

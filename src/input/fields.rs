@@ -1,6 +1,8 @@
 //! Field parsers and row rules shared by the three inputs, all as lazy
 //! expressions: a row's fate is decided by the engine, not a Rust loop.
 
+use std::collections::{BTreeMap, HashMap};
+
 use polars::prelude::*;
 
 use crate::input::columns::ColumnMap;
@@ -57,6 +59,58 @@ fn trim_or_null(c: Column) -> PolarsResult<Column> {
         .map(|v| v.map(str::trim).filter(|s| !s.is_empty()))
         .collect();
     Ok(out.with_name(ca.name().clone()).into_column())
+}
+
+/// Text in lower case. A column already in lower case (the usual case for
+/// channels and kinds) comes back as it is; the engine's own lowercase
+/// rebuilds every string char by char, 0.7 s per column of 8.5M rows.
+pub fn lowercase(text: Expr) -> Expr {
+    text.map_with_fmt_str(lowercase_column, |_, f| Ok(f.clone()), "lowercase")
+}
+
+fn has_upper(s: &str) -> bool {
+    if s.is_ascii() {
+        s.bytes().any(|b| b.is_ascii_uppercase())
+    } else {
+        s.chars().any(char::is_uppercase)
+    }
+}
+
+fn lowercase_column(c: Column) -> PolarsResult<Column> {
+    let ca = c.str()?;
+    if !ca.iter().flatten().any(has_upper) {
+        return Ok(c);
+    }
+    let out: StringChunked = ca.iter().map(|v| v.map(str::to_lowercase)).collect();
+    Ok(out.with_name(ca.name().clone()).into_column())
+}
+
+/// Each value looked up case-insensitively in `map` (keys in lower case);
+/// values it lacks become `default`. A column holds a handful of distinct
+/// names, so each is lowercased and looked up once and remembered.
+pub fn map_names(text: Expr, map: BTreeMap<String, String>, default: &'static str) -> Expr {
+    let map = Arc::new(map);
+    text.map_with_fmt_str(
+        move |c: Column| {
+            let ca = c.str()?;
+            let mut seen: HashMap<&str, &str> = HashMap::new();
+            let out: StringChunked = ca
+                .iter()
+                .map(|v| {
+                    v.map(|s| {
+                        *seen.entry(s).or_insert_with(|| {
+                            map.get(&s.to_lowercase())
+                                .map(String::as_str)
+                                .unwrap_or(default)
+                        })
+                    })
+                })
+                .collect();
+            Ok(out.with_name(ca.name().clone()).into_column())
+        },
+        |_, f| Ok(f.clone()),
+        "map_names",
+    )
 }
 
 /// Optional canonical text column: the user's column or all-null.

@@ -162,7 +162,10 @@ fn split(
     let keep_cols: Vec<Expr> = keep.iter().map(|c| col(*c)).collect();
     let mut used_rows = all.lazy().filter(col(REASON).is_null()).select(keep_cols);
     if !order.is_empty() {
-        used_rows = used_rows.sort(order.iter().copied(), SortMultipleOptions::default());
+        used_rows = used_rows.sort(
+            order.iter().copied(),
+            SortMultipleOptions::default().with_maintain_order(true),
+        );
     }
     let mut rows = used_rows.collect()?;
     if let Some(first) = order.first() {

@@ -78,6 +78,24 @@ def timed(cmd: list, stdout=subprocess.DEVNULL) -> dict:
     }
 
 
+def cxgap_run(cxgap: Path, data: Path, report: Path):
+    measured = timed([cxgap, "report", data, "--out", report])
+    measured.pop("stdout")
+    run = json.loads((report / "run.json").read_text())
+    return measured, {s["stage"]: s["ms"] / 1000 for s in run["stage_timings_ms"]}
+
+
+def peer_run(data: Path, out: Path):
+    measured = timed([sys.executable, HERE / "duckdb_metrics.py", data, out], stdout=subprocess.PIPE)
+    return measured, json.loads(measured.pop("stdout"))
+
+
+def median_run(repeat: int, run):
+    """Run `repeat` times; the run with the median wall time, and its details."""
+    runs = sorted((run() for _ in range(repeat)), key=lambda r: r[0]["wall_s"])
+    return runs[len(runs) // 2]
+
+
 def generate(cxgap: Path, work: Path, fmt: str, cases: int, seed: int) -> Path:
     """Sample data, reused when a run with the same arguments made it."""
     data = work / f"data-{fmt}-{cases}-seed{seed}"
@@ -154,6 +172,8 @@ def main() -> int:
     ap.add_argument("--cxgap", type=Path, help="the binary to time (default: cargo build --locked)")
     ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "cxgap-bench",
                     help="where sample data and reports go (data is reused between runs)")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="runs per engine and size; the median run is reported")
     ap.add_argument("--json", type=Path, help="also write every measurement here")
     args = ap.parse_args()
 
@@ -176,13 +196,9 @@ def main() -> int:
         for cases in scales:
             data = generate(cxgap, args.work, fmt, cases, args.seed)
             report = args.work / f"report-{fmt}-{cases}"
-            ours = timed([cxgap, "report", data, "--out", report])
-            run = json.loads((report / "run.json").read_text())
-            stages = {s["stage"]: s["ms"] / 1000 for s in run["stage_timings_ms"]}
+            ours, stages = median_run(args.repeat, lambda: cxgap_run(cxgap, data, report))
             peer_out = args.work / f"duckdb-{fmt}-{cases}"
-            peer = timed([sys.executable, HERE / "duckdb_metrics.py", data, peer_out], stdout=subprocess.PIPE)
-            peer_result = json.loads(peer.pop("stdout"))
-            ours.pop("stdout")
+            peer, peer_result = median_run(args.repeat, lambda: peer_run(data, peer_out))
             problems = compare(report, peer_result)
             failed |= bool(problems)
             size = rows(data)

@@ -4,10 +4,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-// Polars allocates and frees large buffers all the time; with glibc's
-// malloc each one is a fresh mmap whose pages the kernel must fault in and
-// zero (a third of a 1M-case report's time went there). jemalloc keeps and
-// reuses them. See BENCHMARKS.md.
+// Polars allocates and frees large, short-lived buffers all the time: the
+// allocator it is tuned for (and ships with in Python) is jemalloc. See
+// BENCHMARKS.md.
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 

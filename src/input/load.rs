@@ -167,13 +167,7 @@ fn split(
             SortMultipleOptions::default().with_maintain_order(true),
         );
     }
-    let mut rows = used_rows.collect()?;
-    if let Some(first) = order.first() {
-        // Say so, and the engine groups by the key by slicing, not hashing.
-        let mut key = rows.column(first)?.as_materialized_series().clone();
-        key.set_sorted_flag(polars::series::IsSorted::Ascending);
-        rows.with_column(key.into_column())?;
-    }
+    let rows = used_rows.collect()?;
     if used + rejected == 0 {
         return Err(InputError::NoRows {
             path: spec.path.clone(),

@@ -67,9 +67,36 @@ pub fn from_segments(by: &str, segments: &[Segment]) -> Vec<String> {
         .filter_map(|s| {
             let flag = s.flag?;
             Some(format!(
-                "{by} {}: scores {flag} (residual {:+.2} ± {:.2} SE over {:.0} surveyed cases).",
-                s.name, s.residual?, s.residual_se?, s.surveyed
+                "{by} {}: scores {flag} (residual {:+.2} ± {} SE over {:.0} surveyed cases).",
+                s.name,
+                s.residual?,
+                two_figures(s.residual_se?),
+                s.surveyed
             ))
         })
         .collect()
+}
+
+/// A standard error to two significant figures, so thousands of answers do
+/// not print as "± 0.00".
+fn two_figures(x: f64) -> String {
+    let decimals = if x > 0.0 && x < 0.1 {
+        (1 - x.log10().floor() as i32).clamp(2, 6) as usize
+    } else {
+        2
+    };
+    format!("{x:.decimals$}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::two_figures;
+
+    #[test]
+    fn standard_errors_keep_two_figures() {
+        assert_eq!(two_figures(0.1234), "0.12");
+        assert_eq!(two_figures(0.01234), "0.012");
+        assert_eq!(two_figures(0.001234), "0.0012");
+        assert_eq!(two_figures(1.5), "1.50");
+    }
 }

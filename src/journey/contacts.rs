@@ -143,11 +143,20 @@ pub fn totals(
 }
 
 fn added(cases: LazyFrame, attributed: LazyFrame) -> LazyFrame {
-    let counted = |dir: &str| col("contacts").filter(col("direction").eq(lit(dir))).sum();
-    let per_case = attributed.group_by([col("case_id")]).agg([
-        counted("in").alias("counted_in"),
-        counted("out").alias("counted_out"),
-    ]);
+    // Split by direction over the flat rows, then plain sums per case: a
+    // filter inside the aggregation would gather every group.
+    let counted = |dir: &str| {
+        when(col("direction").eq(lit(dir)))
+            .then(col("contacts"))
+            .otherwise(lit(0i64))
+    };
+    let per_case = attributed
+        .with_columns([
+            counted("in").alias("counted_in"),
+            counted("out").alias("counted_out"),
+        ])
+        .group_by([col("case_id")])
+        .agg([col("counted_in").sum(), col("counted_out").sum()]);
     cases
         .select([col("case_id"), col("logged_in"), col("logged_out")])
         .join(

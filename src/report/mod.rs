@@ -33,13 +33,24 @@ pub fn build(p: &Prepared, by: Option<&str>) -> Result<Report> {
         period: metrics::Period::Week,
     };
     let s = &p.cfg.survey;
+    // Overview, drivers and segments feed the findings and charts too:
+    // computed once, their tables built from the same values.
     let figures = overview::figures(&ctx)?;
-    let mut tables = vec![overview::table(&figures)];
-    for name in TableName::ALL.into_iter().skip(1) {
-        tables.extend(name.compute(&ctx)?);
-    }
     let drivers = drivers::drivers(&ctx)?;
     let (seg_by, segs) = segments::segments(&ctx)?;
+    let mut tables = Vec::new();
+    for name in TableName::ALL {
+        match name {
+            TableName::Overview => tables.push(overview::table(&figures)),
+            TableName::Drivers => {
+                tables.push(drivers::to_table(&drivers, s.scale_max - s.scale_min))
+            }
+            TableName::Segments => {
+                tables.push(segments::to_table(&seg_by, &segs, p.cfg.min_n as f64))
+            }
+            other => tables.extend(other.compute(&ctx)?),
+        }
+    }
     let find = |name: &str| tables.iter().find(|t| t.name == name);
 
     let mut findings = findings::from_drivers(&drivers);

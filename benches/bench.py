@@ -96,11 +96,12 @@ def median_run(repeat: int, run):
     return runs[len(runs) // 2]
 
 
-def generate(cxgap: Path, work: Path, fmt: str, cases: int, seed: int) -> Path:
-    """Sample data, reused when a run with the same arguments made it."""
+def generate(cxgap: Path, work: Path, fmt: str, cases: int, seed: int, fresh: bool) -> Path:
+    """Sample data, reused when a run with the same arguments made it
+    (unless `fresh`: after a change to the generator)."""
     data = work / f"data-{fmt}-{cases}-seed{seed}"
     stamp = data / ".complete"
-    if not stamp.exists():
+    if fresh or not stamp.exists():
         shutil.rmtree(data, ignore_errors=True)
         subprocess.run(
             [cxgap, "sample", "--cases", str(cases), "--seed", str(seed),
@@ -172,6 +173,8 @@ def main() -> int:
     ap.add_argument("--cxgap", type=Path, help="the binary to time (default: cargo build --locked)")
     ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "cxgap-bench",
                     help="where sample data and reports go (data is reused between runs)")
+    ap.add_argument("--fresh", action="store_true",
+                    help="regenerate the sample data even if a previous run left it")
     ap.add_argument("--repeat", type=int, default=1,
                     help="runs per engine and size; the median run is reported")
     ap.add_argument("--json", type=Path, help="also write every measurement here")
@@ -194,7 +197,7 @@ def main() -> int:
     results, failed = [], False
     for fmt in formats:
         for cases in scales:
-            data = generate(cxgap, args.work, fmt, cases, args.seed)
+            data = generate(cxgap, args.work, fmt, cases, args.seed, args.fresh)
             report = args.work / f"report-{fmt}-{cases}"
             ours, stages = median_run(args.repeat, lambda: cxgap_run(cxgap, data, report))
             peer_out = args.work / f"duckdb-{fmt}-{cases}"

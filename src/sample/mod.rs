@@ -42,6 +42,25 @@ fn day(secs: i64) -> String {
         .unwrap_or_default()
 }
 
+/// One contact-count row: a single contact on the day of `secs`, under the
+/// customer and (when not empty) the ticket.
+fn one_contact(
+    secs: i64,
+    customer: &str,
+    ticket: &str,
+    direction: &str,
+    channel: &str,
+) -> [String; 6] {
+    [
+        day(secs),
+        customer.to_string(),
+        ticket.to_string(),
+        "1".into(),
+        direction.into(),
+        channel.into(),
+    ]
+}
+
 struct Gen<'a> {
     rng: Xoshiro256PlusPlus,
     noise: Normal<f64>,
@@ -279,25 +298,11 @@ impl Gen<'_> {
         // Contact counts: an IVR call during the case, a recontact after it.
         let ivr_call = self.chance(0.3);
         if ivr_call {
-            out.contact(&[
-                day(now),
-                customer.clone(),
-                String::new(),
-                "1".into(),
-                "in".into(),
-                "phone".into(),
-            ])?;
+            out.contact(&one_contact(now, &customer, "", "in", "phone"))?;
         }
         if self.chance(0.1) {
             let when = resolved + DAY * self.rng.random_range(1..6);
-            out.contact(&[
-                day(when),
-                customer.clone(),
-                String::new(),
-                "1".into(),
-                "in".into(),
-                "phone".into(),
-            ])?;
+            out.contact(&one_contact(when, &customer, "", "in", "phone"))?;
         }
 
         // Status updates from the messaging platform: outbound counts, most
@@ -305,19 +310,9 @@ impl Gen<'_> {
         // date). Outbound rows touch no planted effect.
         let opened_day = opened - opened % DAY;
         for k in 0..self.rng.random_range(0..4) {
-            let by_ticket = self.chance(0.7);
-            out.contact(&[
-                day(opened_day + k * DAY),
-                customer.clone(),
-                if by_ticket {
-                    case.clone()
-                } else {
-                    String::new()
-                },
-                "1".into(),
-                "out".into(),
-                "sms".into(),
-            ])?;
+            let ticket = if self.chance(0.7) { case.as_str() } else { "" };
+            let when = opened_day + k * DAY;
+            out.contact(&one_contact(when, &customer, ticket, "out", "sms"))?;
         }
 
         // The survey: selective teams invite only failure-free journeys.
@@ -413,14 +408,7 @@ pub fn generate(cases: u64, seed: u64, out_dir: &Path, format: SampleFormat) -> 
     // Contact rows of customers the event log never saw.
     for k in 0..(cases / 50).max(1) {
         let when = START + g.rng.random_range(0..SPAN_DAYS * DAY);
-        sinks.contact(&[
-            day(when),
-            format!("X{k:07}"),
-            String::new(),
-            "1".into(),
-            "in".into(),
-            "phone".into(),
-        ])?;
+        sinks.contact(&one_contact(when, &format!("X{k:07}"), "", "in", "phone"))?;
     }
     sinks.finish(&truth)?;
     Ok(truth)

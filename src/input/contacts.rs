@@ -42,14 +42,14 @@ pub fn check(
     let dir_raw = fields::lowercase(text_or_null(cols, "direction"));
     let parsed = [
         stamp.parsed.alias(STAMP),
-        count_raw.cast(DataType::Float64).alias(COUNT),
+        count_raw.clone().cast(DataType::Float64).alias(COUNT),
         dir_raw.alias(DIRECTION),
     ];
     let stamp = fields::Stamp {
         raw: stamp.raw,
         parsed: col(STAMP),
     };
-    let (count_raw, dir_raw) = (text(&name("contacts")), col(DIRECTION));
+    let dir_raw = col(DIRECTION);
     let local_date = stamp
         .parsed
         .clone()

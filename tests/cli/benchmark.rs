@@ -8,7 +8,9 @@ use std::process::Command;
 #[test]
 fn benchmark_script_runs_and_engines_agree_at_tiny_scale() {
     let work = tempfile::tempdir().unwrap();
-    let out = Command::new("python3")
+    // test.sh installs DuckDB into a venv and names its interpreter.
+    let python = std::env::var("CXGAP_PYTHON").unwrap_or_else(|_| "python3".into());
+    let out = Command::new(&python)
         .args([
             "benches/bench.py",
             "--scales",
@@ -27,7 +29,7 @@ fn benchmark_script_runs_and_engines_agree_at_tiny_scale() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         out.status.success(),
-        "bench.py failed (pip install -r benches/requirements.txt; .ci/run does):\n{stdout}\n{stderr}"
+        "bench.py failed with {python} (./test.sh installs DuckDB into .venv):\n{stdout}\n{stderr}"
     );
     for fmt in ["csv", "parquet"] {
         assert!(

@@ -3,7 +3,12 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
+
+pub use crate::render::TableFormat;
+pub use crate::render::files::FrameFormat;
+pub use crate::render::term::ColorChoice;
+pub use crate::sample::SampleFormat;
 
 /// Join customer-satisfaction surveys with case event logs and contact counts.
 ///
@@ -37,16 +42,6 @@ pub struct GlobalArgs {
     /// Print nothing on stderr but errors
     #[arg(short, long, global = true)]
     pub quiet: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    /// Colour on a terminal, unless NO_COLOR is set or TERM is dumb
-    Auto,
-    /// Always colour
-    Always,
-    /// Never colour
-    Never,
 }
 
 #[derive(Debug, Subcommand)]
@@ -204,19 +199,29 @@ pub struct InputArgs {
     /// Minimum group size before a figure is flagged as thin (default 30)
     #[arg(long, value_name = "N")]
     pub min_n: Option<usize>,
+    /// Largest share of an input's rows that may be rejected before the run
+    /// stops with exit 4 and publishes nothing (default 0.05)
+    #[arg(long, value_name = "SHARE")]
+    pub max_reject_share: Option<f64>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum TableFormat {
-    /// Aligned terminal table
-    #[default]
-    Table,
-    /// Comma-separated values with a header row
-    Csv,
-    /// A JSON document
-    Json,
-    /// A GitHub-flavoured Markdown table
-    Markdown,
+impl InputArgs {
+    /// What these flags set over the config file.
+    pub fn overrides(&self) -> crate::input::config::Overrides {
+        crate::input::config::Overrides {
+            dir: self.dir.clone(),
+            config: self.config.clone(),
+            events: self.events.clone(),
+            surveys: self.surveys.clone(),
+            contacts: self.contacts.clone(),
+            as_of: self.as_of.clone(),
+            repeat_window: self.repeat_window,
+            survey_window: self.survey_window,
+            timezone: self.timezone.clone(),
+            min_n: self.min_n,
+            max_reject_share: self.max_reject_share,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -229,6 +234,12 @@ pub struct ValidateArgs {
     /// Also write every rejected row to this CSV file
     #[arg(long, value_name = "FILE")]
     pub rejects: Option<PathBuf>,
+    /// Replace an existing file at --rejects that cxgap did not write (never an input)
+    #[arg(long)]
+    pub force: bool,
+    /// Seconds to wait for another cxgap run writing the same output before giving up (exit 2)
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub lock_wait: u64,
 }
 
 #[derive(Debug, Args)]
@@ -238,9 +249,12 @@ pub struct InitArgs {
     /// Export files to sniff (events, surveys and contacts are told apart by their columns)
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
-    /// Overwrite an existing cxgap.toml
+    /// Overwrite an existing cxgap.toml (never an input)
     #[arg(long)]
     pub force: bool,
+    /// Seconds to wait for another cxgap run writing the same output before giving up (exit 2)
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub lock_wait: u64,
 }
 
 #[derive(Debug, Args)]
@@ -254,32 +268,29 @@ pub struct CaseArgs {
     pub format: TableFormat,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum FrameFormat {
-    /// Apache Parquet (default)
-    #[default]
-    Parquet,
-    /// Comma-separated values
-    Csv,
-}
-
 #[derive(Debug, Args)]
 pub struct JourneysArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    /// Output file, or `-` for standard output (CSV only)
+    /// Output file (new, or one cxgap wrote), or `-` for standard output (CSV only)
     #[arg(long, short, value_name = "FILE")]
     pub out: PathBuf,
     /// Output format (default: from the extension, else parquet)
     #[arg(long, value_enum)]
     pub format: Option<FrameFormat>,
+    /// Replace an existing file at --out that cxgap did not write (never an input)
+    #[arg(long)]
+    pub force: bool,
+    /// Seconds to wait for another cxgap run writing the same output before giving up (exit 2)
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub lock_wait: u64,
 }
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    /// Report folder to write (replaced as a whole when the run succeeds)
+    /// Report folder: new, empty, or an earlier cxgap report (replaced as a whole when the run succeeds)
     #[arg(long, short, value_name = "DIR")]
     pub out: PathBuf,
     /// Dimension for the segment, resolution and who-answers tables (default team)
@@ -291,15 +302,9 @@ pub struct ReportArgs {
     /// Test hook: fail right after the named stage, to prove atomic output
     #[arg(long, hide = true, value_name = "STAGE")]
     pub fail_after_stage: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum SampleFormat {
-    /// CSV files
-    #[default]
-    Csv,
-    /// Parquet files
-    Parquet,
+    /// Seconds to wait for another cxgap run writing the same output before giving up (exit 2)
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub lock_wait: u64,
 }
 
 #[derive(Debug, Args)]
@@ -310,10 +315,13 @@ pub struct SampleArgs {
     /// Random seed: the same seed and size give byte-identical files
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Directory to write into (created if missing)
+    /// Folder to write: new, empty, or earlier `cxgap sample` output (replaced whole)
     #[arg(long, short, value_name = "DIR")]
     pub out: PathBuf,
     /// File format of the three inputs
     #[arg(long, value_enum, default_value_t)]
     pub format: SampleFormat,
+    /// Seconds to wait for another cxgap run writing the same output before giving up (exit 2)
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub lock_wait: u64,
 }

@@ -24,8 +24,28 @@ pub enum Error {
         message: String,
         hint: Option<String>,
     },
+    /// The data cannot support a trustworthy result (SPEC 5): too many
+    /// rejected rows, no usable case, no survey answer for a score table.
+    #[error(transparent)]
+    Quality(Box<QualityError>),
     #[error("the query engine failed: {0}")]
     Engine(#[from] PolarsError),
+}
+
+/// A data-quality breach: what was found, the evidence, and the fix.
+#[derive(Debug, thiserror::Error)]
+#[error("{summary}{}", if details.is_empty() { String::new() } else { format!("\n{details}") })]
+pub struct QualityError {
+    pub summary: String,
+    /// Indented lines: the top reasons with example lines.
+    pub details: String,
+    pub hint: String,
+}
+
+impl From<QualityError> for Error {
+    fn from(e: QualityError) -> Self {
+        Error::Quality(Box::new(e))
+    }
 }
 
 impl From<InputError> for Error {
@@ -48,11 +68,14 @@ impl Error {
         }
     }
 
-    /// 1 for input and runtime errors, 2 for usage errors (clap uses 2 too).
+    /// 1 for input and runtime errors, 2 for usage errors (clap uses 2
+    /// too) and refused or locked outputs, 4 for a data-quality breach.
     /// 3 (a `--fail-if` breach) is a successful run and never an `Error`.
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Usage { .. } => 2,
+            Error::Output(OutputError::Refused { .. } | OutputError::Locked { .. }) => 2,
+            Error::Quality(_) => 4,
             _ => 1,
         }
     }
@@ -62,7 +85,8 @@ impl Error {
             Error::Input(e) => e.hint(),
             Error::Config(e) => e.hint(),
             Error::Usage { hint, .. } => hint.clone(),
-            Error::Output(_) => None,
+            Error::Output(e) => e.hint(),
+            Error::Quality(e) => Some(e.hint.clone()),
             Error::Engine(_) => Some(
                 "this is likely a bug in cxgap; please report it with the command you ran".into(),
             ),
@@ -147,6 +171,21 @@ pub enum InputError {
     },
     #[error("{}: cannot parse the file: {detail}", path.display())]
     Unparseable { path: PathBuf, detail: String },
+    #[error(
+        "{}: column `{column}` fits two date layouts: every day and month is 12 or less, so `{example}` reads as {as_day} (day first) or {as_month} (month first)",
+        path.display()
+    )]
+    AmbiguousDates {
+        path: PathBuf,
+        kind: InputKind,
+        canon: String,
+        column: String,
+        example: String,
+        as_day: String,
+        as_month: String,
+        day_format: String,
+        month_format: String,
+    },
     #[error("no events input: {} has no cxgap.toml naming one and no events.csv, events.parquet or events.ndjson", dir.display())]
     NoEvents { dir: PathBuf },
     #[error("this command needs survey responses, but no surveys input was found")]
@@ -196,6 +235,15 @@ impl InputError {
             InputError::Unparseable { .. } => {
                 "check that the file is complete and in the format its extension says".into()
             }
+            InputError::AmbiguousDates {
+                kind,
+                canon,
+                day_format,
+                month_format,
+                ..
+            } => format!(
+                "cxgap does not guess: pin the layout in cxgap.toml\n  [{kind}.timestamp_formats]\n  {canon} = \"{day_format}\"     # day first\n  # {canon} = \"{month_format}\"   # month first"
+            ),
             InputError::NoEvents { .. } => {
                 "run `cxgap init DIR FILES...` to write a starter cxgap.toml, or pass --events FILE"
                     .into()
@@ -260,7 +308,7 @@ pub enum OutputError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{}: already exists (use --force to overwrite)", path.display())]
+    #[error("{}: already exists", path.display())]
     Exists { path: PathBuf },
     #[error("cannot draw a chart: {0}")]
     Chart(String),
@@ -268,6 +316,35 @@ pub enum OutputError {
     Stopped(String),
     #[error("cannot write to standard output")]
     Stdout(#[source] std::io::Error),
+    #[error("{}: {reason}", path.display())]
+    Refused {
+        path: PathBuf,
+        reason: String,
+        hint: String,
+    },
+    #[error(
+        "{}: another cxgap run is writing it ({holder}); gave up after waiting {waited_s} s",
+        path.display()
+    )]
+    Locked {
+        path: PathBuf,
+        holder: String,
+        waited_s: u64,
+    },
+}
+
+impl OutputError {
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            OutputError::Refused { hint, .. } => Some(hint.clone()),
+            OutputError::Locked { .. } => Some(
+                "wait for that run to finish, or raise --lock-wait; a lock whose run has died is taken over by itself"
+                    .into(),
+            ),
+            OutputError::Exists { .. } => Some("pass --force to replace it".into()),
+            _ => None,
+        }
+    }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -14,7 +14,6 @@ pub mod metrics;
 pub mod render;
 pub mod report;
 pub mod sample;
-pub mod term;
 
 pub use error::{Error, Result};
 
@@ -36,6 +35,6 @@ impl Outcome {
 }
 
 pub fn run(cli: cli::Cli) -> Result<Outcome> {
-    let term = term::Term::new(&cli.global);
+    let term = render::term::Term::new(cli.global.color, cli.global.quiet);
     commands::run(cli.command, &term)
 }

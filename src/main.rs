@@ -23,7 +23,7 @@ fn main() -> ExitCode {
     match cxgap::run(cli) {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),
         Err(err) => {
-            cxgap::term::print_error(&err);
+            cxgap::render::term::print_error(&err);
             ExitCode::from(err.exit_code() as u8)
         }
     }

@@ -6,11 +6,11 @@ use serde_json::{Value, json};
 use crate::Outcome;
 use crate::cli::CaseArgs;
 use crate::error::{InputError, Result};
+use crate::render::term::Term;
 use crate::render::{self, Table};
-use crate::term::Term;
 
 pub fn run(args: &CaseArgs, term: &Term) -> Result<Outcome> {
-    let p = super::prepare(&args.input)?;
+    let p = super::prepare(&args.input, term)?;
     let j = &p.journeys;
     let id = args.case_id.as_str();
     let this = |df: &DataFrame| -> PolarsResult<DataFrame> {

@@ -12,8 +12,9 @@ use crate::input::columns::{self, Canon};
 use crate::input::config::{CONFIG_FILE, InputSpec};
 use crate::input::events::EVENT_TYPES;
 use crate::input::scan;
-use crate::render::files::write_atomic;
-use crate::term::Term;
+use crate::render::files::write_output;
+use crate::render::target::{self, FileKind};
+use crate::render::term::Term;
 
 /// Keywords that suggest a canonical event type, most specific first.
 const ACTIVITY_HINTS: &[(&str, &[&str])] = &[
@@ -157,9 +158,7 @@ fn toml_str(s: &str) -> String {
 
 pub fn run(args: &InitArgs, term: &Term) -> Result<Outcome> {
     let target = args.dir.join(CONFIG_FILE);
-    if target.exists() && !args.force {
-        return Err(OutputError::Exists { path: target }.into());
-    }
+    target::check_file(&target, FileKind::Config, &args.files, args.force)?;
     let scratch = tempfile::tempdir().map_err(|source| OutputError::Write {
         path: std::env::temp_dir(),
         source,
@@ -276,15 +275,22 @@ pub fn run(args: &InitArgs, term: &Term) -> Result<Outcome> {
             }
         }
     }
-    write_atomic(&target, |w| {
-        w.write_all(out.as_bytes()).map_err(|source| {
-            OutputError::Write {
-                path: target.clone(),
-                source,
-            }
-            .into()
-        })
-    })?;
+    write_output(
+        &target,
+        FileKind::Config,
+        &args.files,
+        args.force,
+        super::lock_wait(args.lock_wait),
+        |w| {
+            w.write_all(out.as_bytes()).map_err(|source| {
+                OutputError::Write {
+                    path: target.clone(),
+                    source,
+                }
+                .into()
+            })
+        },
+    )?;
     term.note(&format!(
         "wrote {}; check the guesses, then run `cxgap validate {}`",
         target.display(),

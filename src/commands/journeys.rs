@@ -3,8 +3,9 @@
 use crate::Outcome;
 use crate::cli::{FrameFormat, JourneysArgs};
 use crate::error::{Error, Result};
-use crate::render::files::{write_atomic, write_frame};
-use crate::term::Term;
+use crate::render::files::{write_frame, write_output};
+use crate::render::target::{self, FileKind};
+use crate::render::term::Term;
 
 pub fn run(args: &JourneysArgs, term: &Term) -> Result<Outcome> {
     let to_stdout = args.out.as_os_str() == "-";
@@ -25,14 +26,28 @@ pub fn run(args: &JourneysArgs, term: &Term) -> Result<Outcome> {
             Some("use `--format csv` with `--out -`, or name a .parquet file".into()),
         ));
     }
-    let mut prepared = super::prepare(&args.input)?;
+    let cfg = super::config(&args.input)?;
+    let inputs = cfg.input_paths();
+    if !to_stdout {
+        // Refuse a target that is not ours before the work, and again
+        // (under the lock) before writing.
+        target::check_file(&args.out, FileKind::Journeys, &inputs, args.force)?;
+    }
+    let mut prepared = super::prepare_from(cfg, term)?;
     let df = &mut prepared.journeys.cases;
     if to_stdout {
         let mut buf = Vec::new();
         write_frame(df, format, &mut buf)?;
         term.out(&buf)?;
     } else {
-        write_atomic(&args.out, |w| Ok(write_frame(df, format, w)?))?;
+        write_output(
+            &args.out,
+            FileKind::Journeys,
+            &inputs,
+            args.force,
+            super::lock_wait(args.lock_wait),
+            |w| Ok(write_frame(df, format, w)?),
+        )?;
         term.note(&format!(
             "wrote {} cases to {}",
             df.height(),

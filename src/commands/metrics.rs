@@ -2,20 +2,38 @@
 
 use crate::Outcome;
 use crate::cli::MetricsArgs;
-use crate::error::Result;
-use crate::metrics::{Ctx, overview};
+use crate::error::{QualityError, Result};
+use crate::metrics::{Ctx, overview, warnings};
 use crate::render;
-use crate::term::Term;
+use crate::render::term::Term;
 
 pub fn run(args: &MetricsArgs, term: &Term) -> Result<Outcome> {
-    let p = super::prepare(&args.input)?;
+    let p = super::prepare(&args.input, term)?;
     let ctx = Ctx {
         cfg: &p.cfg,
         journeys: &p.journeys,
         by: args.by.as_deref(),
         period: args.period,
     };
-    let verdicts = super::judge_thresholds(&args.fail_if, &overview::figures(&ctx)?)?;
+    let mut figures = overview::figures(&ctx)?;
+    figures.extend(overview::reject_shares(&p.inputs.stats()));
+    let verdicts = super::judge_thresholds(&args.fail_if, &figures)?;
+    // A table of score comparisons without a single answer would print
+    // empty and exit 0: say why instead.
+    if args.table.needs_answers()
+        && let Some(missing) = warnings::no_answers(&p.cfg, &p.journeys)?.pop()
+    {
+        return Err(QualityError {
+            summary: format!(
+                "`{}` compares survey answers, but {}",
+                args.table.cli_name(),
+                missing.message
+            ),
+            details: String::new(),
+            hint: missing.fix,
+        }
+        .into());
+    }
     let tables = args.table.compute(&ctx)?;
     term.out(render::render(&tables, args.format, term).as_bytes())?;
     Ok(super::announce(&verdicts, term))

@@ -15,11 +15,13 @@ use crate::cli::{Command, InputArgs};
 use crate::error::Error;
 use crate::error::Result;
 use crate::input::config::RunConfig;
+use crate::input::gate;
 use crate::input::load::{self, Inputs};
 use crate::journey::{self, Journeys};
 use crate::metrics::fail_if::{self, Threshold, Verdict};
 use crate::metrics::overview::Figure;
-use crate::term::Term;
+use crate::metrics::warnings::{self, Warning};
+use crate::render::term::Term;
 
 pub fn run(command: Command, term: &Term) -> Result<Outcome> {
     match command {
@@ -42,15 +44,40 @@ pub struct Prepared {
     pub journeys: Journeys,
 }
 
-pub fn prepare(args: &InputArgs) -> Result<Prepared> {
-    let cfg = RunConfig::resolve(args)?;
+pub fn prepare(args: &InputArgs, term: &Term) -> Result<Prepared> {
+    prepare_from(config(args)?, term)
+}
+
+/// The run's config from the flags and cxgap.toml: cheap, so a command can
+/// check its output target before any input is read.
+pub fn config(args: &InputArgs) -> Result<RunConfig> {
+    RunConfig::resolve(&args.overrides())
+}
+
+/// Read the inputs, judge their quality (exit 4 on a breach), build the
+/// journeys, and say on stderr what would make its figures wrong.
+pub fn prepare_from(cfg: RunConfig, term: &Term) -> Result<Prepared> {
     let inputs = load::load(&cfg)?;
+    gate::check(&inputs, cfg.max_reject_share)?;
     let journeys = journey::build(&inputs, &cfg)?;
+    warn_all(&warnings::warnings(&cfg, &inputs, &journeys)?, term);
     Ok(Prepared {
         cfg,
         inputs,
         journeys,
     })
+}
+
+/// One line per warning on stderr, with its fix.
+pub fn warn_all(warnings: &[Warning], term: &Term) {
+    for w in warnings {
+        term.warn(&format!("{}; {}", w.message, w.fix));
+    }
+}
+
+/// How long a writer waits for another run writing the same output.
+pub fn lock_wait(seconds: u64) -> std::time::Duration {
+    std::time::Duration::from_secs(seconds)
 }
 
 /// Judge `--fail-if` thresholds before any output, so a bad name is a usage

@@ -9,12 +9,13 @@ use serde_json::json;
 use crate::Outcome;
 use crate::cli::{FrameFormat, ReportArgs};
 use crate::error::{OutputError, Result};
-use crate::input::config::RunConfig;
-use crate::input::load;
+use crate::input::{gate, load};
 use crate::journey;
+use crate::render::folder::Staging;
+use crate::render::target::{self, FolderKind};
+use crate::render::term::Term;
 use crate::render::{self, files, html};
-use crate::report::{self, writer::Staging};
-use crate::term::Term;
+use crate::report;
 
 /// One spinner per stage on stderr, only on a terminal and never with -q;
 /// stage timings go to run.json.
@@ -75,9 +76,12 @@ impl<'a> Stages<'a> {
 
 pub fn run(args: &ReportArgs, term: &Term) -> Result<Outcome> {
     let mut stages = Stages::new(term, args.fail_after_stage.as_deref());
+    let cfg = super::config(&args.input)?;
+    // A target that is not cxgap's own is refused before any work.
+    target::check_folder(&args.out, FolderKind::Report, &cfg.input_paths())?;
     stages.start("read inputs")?;
-    let cfg = RunConfig::resolve(&args.input)?;
     let inputs = load::load(&cfg)?;
+    gate::check(&inputs, cfg.max_reject_share)?;
     stages.start("build journeys")?;
     let journeys = journey::build(&inputs, &cfg)?;
     let prepared = super::Prepared {
@@ -86,11 +90,26 @@ pub fn run(args: &ReportArgs, term: &Term) -> Result<Outcome> {
         journeys,
     };
     stages.start("metrics")?;
-    let rep = report::build(&prepared, args.by.as_deref())?;
-    let verdicts = super::judge_thresholds(&args.fail_if, &rep.overview)?;
+    let rep = report::build(
+        &prepared.cfg,
+        &prepared.inputs,
+        &prepared.journeys,
+        args.by.as_deref(),
+    )?;
+    let mut figures = rep.overview.clone();
+    figures.extend(crate::metrics::overview::reject_shares(
+        &prepared.inputs.stats(),
+    ));
+    let verdicts = super::judge_thresholds(&args.fail_if, &figures)?;
+    super::warn_all(&rep.quality.warnings, term);
 
     stages.start("tables")?;
-    let mut out = Staging::new(&args.out)?;
+    let mut out = Staging::new(
+        &args.out,
+        FolderKind::Report,
+        &prepared.cfg.input_paths(),
+        super::lock_wait(args.lock_wait),
+    )?;
     for t in &rep.tables {
         out.write(
             &format!("tables/{}.csv", t.name),
@@ -161,6 +180,7 @@ pub fn run(args: &ReportArgs, term: &Term) -> Result<Outcome> {
         "arguments": std::env::args().skip(1).collect::<Vec<_>>(),
         "config": prepared.cfg,
         "as_of": rep.quality.as_of,
+        "as_of_source": rep.quality.as_of_source,
         "definitions": rep.definitions.iter().map(|(k, v)| json!({"name": k, "value": v})).collect::<Vec<_>>(),
         "inputs": rep.quality.inputs,
         "rejected": rep.quality.rejected,
@@ -168,6 +188,7 @@ pub fn run(args: &ReportArgs, term: &Term) -> Result<Outcome> {
         "unmatched_surveys": rep.quality.unmatched_surveys,
         "unattributed_contacts": rep.quality.unattributed_contacts,
         "undated_promises": rep.quality.undated_promises,
+        "warnings": rep.quality.warnings,
         "stage_timings_ms": stages.timings.iter().map(|(k, v)| json!({"stage": k, "ms": (v * 10.0).round() / 10.0})).collect::<Vec<_>>(),
         "files": out.files.iter().chain(std::iter::once(&"run.json".to_string())).collect::<Vec<_>>(),
     });
@@ -175,7 +196,15 @@ pub fn run(args: &ReportArgs, term: &Term) -> Result<Outcome> {
         "run.json",
         (serde_json::to_string_pretty(&run).unwrap_or_default() + "\n").as_bytes(),
     )?;
+    let waited = out.waited();
     out.commit()?;
+    if let Some(w) = waited {
+        term.note(&format!(
+            "waited {:.1} s for another cxgap run writing {}; its report is replaced by this one",
+            w.as_secs_f64(),
+            args.out.display()
+        ));
+    }
 
     // The terminal summary, after the report is in place.
     let mut summary = render::render(
@@ -190,7 +219,12 @@ pub fn run(args: &ReportArgs, term: &Term) -> Result<Outcome> {
         }
     }
     term.out(summary.as_bytes())?;
-    term.note(&format!("report written to {}", args.out.display()));
+    term.note(&format!(
+        "as_of {}, from {}; report written to {}",
+        rep.quality.as_of,
+        rep.quality.as_of_source,
+        args.out.display()
+    ));
 
     Ok(super::announce(&verdicts, term))
 }

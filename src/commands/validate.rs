@@ -1,30 +1,42 @@
-//! `cxgap validate`: read and check the inputs, print data quality.
+//! `cxgap validate`: read and check the inputs, print data quality, and
+//! exit 4 when the data breaches a quality threshold (SPEC 5).
 
 use crate::Outcome;
-use crate::cli::ValidateArgs;
+use crate::cli::{FrameFormat, ValidateArgs};
 use crate::error::Result;
+use crate::input::{gate, load};
+use crate::journey;
 use crate::metrics::quality;
+use crate::render::target::{self, FileKind};
+use crate::render::term::Term;
 use crate::render::{self, files};
-use crate::term::Term;
 
 pub fn run(args: &ValidateArgs, term: &Term) -> Result<Outcome> {
-    let p = super::prepare(&args.input)?;
-    let q = quality::quality(&p.cfg, &p.inputs, &p.journeys)?;
-    term.out(render::render(&q.tables(), args.format, term).as_bytes())?;
+    let cfg = super::config(&args.input)?;
     if let Some(path) = &args.rejects {
-        let mut rejects = p.inputs.rejects()?;
-        files::write_atomic(path, |w| {
-            Ok(files::write_frame(
-                &mut rejects,
-                crate::cli::FrameFormat::Csv,
-                w,
-            )?)
-        })?;
+        target::check_file(path, FileKind::Rejects, &cfg.input_paths(), args.force)?;
+    }
+    let inputs = load::load(&cfg)?;
+    let journeys = journey::build(&inputs, &cfg)?;
+    let q = quality::quality(&cfg, &inputs, &journeys)?;
+    term.out(render::render(&q.tables(), args.format, term).as_bytes())?;
+    super::warn_all(&q.warnings, term);
+    if let Some(path) = &args.rejects {
+        let mut rejects = inputs.rejects()?;
+        files::write_output(
+            path,
+            FileKind::Rejects,
+            &cfg.input_paths(),
+            args.force,
+            super::lock_wait(args.lock_wait),
+            |w| Ok(files::write_frame(&mut rejects, FrameFormat::Csv, w)?),
+        )?;
         term.note(&format!(
             "wrote {} rejected rows to {}",
             rejects.height(),
             path.display()
         ));
     }
+    gate::check(&inputs, cfg.max_reject_share)?;
     Ok(Outcome::Done)
 }

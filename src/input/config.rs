@@ -7,11 +7,28 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::cli::InputArgs;
 use crate::error::{ConfigError, Error, InputError, InputKind, Result};
 use crate::input::timestamp::parse_cli_instant;
 
 pub const CONFIG_FILE: &str = "cxgap.toml";
+
+/// What the command line may set over the config file. The `cli` layer
+/// fills it from the flags; everything here is optional.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    /// Directory holding cxgap.toml and the inputs (default: `.`).
+    pub dir: Option<PathBuf>,
+    pub config: Option<PathBuf>,
+    pub events: Option<PathBuf>,
+    pub surveys: Option<PathBuf>,
+    pub contacts: Option<PathBuf>,
+    pub as_of: Option<String>,
+    pub repeat_window: Option<f64>,
+    pub survey_window: Option<f64>,
+    pub timezone: Option<String>,
+    pub min_n: Option<usize>,
+    pub max_reject_share: Option<f64>,
+}
 
 /// The file as written by the user. Every key is optional.
 #[derive(Debug, Default, Deserialize)]
@@ -30,6 +47,16 @@ pub struct ConfigFile {
     pub contacts: ContactsSection,
     #[serde(default)]
     pub promises: PromiseSection,
+    #[serde(default)]
+    pub quality: QualitySection,
+}
+
+/// `[quality]`: when a run stops instead of publishing (SPEC 5).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QualitySection {
+    /// Largest share of an input's rows that may be rejected (default 0.05).
+    pub max_reject_share: Option<f64>,
 }
 
 /// Keys every input section shares.
@@ -39,7 +66,11 @@ pub struct InputSection {
     pub path: Option<PathBuf>,
     pub format: Option<FileFormat>,
     pub delimiter: Option<String>,
+    /// One strftime format for every timestamp column of the input.
     pub timestamp_format: Option<String>,
+    /// canonical column -> its strftime format, over `timestamp_format`.
+    #[serde(default)]
+    pub timestamp_formats: BTreeMap<String, String>,
     /// canonical name -> the user's column name
     #[serde(default)]
     pub columns: BTreeMap<String, String>,
@@ -65,6 +96,8 @@ pub struct ContactsSection {
     #[serde(flatten)]
     pub input: InputSection,
     pub overlap: Option<Overlap>,
+    /// Largest believable count on one row (default 100,000).
+    pub max_count: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -129,6 +162,7 @@ pub struct InputSpec {
     pub format: Option<FileFormat>,
     pub delimiter: Option<u8>,
     pub timestamp_format: Option<String>,
+    pub timestamp_formats: BTreeMap<String, String>,
     pub columns: BTreeMap<String, String>,
     pub activities: BTreeMap<String, Vec<String>>,
 }
@@ -163,12 +197,21 @@ pub struct RunConfig {
     pub attribution: Attribution,
     /// `--as-of` or the config's; `None` means "latest event timestamp".
     pub as_of: Option<DateTime<Utc>>,
+    /// Where `as_of` came from, for the summary: `--as-of` or cxgap.toml.
+    pub as_of_source: Option<&'static str>,
+    /// The moment of the run: a row dated more than a day after it is
+    /// rejected (`timestamp_in_future`). `CXGAP_NOW` pins it (tests, replays).
+    pub now: DateTime<Utc>,
     pub repeat_window_days: f64,
     pub survey: SurveySettings,
     pub overlap: Overlap,
     /// promise kind -> fulfilling event types, defaults included
     pub fulfilled_by: BTreeMap<String, Vec<String>>,
     pub min_n: usize,
+    /// Largest share of an input's rows that may be rejected (SPEC 5).
+    pub max_reject_share: f64,
+    /// Largest count a contact-count row may hold.
+    pub max_count: u64,
 }
 
 impl InputSpec {
@@ -180,6 +223,7 @@ impl InputSpec {
             format: None,
             delimiter: None,
             timestamp_format: None,
+            timestamp_formats: BTreeMap::new(),
             columns: BTreeMap::new(),
             activities: BTreeMap::new(),
         }
@@ -189,7 +233,7 @@ impl InputSpec {
 impl RunConfig {
     /// Resolve the config file (if any) and the command line into one config.
     /// The command line wins over the file; the file wins over defaults.
-    pub fn resolve(args: &InputArgs) -> Result<RunConfig> {
+    pub fn resolve(args: &Overrides) -> Result<RunConfig> {
         let dir = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
         let config_path = match &args.config {
             Some(p) => Some(p.clone()),
@@ -252,6 +296,17 @@ impl RunConfig {
             .unwrap_or(7.0);
         positive("repeat_window_days", repeat_window_days)?;
 
+        let as_of_source = match (&args.as_of, &file.as_of) {
+            (Some(_), _) => Some("--as-of"),
+            (None, Some(_)) => Some("as_of in cxgap.toml"),
+            (None, None) => None,
+        };
+        let now = match std::env::var("CXGAP_NOW") {
+            Ok(text) => parse_cli_instant(&text, "UTC").ok_or_else(|| {
+                ConfigError::invalid("CXGAP_NOW", format!("cannot read `{text}` as a moment"))
+            })?,
+            Err(_) => Utc::now(),
+        };
         let as_of = match args.as_of.as_deref().or(file.as_of.as_deref()) {
             Some(text) => Some(parse_cli_instant(text, &timezone).ok_or_else(|| {
                 Error::usage(
@@ -264,6 +319,18 @@ impl RunConfig {
             })?),
             None => None,
         };
+
+        let max_reject_share = args
+            .max_reject_share
+            .or(file.quality.max_reject_share)
+            .unwrap_or(0.05);
+        if !(0.0..=1.0).contains(&max_reject_share) {
+            return Err(ConfigError::invalid(
+                "quality.max_reject_share",
+                format!("must be a share between 0 and 1, got {max_reject_share}"),
+            )
+            .into());
+        }
 
         let mut fulfilled_by: BTreeMap<String, Vec<String>> = BTreeMap::from([
             ("callback".to_string(), vec!["contact_out".to_string()]),
@@ -294,12 +361,26 @@ impl RunConfig {
             timezone,
             attribution: file.attribution.unwrap_or_default(),
             as_of,
+            as_of_source,
+            now,
             repeat_window_days,
             survey,
             overlap: file.contacts.overlap.unwrap_or_default(),
             fulfilled_by,
             min_n: args.min_n.or(file.min_n).unwrap_or(30),
+            max_reject_share,
+            max_count: file.contacts.max_count.unwrap_or(100_000),
         })
+    }
+
+    /// Every file this run reads: no output may be written over one.
+    pub fn input_paths(&self) -> Vec<PathBuf> {
+        std::iter::once(&self.events)
+            .chain(self.surveys.as_ref())
+            .chain(self.contacts.as_ref())
+            .map(|s| s.path.clone())
+            .chain(self.config_file.clone())
+            .collect()
     }
 }
 
@@ -364,6 +445,7 @@ fn resolve_input(
         format: section.format,
         delimiter,
         timestamp_format: section.timestamp_format.clone(),
+        timestamp_formats: section.timestamp_formats.clone(),
         columns: section.columns.clone(),
         activities: section.activities.clone(),
     }))

@@ -21,6 +21,7 @@ pub const COLUMNS: &[&str] = &[
 
 const STAMP: &str = "__stamp";
 const COUNT: &str = "__count";
+const COUNT_TEXT: &str = "__count_text";
 const DIRECTION: &str = "__direction";
 
 pub fn check(
@@ -31,17 +32,13 @@ pub fn check(
 ) -> Result<Checked> {
     let name = |canon: &str| cols.get(canon).unwrap_or(canon).to_string();
     let date_col = name("date");
-    let stamp = fields::stamp(
-        scanned,
-        &date_col,
-        spec.timestamp_format.as_deref(),
-        &cfg.timezone,
-    )?;
+    let stamp = fields::stamp(scanned, spec, "date", &date_col, &cfg.timezone)?;
     // Parsed once, in a stage of their own; the rules and outputs read them.
     let count_raw = text(&name("contacts"));
     let dir_raw = fields::lowercase(text_or_null(cols, "direction"));
     let parsed = [
         stamp.parsed.alias(STAMP),
+        count_raw.clone().alias(COUNT_TEXT),
         count_raw.clone().cast(DataType::Float64).alias(COUNT),
         dir_raw.alias(DIRECTION),
     ];
@@ -59,13 +56,14 @@ pub fn check(
         )
         .dt()
         .date();
-    // Integers only: "2.0" is accepted, "2.5" and "-1" are not.
+    // Whole numbers in 0..=max_count only, written as digits: "2" and
+    // "2.0" are accepted; "2.5", "-1", "1e3" and counts beyond max_count
+    // (typed wrongly, or too large to be one customer's) are `bad_count`.
     let count_f = col(COUNT);
-    let count_ok = count_f
-        .clone()
-        .is_not_null()
-        .and(count_f.clone().gt_eq(lit(0.0)))
-        .and(count_f.clone().eq(count_f.clone().floor()));
+    let count_ok = col(COUNT_TEXT)
+        .str()
+        .contains(lit(r"^[0-9]+(\.0*)?$"), true)
+        .and(count_f.clone().lt_eq(lit(cfg.max_count as f64)));
     let direction = dir_raw.clone().replace_strict(
         lit(Series::new(
             "o".into(),
@@ -91,6 +89,11 @@ pub fn check(
         ),
         rule(stamp.raw.clone().is_null(), "missing_date", &date_col),
         rule(stamp.parsed.clone().is_null(), "bad_date", &date_col),
+        rule(
+            fields::in_future(stamp.parsed.clone(), cfg),
+            "timestamp_in_future",
+            &date_col,
+        ),
         rule(count_raw.is_null(), "missing_count", &name("contacts")),
         rule(count_ok.not(), "bad_count", &name("contacts")),
         rule(

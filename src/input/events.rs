@@ -80,10 +80,9 @@ pub fn check(
     let case = cols.get("case_id").unwrap_or_default().to_string();
     let ts_col = cols.get("timestamp").unwrap_or_default().to_string();
     let ev_col = cols.get("event").unwrap_or_default().to_string();
-    let pinned = spec.timestamp_format.as_deref();
-    let ts = fields::stamp(scanned, &ts_col, pinned, &cfg.timezone)?;
+    let ts = fields::stamp(scanned, spec, "timestamp", &ts_col, &cfg.timezone)?;
     let due = match cols.get("due_at") {
-        Some(d) => Some(fields::stamp(scanned, d, pinned, &cfg.timezone)?.parsed),
+        Some(d) => Some(fields::stamp(scanned, spec, "due_at", d, &cfg.timezone)?.parsed),
         None => None,
     };
 
@@ -94,6 +93,11 @@ pub fn check(
         rule(text(&case).is_null(), "empty_case_id", &case),
         rule(ts.raw.clone().is_null(), "missing_timestamp", &ts_col),
         rule(col(TS).is_null(), "bad_timestamp", &ts_col),
+        rule(
+            fields::in_future(col(TS), cfg),
+            "timestamp_in_future",
+            &ts_col,
+        ),
         rule(activity.clone().is_null(), "empty_event", &ev_col),
     ];
     let mut exprs = vec![
@@ -120,12 +124,13 @@ pub fn check(
     Ok(Checked::new(lf, &rules))
 }
 
-/// Extra event columns become case dimensions, unless their name would
-/// shadow a journey column.
+/// Extra event columns become dimensions, unless their name would shadow
+/// a column of the validated frame (the journey layer drops those that
+/// would shadow a journey column) or is a blank header's placeholder.
 pub fn dimensions(cols: &ColumnMap) -> Vec<String> {
     cols.extra
         .iter()
-        .filter(|c| !crate::journey::is_reserved(c) && !c.starts_with("column_"))
+        .filter(|c| !COLUMNS.contains(&c.as_str()) && !c.starts_with("column_"))
         .cloned()
         .collect()
 }

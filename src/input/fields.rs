@@ -5,9 +5,11 @@ use std::collections::{BTreeMap, HashMap};
 
 use polars::prelude::*;
 
+use crate::error::{InputError, Result};
 use crate::input::columns::ColumnMap;
+use crate::input::config::{InputSpec, RunConfig};
 use crate::input::scan::{LINE, Scanned};
-use crate::input::timestamp::{self, Layout};
+use crate::input::timestamp::{self, Choice, Layout};
 
 pub const REASON: &str = "__reason";
 
@@ -178,12 +180,16 @@ pub struct Stamp {
     pub parsed: Expr,
 }
 
+/// The parsed timestamp column `user_col` (canonical name `canon`) of the
+/// input `spec`, in its one layout family (see `timestamp`). A format pinned
+/// for the column, or for the whole input, wins.
 pub fn stamp(
     scanned: &Scanned,
+    spec: &InputSpec,
+    canon: &str,
     user_col: &str,
-    pinned: Option<&str>,
     tz: &str,
-) -> PolarsResult<Stamp> {
+) -> Result<Stamp> {
     // Native Parquet/NDJSON datetimes pass straight through: zoned ones are
     // converted, naive ones are read in the configured time zone.
     if let Some(dtype) = native_temporal(scanned, user_col) {
@@ -201,11 +207,116 @@ pub fn stamp(
             parsed,
         });
     }
-    let layouts: Vec<Layout> = timestamp::choose_layouts(&sample(scanned, user_col)?, pinned);
+    let pinned = spec
+        .timestamp_formats
+        .get(canon)
+        .or(spec.timestamp_format.as_ref())
+        .map(String::as_str);
+    let sampled = sample(scanned, user_col)?;
+    let layouts = match timestamp::choose(&sampled, pinned) {
+        Choice::Layouts(l) => l,
+        Choice::DayOrMonthFirst {
+            day_first,
+            month_first,
+        } => decide_day_or_month(
+            scanned,
+            spec,
+            canon,
+            user_col,
+            &sampled,
+            day_first,
+            month_first,
+        )?,
+    };
     Ok(Stamp {
         raw: text(user_col),
         parsed: timestamp::parse_expr(text(user_col), &layouts, tz),
     })
+}
+
+/// Day-first and month-first both read the sample: count over the whole
+/// column how many values each reads. Any day above 12 settles it; a column
+/// both read entirely stops the run, showing both readings and the pin.
+fn decide_day_or_month(
+    scanned: &Scanned,
+    spec: &InputSpec,
+    canon: &str,
+    user_col: &str,
+    sampled: &[String],
+    day_first: Vec<Layout>,
+    month_first: Vec<Layout>,
+) -> Result<Vec<Layout>> {
+    let v = col(user_col)
+        .cast(DataType::String)
+        .str()
+        .strip_chars(lit(NULL));
+    let reads = |layouts: &[Layout]| {
+        timestamp::parse_expr(v.clone(), layouts, "UTC")
+            .is_not_null()
+            .sum()
+            .cast(DataType::UInt64)
+    };
+    let counts = scanned
+        .lf
+        .clone()
+        .select([
+            reads(&day_first).alias("day"),
+            reads(&month_first).alias("month"),
+            v.clone()
+                .is_not_null()
+                .sum()
+                .cast(DataType::UInt64)
+                .alias("n"),
+        ])
+        .collect()
+        .map_err(|e| InputError::Unparseable {
+            path: spec.path.clone(),
+            detail: e.to_string(),
+        })?;
+    let get = |c: &str| {
+        counts
+            .column(c)
+            .ok()
+            .and_then(|c| c.u64().ok()?.get(0))
+            .unwrap_or(0)
+    };
+    let (day, month, n) = (get("day"), get("month"), get("n"));
+    if day == n && month == n {
+        let form = |l: &[Layout]| {
+            l.iter()
+                .find_map(|l| match l {
+                    Layout::Naive(f) | Layout::Date(f) => Some(f.clone()),
+                    _ => None,
+                })
+                .unwrap_or_default()
+        };
+        let (example, as_day, as_month) = timestamp::both_readings(sampled).unwrap_or_default();
+        return Err(InputError::AmbiguousDates {
+            path: spec.path.clone(),
+            kind: spec.kind,
+            canon: canon.to_string(),
+            column: user_col.to_string(),
+            example,
+            as_day,
+            as_month,
+            day_format: form(&day_first),
+            month_format: form(&month_first),
+        }
+        .into());
+    }
+    Ok(if day >= month { day_first } else { month_first })
+}
+
+/// A parsed time more than a day after the moment of the run (SPEC 1.4:
+/// the day allows for time zones). Due dates are not checked: promises may
+/// fall due in the future.
+pub fn in_future(parsed: Expr, cfg: &RunConfig) -> Expr {
+    let limit = cfg.now.timestamp_millis() + 86_400_000;
+    parsed
+        .dt()
+        .timestamp(TimeUnit::Milliseconds)
+        .gt(lit(limit))
+        .fill_null(lit(false))
 }
 
 /// One reason a row is rejected, checked in order; the first that holds wins.

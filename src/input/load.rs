@@ -63,6 +63,11 @@ impl Inputs {
             .chain(self.contacts.as_ref())
     }
 
+    /// Each input's row counts, events first.
+    pub fn stats(&self) -> Vec<InputStats> {
+        self.loaded().map(|l| l.stats.clone()).collect()
+    }
+
     /// Every rejected row of every input, in input then line order.
     pub fn rejects(&self) -> PolarsResult<DataFrame> {
         let frames: Vec<LazyFrame> = self.loaded().map(|l| l.rejects.clone().lazy()).collect();

@@ -7,6 +7,7 @@ pub mod contacts;
 pub mod detect;
 pub mod events;
 pub mod fields;
+pub mod gate;
 pub mod load;
 pub mod scan;
 pub mod surveys;

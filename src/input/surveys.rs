@@ -52,17 +52,16 @@ pub fn check(
         .clone()
         .filter(|t| t.parse::<chrono_tz::Tz>().is_ok())
         .unwrap_or_else(|| cfg.timezone.clone());
-    let pinned = spec.timestamp_format.as_deref();
     let null_ts = || fields::Stamp {
         raw: lit(NULL).cast(DataType::String),
         parsed: lit(NULL).cast(crate::input::timestamp::utc_dtype()),
     };
     let sent = match cols.get("sent_at") {
-        Some(c) => fields::stamp(scanned, c, pinned, &tz)?,
+        Some(c) => fields::stamp(scanned, spec, "sent_at", c, &tz)?,
         None => null_ts(),
     };
     let responded = match cols.get("responded_at") {
-        Some(c) => fields::stamp(scanned, c, pinned, &tz)?,
+        Some(c) => fields::stamp(scanned, spec, "responded_at", c, &tz)?,
         None => null_ts(),
     };
     let name = |canon: &str| cols.get(canon).unwrap_or(canon).to_string();
@@ -133,6 +132,16 @@ pub fn check(
                 .is_not_null()
                 .and(responded.parsed.clone().is_null()),
             "bad_timestamp",
+            &name("responded_at"),
+        ),
+        rule(
+            fields::in_future(sent.parsed.clone(), cfg),
+            "timestamp_in_future",
+            &name("sent_at"),
+        ),
+        rule(
+            fields::in_future(responded.parsed.clone(), cfg),
+            "timestamp_in_future",
             &name("responded_at"),
         ),
         rule(

@@ -1,48 +1,114 @@
-//! Timestamps per SPEC 1.4: ISO 8601 with or without offset, `YYYY-MM-DD
-//! HH:MM[:SS]`, `MM/DD/YYYY HH:MM`, `DD.MM.YYYY HH:MM`, SurveyMonkey's
-//! `MM/DD/YYYY hh:mm:ss AM`, and Unix epoch seconds or milliseconds.
+//! Timestamps per SPEC 1.4. A column is read in one layout family, chosen
+//! for the whole column, never row by row: ISO 8601 (with or without an
+//! offset), `YYYY/MM/DD`, `MM/DD/YYYY` (with or without AM/PM), `DD/MM/YYYY`,
+//! `DD.MM.YYYY`, `DD-Mon-YYYY`, each with optional time, seconds and
+//! fractions, or Unix epoch seconds or milliseconds.
 //!
-//! Trying every format on every row would cost one parse pass per format, so
-//! each column's formats are chosen from a sample of its values and only
-//! those are tried on the whole column (a config-pinned format skips the
-//! sampling). A value no chosen format reads is rejected as `bad_timestamp`.
+//! The family is chosen from a sample of the column's values: the one that
+//! reads the most of them. Only when day-first and month-first both read
+//! every sampled value (no day above 12 yet) does the whole column decide;
+//! if every value fits both, the run stops and asks the user to pin one
+//! (`Choice::DayOrMonthFirst`). Within the family only the forms the sample
+//! uses are parsed (each is one more pass over the column); a value no
+//! chosen form reads is rejected as `bad_timestamp`.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone as _, Utc};
 use polars::prelude::*;
 
-/// Naive layouts in priority order. A layout without fractional seconds
-/// comes before its `%.f` twin, which also reads whole seconds: the engine
-/// parses the plain one much faster, and the twin is only chosen when the
-/// sample holds fractions.
-const NAIVE: &[&str] = &[
-    "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%dT%H:%M:%S%.f",
-    "%Y-%m-%dT%H:%M",
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d %H:%M:%S%.f",
-    "%Y-%m-%d %H:%M",
-    "%m/%d/%Y %I:%M:%S %p",
-    "%m/%d/%Y %I:%M %p",
-    "%m/%d/%Y %H:%M:%S",
-    "%m/%d/%Y %H:%M",
-    "%d.%m.%Y %H:%M:%S",
-    "%d.%m.%Y %H:%M",
+/// One layout family of SPEC 1.4 and the forms (strftime) it reads, in
+/// priority order: the plainest first, since the engine parses it fastest.
+pub struct Family {
+    pub name: &'static str,
+    /// Forms with a UTC offset (a trailing `Z` is rewritten to `+00:00`).
+    offset: &'static [&'static str],
+    /// Forms with a time of day, read in the configured time zone.
+    naive: &'static [&'static str],
+    /// Date-only forms, read as local midnight.
+    dates: &'static [&'static str],
+    epoch: bool,
+}
+
+pub const ISO: usize = 0;
+pub const DAY_FIRST: usize = 3;
+pub const MONTH_FIRST: usize = 2;
+
+pub const FAMILIES: &[Family] = &[
+    Family {
+        name: "ISO 8601 (YYYY-MM-DD)",
+        offset: &[
+            "%Y-%m-%dT%H:%M:%S%:z",
+            "%Y-%m-%dT%H:%M:%S%.f%:z",
+            "%Y-%m-%dT%H:%M%:z",
+            "%Y-%m-%d %H:%M:%S%:z",
+            "%Y-%m-%d %H:%M:%S%.f%:z",
+            "%Y-%m-%dT%H:%M:%S%z",
+            "%Y-%m-%dT%H:%M:%S%.f%z",
+        ],
+        naive: &[
+            "%Y-%m-%dT%H:%M:%S",
+            "%Y-%m-%dT%H:%M:%S%.f",
+            "%Y-%m-%dT%H:%M",
+            "%Y-%m-%d %H:%M:%S",
+            "%Y-%m-%d %H:%M:%S%.f",
+            "%Y-%m-%d %H:%M",
+        ],
+        dates: &["%Y-%m-%d"],
+        epoch: false,
+    },
+    Family {
+        name: "YYYY/MM/DD",
+        offset: &[],
+        naive: &[
+            "%Y/%m/%d %H:%M:%S",
+            "%Y/%m/%d %H:%M:%S%.f",
+            "%Y/%m/%d %H:%M",
+        ],
+        dates: &["%Y/%m/%d"],
+        epoch: false,
+    },
+    Family {
+        name: "MM/DD/YYYY (month first)",
+        offset: &[],
+        naive: &[
+            "%m/%d/%Y %H:%M:%S",
+            "%m/%d/%Y %H:%M",
+            "%m/%d/%Y %I:%M:%S %p",
+            "%m/%d/%Y %I:%M %p",
+        ],
+        dates: &["%m/%d/%Y"],
+        epoch: false,
+    },
+    Family {
+        name: "DD/MM/YYYY (day first)",
+        offset: &[],
+        naive: &["%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M"],
+        dates: &["%d/%m/%Y"],
+        epoch: false,
+    },
+    Family {
+        name: "DD.MM.YYYY",
+        offset: &[],
+        naive: &["%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M"],
+        dates: &["%d.%m.%Y"],
+        epoch: false,
+    },
+    Family {
+        name: "DD-Mon-YYYY",
+        offset: &[],
+        naive: &["%d-%b-%Y %H:%M:%S", "%d-%b-%Y %H:%M"],
+        dates: &["%d-%b-%Y"],
+        epoch: false,
+    },
+    Family {
+        name: "Unix epoch (seconds or milliseconds)",
+        offset: &[],
+        naive: &[],
+        dates: &[],
+        epoch: true,
+    },
 ];
 
-/// Date-only layouts, read as local midnight.
-const DATES: &[&str] = &["%Y-%m-%d", "%m/%d/%Y", "%d.%m.%Y"];
-
-/// Layouts with a UTC offset (a trailing `Z` is rewritten to `+00:00` first).
-const OFFSET: &[&str] = &[
-    "%Y-%m-%dT%H:%M:%S%:z",
-    "%Y-%m-%dT%H:%M:%S%.f%:z",
-    "%Y-%m-%dT%H:%M%:z",
-    "%Y-%m-%d %H:%M:%S%:z",
-    "%Y-%m-%d %H:%M:%S%.f%:z",
-    "%Y-%m-%dT%H:%M:%S%z",
-    "%Y-%m-%dT%H:%M:%S%.f%z",
-];
-
+/// One form of a family, as parsed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Layout {
     Naive(String),
@@ -60,17 +126,44 @@ fn normalise(text: &str) -> String {
     }
 }
 
-impl Layout {
-    fn all() -> Vec<Layout> {
-        let mut v: Vec<Layout> = OFFSET
+impl Family {
+    /// Every form, offsets first.
+    pub fn layouts(&self) -> Vec<Layout> {
+        let mut v: Vec<Layout> = self
+            .offset
             .iter()
             .map(|f| Layout::Offset(f.to_string()))
             .collect();
-        v.extend(NAIVE.iter().map(|f| Layout::Naive(f.to_string())));
-        v.extend(DATES.iter().map(|f| Layout::Date(f.to_string())));
-        v.push(Layout::EpochSeconds);
-        v.push(Layout::EpochMillis);
+        v.extend(self.naive.iter().map(|f| Layout::Naive(f.to_string())));
+        v.extend(self.dates.iter().map(|f| Layout::Date(f.to_string())));
+        if self.epoch {
+            v.extend([Layout::EpochSeconds, Layout::EpochMillis]);
+        }
         v
+    }
+
+    /// The first form with a time of day, for messages and pins.
+    pub fn example_format(&self) -> &'static str {
+        self.naive
+            .iter()
+            .rev()
+            .find(|f| !f.contains("%p") && !f.contains("%.f"))
+            .or(self.dates.first())
+            .copied()
+            .unwrap_or("%s")
+    }
+}
+
+impl Layout {
+    /// A pinned strftime format as a layout.
+    fn pinned(f: &str) -> Layout {
+        let has_offset = f.contains("%z") || f.contains("%:z") || f.contains("%#z");
+        let has_time = f.contains("%H") || f.contains("%I") || f.contains("%T") || f.contains("%R");
+        match (has_offset, has_time) {
+            (true, _) => Layout::Offset(f.to_string()),
+            (false, true) => Layout::Naive(f.to_string()),
+            (false, false) => Layout::Date(f.to_string()),
+        }
     }
 
     /// Whether this layout reads `text`, decided exactly as the column parse would.
@@ -85,8 +178,8 @@ impl Layout {
         }
     }
 
-    /// Read one value in `tz` (only for command-line and config values).
-    fn instant(&self, text: &str, tz: &chrono_tz::Tz) -> Option<DateTime<Utc>> {
+    /// Read one value in `tz` (command-line and config values, messages).
+    pub fn instant(&self, text: &str, tz: &chrono_tz::Tz) -> Option<DateTime<Utc>> {
         let t = normalise(text);
         let local = |n: NaiveDateTime| {
             tz.from_local_datetime(&n)
@@ -114,32 +207,76 @@ fn epoch_digits(t: &str, len: std::ops::RangeInclusive<usize>) -> bool {
     len.contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// The fewest layouts that read the sample, in priority order: a layout is
-/// chosen when it reads a sampled value no earlier choice reads, so each
-/// extra parse pass over the column is there for a reason. A pinned format
-/// wins outright. With no readable sample every layout is kept, so the
-/// rejects say precisely which values were unreadable.
-pub fn choose_layouts(sample: &[String], pinned: Option<&str>) -> Vec<Layout> {
-    if let Some(f) = pinned {
-        let has_offset = f.contains("%z") || f.contains("%:z") || f.contains("%#z");
-        let has_time = f.contains("%H") || f.contains("%I") || f.contains("%T") || f.contains("%R");
-        return vec![match (has_offset, has_time) {
-            (true, _) => Layout::Offset(f.to_string()),
-            (false, true) => Layout::Naive(f.to_string()),
-            (false, false) => Layout::Date(f.to_string()),
-        }];
-    }
-    let all = Layout::all();
-    let mut unread: Vec<&String> = sample.iter().collect();
-    let mut chosen = Vec::new();
-    for layout in &all {
-        let before = unread.len();
-        unread.retain(|s| !layout.reads(s));
-        if unread.len() < before {
-            chosen.push(layout.clone());
+/// How a column will be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Choice {
+    /// Parse with these layouts, all of one family.
+    Layouts(Vec<Layout>),
+    /// Day-first and month-first both read every sampled value: the whole
+    /// column decides (`decide_day_or_month`).
+    DayOrMonthFirst {
+        day_first: Vec<Layout>,
+        month_first: Vec<Layout>,
+    },
+}
+
+/// The family's forms that read some sampled value, and how many values
+/// the family reads.
+fn fit(family: &Family, sample: &[String]) -> (usize, Vec<Layout>) {
+    let layouts = family.layouts();
+    let mut used = vec![false; layouts.len()];
+    let mut read = 0;
+    for v in sample {
+        if let Some(i) = layouts.iter().position(|l| l.reads(v)) {
+            used[i] = true;
+            read += 1;
         }
     }
-    if chosen.is_empty() { all } else { chosen }
+    let chosen = layouts
+        .into_iter()
+        .zip(used)
+        .filter_map(|(l, u)| u.then_some(l))
+        .collect();
+    (read, chosen)
+}
+
+/// The column's reading from its sampled values (or the pinned format).
+/// With nothing readable in the sample, the ISO family is tried, so the
+/// rejects show which values are unreadable and the fix says how to pin.
+pub fn choose(sample: &[String], pinned: Option<&str>) -> Choice {
+    if let Some(f) = pinned {
+        return Choice::Layouts(vec![Layout::pinned(f)]);
+    }
+    let fits: Vec<(usize, Vec<Layout>)> = FAMILIES.iter().map(|f| fit(f, sample)).collect();
+    let best = fits.iter().map(|f| f.0).max().unwrap_or(0);
+    if best == 0 {
+        return Choice::Layouts(FAMILIES[ISO].layouts());
+    }
+    let tied: Vec<usize> = (0..fits.len()).filter(|&i| fits[i].0 == best).collect();
+    if tied.contains(&DAY_FIRST) && tied.contains(&MONTH_FIRST) {
+        return Choice::DayOrMonthFirst {
+            day_first: fits[DAY_FIRST].1.clone(),
+            month_first: fits[MONTH_FIRST].1.clone(),
+        };
+    }
+    Choice::Layouts(fits[tied[0]].1.clone())
+}
+
+/// The first sampled value whose day and month differ, read both ways, for
+/// the message that asks the user to pin one: (value, day-first reading,
+/// month-first reading).
+pub fn both_readings(sample: &[String]) -> Option<(String, String, String)> {
+    let read = |family: usize, v: &str| {
+        FAMILIES[family]
+            .layouts()
+            .iter()
+            .find_map(|l| l.instant(v, &chrono_tz::UTC))
+            .map(|d| d.format("%-d %B %Y").to_string())
+    };
+    sample.iter().find_map(|v| {
+        let (d, m) = (read(DAY_FIRST, v)?, read(MONTH_FIRST, v)?);
+        (d != m).then(|| (v.clone(), d, m))
+    })
 }
 
 const UNIT: TimeUnit = TimeUnit::Milliseconds;
@@ -229,34 +366,81 @@ pub fn localize(naive: Expr, tz: &str) -> Expr {
 }
 
 /// A command-line or config instant (`--as-of`), naive values in `tz`.
+/// Month-first slashes are not tried: a typed date is ISO or day-first.
 pub fn parse_cli_instant(text: &str, tz: &str) -> Option<DateTime<Utc>> {
     let tz: chrono_tz::Tz = tz.parse().ok()?;
-    Layout::all().iter().find_map(|l| l.instant(text, &tz))
+    FAMILIES
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != MONTH_FIRST)
+        .flat_map(|(_, f)| f.layouts())
+        .find_map(|l| l.instant(text, &tz))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn strings(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
     #[test]
-    fn sample_picks_only_matching_layouts() {
-        let s = vec![
-            "2026-11-22 15:04".to_string(),
-            "2026-11-23 09:00".to_string(),
-        ];
+    fn one_family_and_only_the_forms_in_use() {
+        let s = strings(&["2026-11-22 15:04", "2026-11-23 09:00"]);
         assert_eq!(
-            choose_layouts(&s, None),
-            vec![Layout::Naive("%Y-%m-%d %H:%M".into())]
+            choose(&s, None),
+            Choice::Layouts(vec![Layout::Naive("%Y-%m-%d %H:%M".into())])
         );
-        let s = vec!["11/22/2026 03:04:05 PM".to_string()];
+        let s = strings(&["11/22/2026 03:04:05 PM"]);
         assert_eq!(
-            choose_layouts(&s, None),
-            vec![Layout::Naive("%m/%d/%Y %I:%M:%S %p".into())]
+            choose(&s, None),
+            Choice::Layouts(vec![Layout::Naive("%m/%d/%Y %I:%M:%S %p".into())])
         );
-        let s = vec!["1763823845".to_string(), "1763823845123".to_string()];
+        let s = strings(&["2012/10/09 14:50:17.000", "2012/10/09 14:50:18"]);
         assert_eq!(
-            choose_layouts(&s, None),
-            vec![Layout::EpochSeconds, Layout::EpochMillis]
+            choose(&s, None),
+            Choice::Layouts(vec![
+                Layout::Naive("%Y/%m/%d %H:%M:%S".into()),
+                Layout::Naive("%Y/%m/%d %H:%M:%S%.f".into()),
+            ])
+        );
+        let s = strings(&["05-Jan-2026", "17-Mar-2026 10:30"]);
+        assert_eq!(
+            choose(&s, None),
+            Choice::Layouts(vec![
+                Layout::Naive("%d-%b-%Y %H:%M".into()),
+                Layout::Date("%d-%b-%Y".into()),
+            ])
+        );
+        let s = strings(&["1763823845", "1763823845123"]);
+        assert_eq!(
+            choose(&s, None),
+            Choice::Layouts(vec![Layout::EpochSeconds, Layout::EpochMillis])
+        );
+    }
+
+    #[test]
+    fn a_day_above_twelve_decides_and_none_asks_the_column() {
+        let s = strings(&["01/10/2026 14:00", "25/10/2026 09:00"]);
+        assert_eq!(
+            choose(&s, None),
+            Choice::Layouts(vec![Layout::Naive("%d/%m/%Y %H:%M".into())])
+        );
+        let s = strings(&["10/25/2026 14:00", "01/10/2026 09:00"]);
+        assert_eq!(
+            choose(&s, None),
+            Choice::Layouts(vec![Layout::Naive("%m/%d/%Y %H:%M".into())])
+        );
+        let s = strings(&["01/10/2026 14:00", "03/04/2026 09:00"]);
+        assert!(matches!(choose(&s, None), Choice::DayOrMonthFirst { .. }));
+        assert_eq!(
+            both_readings(&s),
+            Some((
+                "01/10/2026 14:00".into(),
+                "1 October 2026".into(),
+                "10 January 2026".into()
+            ))
         );
     }
 

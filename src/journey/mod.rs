@@ -84,9 +84,21 @@ pub fn is_reserved(name: &str) -> bool {
     COLUMNS.contains(&name) || INTERNAL.contains(&name)
 }
 
+/// The input's dimensions that can be case dimensions (`is_reserved`).
+fn case_dimensions(inputs: &Inputs) -> Vec<String> {
+    inputs
+        .dimensions
+        .iter()
+        .filter(|d| !is_reserved(d))
+        .cloned()
+        .collect()
+}
+
 /// Everything the engine derives from the inputs.
 pub struct Journeys {
     pub as_of: DateTime<Utc>,
+    /// Where `as_of` came from, in words.
+    pub as_of_source: String,
     /// One row per case, sorted by case_id, columns `COLUMNS` + dimensions.
     pub cases: DataFrame,
     /// One row per promise (see `promises::ledger`).
@@ -102,24 +114,37 @@ pub struct Journeys {
     pub dimensions: Vec<String>,
 }
 
-/// `as_of`: the configured moment, else the latest event timestamp.
-pub fn as_of(inputs: &Inputs, cfg: &RunConfig) -> Result<DateTime<Utc>> {
-    if let Some(t) = cfg.as_of {
-        return Ok(t);
+/// `as_of`: the configured moment, else the latest event timestamp; and
+/// where it came from, in words for the summary.
+pub fn as_of(inputs: &Inputs, cfg: &RunConfig) -> Result<(DateTime<Utc>, String)> {
+    if let (Some(t), Some(source)) = (cfg.as_of, cfg.as_of_source) {
+        return Ok((t, source.to_string()));
     }
     let latest = inputs
         .events
         .rows()
-        .select([col("ts").dt().timestamp(TimeUnit::Milliseconds).max()])
+        .select([
+            col("ts").dt().timestamp(TimeUnit::Milliseconds).max(),
+            col("line").get(col("ts").arg_max(), false),
+        ])
         .collect()?;
     let ms = latest.column("ts")?.i64()?.get(0);
-    Ok(ms
-        .and_then(DateTime::from_timestamp_millis)
-        .unwrap_or_default())
+    let line = latest.column("line")?.i64()?.get(0).unwrap_or(0);
+    let file = cfg
+        .events
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    Ok((
+        ms.and_then(DateTime::from_timestamp_millis)
+            .unwrap_or_default(),
+        format!("the latest event timestamp ({file} line {line})"),
+    ))
 }
 
 pub fn build(inputs: &Inputs, cfg: &RunConfig) -> Result<Journeys> {
-    let as_of = as_of(inputs, cfg)?;
+    let (as_of, as_of_source) = as_of(inputs, cfg)?;
     let as_of_ms = as_of.timestamp_millis();
     let tz = TimeZone::opt_try_new(Some(cfg.timezone.as_str()))?.unwrap_or(TimeZone::UTC);
     let as_of_day = as_of
@@ -132,8 +157,9 @@ pub fn build(inputs: &Inputs, cfg: &RunConfig) -> Result<Journeys> {
         .signed_duration_since(chrono::NaiveDate::default())
         .num_days() as i32;
 
+    let dimensions = case_dimensions(inputs);
     let ordered = timeline::ordered(inputs.events.rows()).cache();
-    let cases = timeline::cases(ordered.clone(), &inputs.dimensions, cfg.attribution)
+    let cases = timeline::cases(ordered.clone(), &dimensions, cfg.attribution)
         .with_columns([
             contacts::local_date(col("opened_at"), &tz).alias("opened_date"),
             contacts::local_date(col("resolved_at"), &tz).alias("resolved_date"),
@@ -212,7 +238,7 @@ pub fn build(inputs: &Inputs, cfg: &RunConfig) -> Result<Journeys> {
             COLUMNS
                 .iter()
                 .map(|c| col(*c))
-                .chain(inputs.dimensions.iter().map(|d| col(d.as_str())))
+                .chain(dimensions.iter().map(|d| col(d.as_str())))
                 .collect::<Vec<_>>(),
         )
         .sort(["case_id"], SortMultipleOptions::default());
@@ -236,13 +262,14 @@ pub fn build(inputs: &Inputs, cfg: &RunConfig) -> Result<Journeys> {
     .map_err(|_| PolarsError::ComputeError("collect_all returned the wrong count".into()))?;
     Ok(Journeys {
         as_of,
+        as_of_source,
         cases,
         promises,
         matched_surveys: matched,
         unmatched_surveys: unmatched,
         attributed_contacts: attributed,
         unattributed_contacts: unattributed,
-        dimensions: inputs.dimensions.clone(),
+        dimensions,
     })
 }
 

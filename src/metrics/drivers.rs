@@ -10,7 +10,7 @@ use super::factors::{Factor, factors};
 use super::stats::{self, Summary};
 use super::{Ctx, cell, num, ratio, round};
 use crate::error::Result;
-use crate::render::Table;
+use crate::metrics::table::Table;
 
 /// One factor's row, kept typed for findings and charts.
 #[derive(Debug, Clone)]

@@ -48,12 +48,18 @@ pub fn factors(journeys: &Journeys) -> Vec<Factor> {
         .map(|c| c.null_count() < c.len())
         .unwrap_or(false);
     if has_resolved_answer {
+        // Only a case whose customer answered the resolved question can be
+        // compared (SPEC 3.4): without an answer the factor is unknown.
         v.push(f(
             "ops_resolved_customer_not",
             "a log resolution the customer disputes",
-            col("resolved_at")
-                .is_not_null()
-                .and(col("customer_resolved").not()),
+            when(col("customer_resolved").is_null())
+                .then(lit(NULL).cast(DataType::Boolean))
+                .otherwise(
+                    col("resolved_at")
+                        .is_not_null()
+                        .and(col("customer_resolved").not()),
+                ),
         ));
     }
     v

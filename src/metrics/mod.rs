@@ -13,7 +13,9 @@ pub mod score_by_contacts;
 pub mod segments;
 pub mod selection;
 pub mod stats;
+pub mod table;
 pub mod trends;
+pub mod warnings;
 
 use polars::prelude::*;
 use serde_json::Value;
@@ -21,7 +23,7 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 use crate::input::config::RunConfig;
 use crate::journey::Journeys;
-use crate::render::Table;
+use table::Table;
 
 /// What every table is computed from.
 pub struct Ctx<'a> {
@@ -106,6 +108,26 @@ impl TableName {
         TableName::Trends,
         TableName::WhoAnswers,
     ];
+
+    /// Tables that compare survey answers: without any answer joined to a
+    /// case they have nothing to show.
+    pub fn needs_answers(self) -> bool {
+        matches!(
+            self,
+            TableName::Drivers
+                | TableName::Resolution
+                | TableName::Segments
+                | TableName::WhoAnswers
+        )
+    }
+
+    /// The name as typed on the command line.
+    pub fn cli_name(self) -> String {
+        use clap::ValueEnum;
+        self.to_possible_value()
+            .map(|v| v.get_name().to_string())
+            .unwrap_or_default()
+    }
 
     pub fn compute(self, ctx: &Ctx) -> Result<Vec<Table>> {
         Ok(match self {

@@ -6,7 +6,7 @@ use serde_json::json;
 use super::{Ctx, cell, num, ratio, round};
 use crate::error::Result;
 use crate::input::config::SurveyKind;
-use crate::render::Table;
+use crate::metrics::table::Table;
 
 #[derive(Debug, Clone)]
 pub struct Figure {
@@ -194,4 +194,22 @@ pub fn table(figs: &[Figure]) -> Table {
         ]);
     }
     t
+}
+
+/// Each input's share of rejected rows, as figures `--fail-if` can test
+/// (`events_reject_share>0.01`); not part of the overview table.
+pub fn reject_shares(stats: &[crate::input::load::InputStats]) -> Vec<Figure> {
+    stats
+        .iter()
+        .map(|s| Figure {
+            name: match s.input {
+                crate::error::InputKind::Events => "events_reject_share",
+                crate::error::InputKind::Surveys => "surveys_reject_share",
+                crate::error::InputKind::Contacts => "contacts_reject_share",
+            },
+            value: ratio(s.rows_rejected as f64, s.rows_read as f64),
+            n: Some(s.rows_read as f64),
+            basis: "rejected rows / rows read",
+        })
+        .collect()
 }

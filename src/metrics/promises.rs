@@ -7,7 +7,7 @@ use polars::prelude::*;
 
 use super::Ctx;
 use crate::error::Result;
-use crate::render::Table;
+use crate::metrics::table::Table;
 
 fn is_in(e: Expr, values: &[&str]) -> Expr {
     e.is_in(

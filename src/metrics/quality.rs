@@ -8,7 +8,8 @@ use serde_json::{Value, json};
 use crate::input::config::RunConfig;
 use crate::input::load::{InputStats, Inputs};
 use crate::journey::Journeys;
-use crate::render::Table;
+use crate::metrics::table::Table;
+use crate::metrics::warnings::{self, Warning};
 
 /// How many line numbers a grouped row lists as examples.
 const EXAMPLES: usize = 5;
@@ -31,6 +32,7 @@ pub struct Unmapped {
 #[derive(Debug, Clone, Serialize)]
 pub struct Quality {
     pub as_of: String,
+    pub as_of_source: String,
     pub timezone: String,
     pub cases: u64,
     pub open_cases: u64,
@@ -40,6 +42,7 @@ pub struct Quality {
     pub unmatched_surveys: Vec<Grouped>,
     pub unattributed_contacts: Vec<Grouped>,
     pub undated_promises: u64,
+    pub warnings: Vec<Warning>,
 }
 
 /// Group rows by (input, reason, column) with counts and example lines.
@@ -125,7 +128,8 @@ pub fn quality(cfg: &RunConfig, inputs: &Inputs, journeys: &Journeys) -> PolarsR
         .filter(|s| *s == Some("undated"))
         .count() as u64;
     Ok(Quality {
-        as_of: crate::render::value::iso(journeys.as_of.timestamp_millis()),
+        as_of: crate::metrics::table::iso(journeys.as_of.timestamp_millis()),
+        as_of_source: journeys.as_of_source.clone(),
         timezone: cfg.timezone.clone(),
         cases: cases.height() as u64,
         open_cases: open,
@@ -135,6 +139,7 @@ pub fn quality(cfg: &RunConfig, inputs: &Inputs, journeys: &Journeys) -> PolarsR
         unmatched_surveys: grouped(&journeys.unmatched_surveys, Some("surveys"), false)?,
         unattributed_contacts: grouped(&journeys.unattributed_contacts, Some("contacts"), false)?,
         undated_promises: undated,
+        warnings: warnings::warnings(cfg, inputs, journeys)?,
     })
 }
 
@@ -145,6 +150,7 @@ impl Quality {
             "Run",
             &[
                 "as_of",
+                "as_of_source",
                 "timezone",
                 "cases",
                 "open_cases",
@@ -153,6 +159,7 @@ impl Quality {
         );
         summary.push(vec![
             json!(self.as_of),
+            json!(self.as_of_source),
             json!(self.timezone),
             json!(self.cases),
             json!(self.open_cases),
@@ -220,8 +227,17 @@ impl Quality {
         for u in &self.unmapped_activities {
             unmapped.push(vec![json!(u.activity), json!(u.rows)]);
         }
+        let mut warnings = Table::new(
+            "warnings",
+            "Warnings: what makes figures wrong unless fixed",
+            &["warning", "fix"],
+        );
+        for w in &self.warnings {
+            warnings.push(vec![json!(w.message), json!(w.fix)]);
+        }
         vec![
             summary,
+            warnings,
             inputs,
             grouped_table("rejected", "Rejected rows by reason", &self.rejected, true),
             unmapped,

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::{Ctx, cell, num, ratio, round, stats};
 use crate::error::Result;
-use crate::render::Table;
+use crate::metrics::table::Table;
 
 fn answered_resolved(ctx: &Ctx) -> LazyFrame {
     ctx.surveyed().filter(

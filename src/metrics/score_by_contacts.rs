@@ -5,7 +5,7 @@ use polars::prelude::*;
 
 use super::{Ctx, score_columns};
 use crate::error::Result;
-use crate::render::Table;
+use crate::metrics::table::Table;
 
 pub const BUCKETS: [&str; 6] = ["0", "1", "2", "3", "4", "5+"];
 

@@ -5,7 +5,8 @@
 //! one pass and solved with nalgebra's SVD, so a constant or collinear factor
 //! cannot make it singular). A segment's residual is its mean of
 //! (score − prediction), with standard error sd/√n; beyond ±2 SE and at
-//! least `MIN_GAP` of the scale it is flagged. Ranking uses an empirical-Bayes shrunken mean, so a segment with
+//! least `MIN_GAP` of the scale it is flagged. Ranking uses an
+//! empirical-Bayes shrunken mean (`stats::shrink_means`), so a segment with
 //! a handful of answers cannot top or bottom the table by chance.
 
 use nalgebra::{DMatrix, DVector};
@@ -13,10 +14,10 @@ use polars::prelude::*;
 use serde_json::{Value, json};
 
 use super::factors::factors;
-use super::{Ctx, cell, num, ratio, round};
+use super::{Ctx, cell, num, ratio, round, stats};
 use crate::error::Result;
 use crate::input::config::SurveyKind;
-use crate::render::Table;
+use crate::metrics::table::Table;
 
 pub const HIGHER: &str = "higher than its journeys explain";
 pub const LOWER: &str = "lower than its journeys explain";
@@ -191,55 +192,49 @@ pub fn segments(ctx: &Ctx) -> Result<(String, Vec<Segment>)> {
         })
         .collect();
     shrink(&mut segs, &df);
-    segs.sort_by(|a, b| match (a.shrunk, b.shrunk) {
-        (Some(x), Some(y)) => y.total_cmp(&x).then(a.name.cmp(&b.name)),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => a.name.cmp(&b.name),
-    });
+    segs.sort_by(rank_order);
     Ok((by, segs))
 }
 
-/// Empirical Bayes (method of moments): each mean is pulled toward the grand
-/// mean by σ²/n / (σ²/n + τ²), τ² the between-segment variance of true means.
+/// Rank by the empirical-Bayes shrunken mean (`stats::shrink_means`):
+/// segments without an answer get none and rank after the others.
 fn shrink(segs: &mut [Segment], df: &DataFrame) {
-    let rated: Vec<(usize, f64, f64, f64)> = segs
+    let rated: Vec<(usize, stats::Group)> = segs
         .iter()
         .enumerate()
-        .filter_map(|(i, s)| Some((i, s.mean?, s.surveyed, cell(df, "var", i).unwrap_or(0.0))))
-        .filter(|(_, _, n, _)| *n > 0.0)
+        .filter_map(|(i, s)| {
+            Some((
+                i,
+                stats::Group {
+                    n: s.surveyed,
+                    mean: s.mean?,
+                    var: cell(df, "var", i).unwrap_or(0.0),
+                },
+            ))
+        })
+        .filter(|(_, g)| g.n > 0.0)
         .collect();
-    let total: f64 = rated.iter().map(|r| r.2).sum();
-    if rated.is_empty() || total <= 0.0 {
-        return;
+    let groups: Vec<stats::Group> = rated.iter().map(|(_, g)| *g).collect();
+    if let Some(eb) = stats::shrink_means(&groups) {
+        for ((i, _), shrunk) in rated.iter().zip(eb.shrunk) {
+            segs[*i].shrunk = Some(shrunk);
+        }
     }
-    let grand = rated.iter().map(|r| r.1 * r.2).sum::<f64>() / total;
-    // Pooled within-segment variance.
-    let dof: f64 = rated.iter().map(|r| (r.2 - 1.0).max(0.0)).sum();
-    let within = if dof > 0.0 {
-        rated
-            .iter()
-            .map(|r| r.3 * (r.2 - 1.0).max(0.0))
-            .sum::<f64>()
-            / dof
-    } else {
-        0.0
+}
+
+/// Highest shrunken mean first; ties by answers (more first), then name;
+/// segments without answers last.
+fn rank_order(a: &Segment, b: &Segment) -> std::cmp::Ordering {
+    let by_size_then_name = || {
+        b.surveyed
+            .total_cmp(&a.surveyed)
+            .then_with(|| a.name.cmp(&b.name))
     };
-    let k = rated.len() as f64;
-    let spread = if k > 1.0 {
-        rated.iter().map(|r| (r.1 - grand).powi(2)).sum::<f64>() / (k - 1.0)
-    } else {
-        0.0
-    };
-    let noise = rated.iter().map(|r| within / r.2).sum::<f64>() / k;
-    let tau2 = (spread - noise).max(0.0);
-    for (i, mean, n, _) in rated {
-        let w = if tau2 + within / n > 0.0 {
-            tau2 / (tau2 + within / n)
-        } else {
-            0.0
-        };
-        segs[i].shrunk = Some(grand + w * (mean - grand));
+    match (a.shrunk, b.shrunk) {
+        (Some(x), Some(y)) => y.total_cmp(&x).then_with(by_size_then_name),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => by_size_then_name(),
     }
 }
 

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use super::factors::{any_failure, factors};
 use super::{Ctx, cell, num, ratio, round, stats};
 use crate::error::Result;
-use crate::render::Table;
+use crate::metrics::table::Table;
 
 pub const CHOSEN: &str =
     "answered journeys markedly better: someone may be choosing who gets asked";

@@ -110,6 +110,80 @@ pub fn variance(n: f64, sum: f64, sum_sq: f64) -> Option<f64> {
     Some(v.max(0.0))
 }
 
+/// One group's answers: how many, their mean and sample variance (n − 1;
+/// 0 for a single answer).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Group {
+    pub n: f64,
+    pub mean: f64,
+    pub var: f64,
+}
+
+/// Empirical-Bayes shrinkage of group means (SPEC 3.6).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shrinkage {
+    /// Answer-weighted grand mean Σnᵢȳᵢ / N.
+    pub grand: f64,
+    /// Between-group mean square Σnᵢ(ȳᵢ − ȳ)² / (G − 1).
+    pub msb: f64,
+    /// Within-group mean square Σ(nᵢ − 1)sᵢ² / (N − G); 0 when N = G.
+    pub msw: f64,
+    /// (N − Σnᵢ²/N) / (G − 1): the "typical" group size of an unbalanced design.
+    pub n0: f64,
+    /// Between-group variance of true means, max(0, (MSB − MSW) / n₀).
+    pub tau2: f64,
+    /// ȳ + Bᵢ(ȳᵢ − ȳ) with Bᵢ = τ² / (τ² + MSW/nᵢ), in the order given.
+    pub shrunk: Vec<f64>,
+}
+
+/// τ² by the unbalanced one-way ANOVA moment estimator, and each group's
+/// mean shrunk toward the answer-weighted grand mean. Every group weighs by
+/// its answers, so one single-answer group cannot dominate τ². With fewer
+/// than two groups there is no between-group spread to estimate (τ² = 0).
+/// `None` without answers.
+pub fn shrink_means(groups: &[Group]) -> Option<Shrinkage> {
+    let groups: Vec<&Group> = groups.iter().filter(|g| g.n > 0.0).collect();
+    let n: f64 = groups.iter().map(|g| g.n).sum();
+    if groups.is_empty() || n <= 0.0 {
+        return None;
+    }
+    let k = groups.len() as f64;
+    let grand = groups.iter().map(|g| g.n * g.mean).sum::<f64>() / n;
+    let ss_within: f64 = groups.iter().map(|g| (g.n - 1.0) * g.var).sum();
+    let msw = if n > k { ss_within / (n - k) } else { 0.0 };
+    let (msb, n0, tau2) = if k >= 2.0 {
+        let msb = groups
+            .iter()
+            .map(|g| g.n * (g.mean - grand).powi(2))
+            .sum::<f64>()
+            / (k - 1.0);
+        let n0 = (n - groups.iter().map(|g| g.n * g.n).sum::<f64>() / n) / (k - 1.0);
+        (msb, n0, ((msb - msw) / n0).max(0.0))
+    } else {
+        (0.0, groups[0].n, 0.0)
+    };
+    let shrunk = groups
+        .iter()
+        .map(|g| {
+            let noise = msw / g.n;
+            let weight = if tau2 + noise > 0.0 {
+                tau2 / (tau2 + noise)
+            } else {
+                0.0
+            };
+            grand + weight * (g.mean - grand)
+        })
+        .collect();
+    Some(Shrinkage {
+        grand,
+        msb,
+        msw,
+        n0,
+        tau2,
+        shrunk,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,5 +270,77 @@ mod tests {
         close(moe.unwrap(), 100.0 * z95() * 0.064f64.sqrt(), 1e-9);
         assert_eq!(nps(1.0, 0.0, 1.0), Some((100.0, None)));
         assert_eq!(nps(0.0, 0.0, 0.0), None);
+    }
+
+    /// Two groups of answers and a single answer, worked by hand:
+    /// A = (4, 5, 5, 4) n 4, mean 4.5, s² 1/3; B = (2, 3, 2, 3) n 4, mean
+    /// 2.5, s² 1/3; C = (1) n 1. N = 9, grand = (18 + 10 + 1) / 9 = 29/9.
+    /// SSW = 3·(1/3) + 3·(1/3) = 2, MSW = 2 / (9 − 3) = 1/3.
+    /// SSB = 4(4.5 − 29/9)² + 4(2.5 − 29/9)² + (1 − 29/9)²
+    ///     = 4(23/18)² + 4(13/18)² + (20/9)² = (2116 + 676 + 1600) / 324
+    ///     = 4392/324 = 122/9; MSB = 61/9.
+    /// n₀ = (9 − 33/9) / 2 = 8/3; τ² = (61/9 − 1/3) / (8/3) = (58/9)(3/8) = 29/12.
+    /// B_A = τ² / (τ² + (1/3)/4) = (29/12) / (30/12) = 29/30;
+    /// shrunk A = 29/9 + (29/30)(23/18). B_C = (29/12) / (29/12 + 4/12) = 29/33.
+    #[test]
+    fn shrinkage_by_anova_moments() {
+        let third = 1.0 / 3.0;
+        let eb = shrink_means(&[
+            Group {
+                n: 4.0,
+                mean: 4.5,
+                var: third,
+            },
+            Group {
+                n: 4.0,
+                mean: 2.5,
+                var: third,
+            },
+            Group {
+                n: 1.0,
+                mean: 1.0,
+                var: 0.0,
+            },
+        ])
+        .unwrap();
+        let grand = 29.0 / 9.0;
+        close(eb.grand, grand, 1e-12);
+        close(eb.msw, third, 1e-12);
+        close(eb.msb, 61.0 / 9.0, 1e-12);
+        close(eb.n0, 8.0 / 3.0, 1e-12);
+        close(eb.tau2, 29.0 / 12.0, 1e-12);
+        close(eb.shrunk[0], grand + 29.0 / 30.0 * (4.5 - grand), 1e-12);
+        close(eb.shrunk[1], grand + 29.0 / 30.0 * (2.5 - grand), 1e-12);
+        close(eb.shrunk[2], grand + 29.0 / 33.0 * (1.0 - grand), 1e-12);
+    }
+
+    /// No spread between groups beyond noise: τ² = 0, every mean is the
+    /// grand mean. One group alone is not shrunk anywhere but to itself.
+    #[test]
+    fn shrinkage_without_between_variance() {
+        // Means 3 and 3.1 with large within variance: MSB < MSW.
+        let eb = shrink_means(&[
+            Group {
+                n: 10.0,
+                mean: 3.0,
+                var: 2.0,
+            },
+            Group {
+                n: 10.0,
+                mean: 3.1,
+                var: 2.0,
+            },
+        ])
+        .unwrap();
+        assert_eq!(eb.tau2, 0.0);
+        assert_eq!(eb.shrunk, vec![eb.grand, eb.grand]);
+        let one = shrink_means(&[Group {
+            n: 5.0,
+            mean: 4.2,
+            var: 0.5,
+        }])
+        .unwrap();
+        close(one.shrunk[0], 4.2, 1e-12);
+        assert_eq!(shrink_means(&[]), None);
     }
 }

@@ -5,7 +5,7 @@ use polars::prelude::*;
 
 use super::{Ctx, Period, rate, score_columns};
 use crate::error::Result;
-use crate::render::Table;
+use crate::metrics::table::Table;
 
 pub fn frame(ctx: &Ctx) -> Result<DataFrame> {
     let every = match ctx.period {

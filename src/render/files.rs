@@ -1,13 +1,24 @@
 //! Writing a large frame (the journeys table) to Parquet or CSV with the
-//! engine's own writers; the file appears only when complete.
+//! engine's own writers; a file output appears only when complete, and
+//! only where `target::check_file` allows.
 
 use std::io::Write;
 use std::path::Path;
 
 use polars::prelude::*;
 
-use crate::cli::FrameFormat;
 use crate::error::{OutputError, Result};
+use crate::render::lock::Lock;
+use crate::render::target::{self, FileKind};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum FrameFormat {
+    /// Apache Parquet (default)
+    #[default]
+    Parquet,
+    /// Comma-separated values
+    Csv,
+}
 
 pub fn write_frame(
     df: &mut DataFrame,
@@ -56,4 +67,29 @@ pub fn write_atomic(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()
     }
     tmp.persist(path).map_err(|e| err(e.error))?;
     Ok(())
+}
+
+/// Write a file output of `kind` at `path`: refused where it would replace
+/// an input or anything not cxgap's own (`target::check_file`), serialised
+/// with other runs by the target's lock, and atomic.
+pub fn write_output(
+    path: &Path,
+    kind: FileKind,
+    inputs: &[std::path::PathBuf],
+    force: bool,
+    lock_wait: std::time::Duration,
+    write: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
+    target::check_file(path, kind, inputs, force)?;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|source| OutputError::Write {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let _lock = Lock::acquire(path, lock_wait)?;
+    target::check_file(path, kind, inputs, force)?;
+    write_atomic(path, write)
 }

@@ -3,80 +3,32 @@
 
 pub mod chart;
 pub mod files;
+pub mod folder;
 pub mod html;
+pub mod lock;
+pub mod target;
+pub mod term;
 pub mod value;
 
 use comfy_table::{Cell, ContentArrangement, presets};
-use polars::prelude::*;
 use serde_json::{Map, Value};
 
-use crate::cli::TableFormat;
-use crate::term::Term;
+use term::Term;
 
-pub use value::{cell_text, to_value};
+pub use crate::metrics::table::Table;
+pub use value::cell_text;
 
-/// A titled table of JSON-typed values; the same data in every format.
-#[derive(Debug, Clone)]
-pub struct Table {
-    pub name: String,
-    pub title: String,
-    pub columns: Vec<String>,
-    pub rows: Vec<Vec<Value>>,
-}
-
-impl Table {
-    pub fn new(name: &str, title: &str, columns: &[&str]) -> Table {
-        Table {
-            name: name.into(),
-            title: title.into(),
-            columns: columns.iter().map(|c| c.to_string()).collect(),
-            rows: Vec::new(),
-        }
-    }
-
-    /// A small frame as a table (report tables, a case's timeline): one pass
-    /// over its rows, never used on the big frames.
-    pub fn from_frame(name: &str, title: &str, df: &DataFrame) -> PolarsResult<Table> {
-        let columns: Vec<String> = df
-            .get_column_names()
-            .iter()
-            .map(|c| c.to_string())
-            .collect();
-        let cols = df.columns();
-        let rows = (0..df.height())
-            .map(|i| {
-                cols.iter()
-                    .map(|c| c.get(i).map(|v| to_value(&v)))
-                    .collect::<PolarsResult<Vec<Value>>>()
-            })
-            .collect::<PolarsResult<Vec<_>>>()?;
-        Ok(Table {
-            name: name.into(),
-            title: title.into(),
-            columns,
-            rows,
-        })
-    }
-
-    pub fn push(&mut self, row: Vec<Value>) {
-        debug_assert_eq!(row.len(), self.columns.len());
-        self.rows.push(row);
-    }
-
-    pub fn json(&self) -> Value {
-        Value::Array(
-            self.rows
-                .iter()
-                .map(|r| {
-                    let mut m = Map::new();
-                    for (c, v) in self.columns.iter().zip(r) {
-                        m.insert(c.clone(), v.clone());
-                    }
-                    Value::Object(m)
-                })
-                .collect(),
-        )
-    }
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum TableFormat {
+    /// Aligned terminal table
+    #[default]
+    Table,
+    /// Comma-separated values with a header row
+    Csv,
+    /// A JSON document
+    Json,
+    /// A GitHub-flavoured Markdown table
+    Markdown,
 }
 
 /// Render several tables in one format. JSON is one object keyed by table
@@ -174,24 +126,4 @@ fn terminal(t: &Table, term: &Term) -> String {
         t.title.clone()
     };
     format!("{title}\n{table}\n")
-}
-
-impl Table {
-    /// One column as numbers (null where missing or not a number).
-    pub fn numbers(&self, column: &str) -> Vec<Option<f64>> {
-        let i = self.columns.iter().position(|c| c == column);
-        self.rows
-            .iter()
-            .map(|r| i.and_then(|i| r[i].as_f64()))
-            .collect()
-    }
-
-    /// One column as text.
-    pub fn texts(&self, column: &str) -> Vec<String> {
-        let i = self.columns.iter().position(|c| c == column);
-        self.rows
-            .iter()
-            .map(|r| i.map(|i| cell_text(&r[i], true)).unwrap_or_default())
-            .collect()
-    }
 }

@@ -3,7 +3,6 @@
 
 use std::io::{IsTerminal, Write};
 
-use crate::cli::{ColorChoice, GlobalArgs};
 use crate::error::{Error, OutputError, Result};
 
 #[derive(Debug, Clone)]
@@ -14,6 +13,17 @@ pub struct Term {
     pub color_err: bool,
     pub quiet: bool,
     pub stdout_tty: bool,
+}
+
+/// When to colour terminal output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// Colour on a terminal, unless NO_COLOR is set or TERM is dumb
+    Auto,
+    /// Always colour
+    Always,
+    /// Never colour
+    Never,
 }
 
 fn no_color_env() -> bool {
@@ -30,12 +40,12 @@ fn decide(choice: ColorChoice, tty: bool) -> bool {
 }
 
 impl Term {
-    pub fn new(global: &GlobalArgs) -> Term {
+    pub fn new(color: ColorChoice, quiet: bool) -> Term {
         let stdout_tty = std::io::stdout().is_terminal();
         Term {
-            color: decide(global.color, stdout_tty),
-            color_err: decide(global.color, std::io::stderr().is_terminal()),
-            quiet: global.quiet,
+            color: decide(color, stdout_tty),
+            color_err: decide(color, std::io::stderr().is_terminal()),
+            quiet,
             stdout_tty,
         }
     }

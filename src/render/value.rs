@@ -1,57 +1,6 @@
-//! One rule for turning engine values into output values, so tables, CSV,
-//! JSON and HTML agree: datetimes as ISO 8601 UTC, missing and non-finite
-//! numbers as null (never `NaN` printed as a number).
+//! How a table value reads as text in the terminal, CSV and Markdown.
 
-use chrono::DateTime;
-use polars::prelude::*;
 use serde_json::Value;
-
-pub fn to_value(v: &AnyValue) -> Value {
-    match v {
-        AnyValue::Null => Value::Null,
-        AnyValue::Boolean(b) => Value::Bool(*b),
-        AnyValue::String(s) => Value::String(s.to_string()),
-        AnyValue::StringOwned(s) => Value::String(s.to_string()),
-        AnyValue::Int8(x) => (*x).into(),
-        AnyValue::Int16(x) => (*x).into(),
-        AnyValue::Int32(x) => (*x).into(),
-        AnyValue::Int64(x) => (*x).into(),
-        AnyValue::UInt8(x) => (*x).into(),
-        AnyValue::UInt16(x) => (*x).into(),
-        AnyValue::UInt32(x) => (*x).into(),
-        AnyValue::UInt64(x) => (*x).into(),
-        AnyValue::Float32(x) => float(*x as f64),
-        AnyValue::Float64(x) => float(*x),
-        AnyValue::Date(d) => Value::String(
-            chrono::NaiveDate::default()
-                .checked_add_signed(chrono::Duration::days(*d as i64))
-                .map(|d| d.to_string())
-                .unwrap_or_default(),
-        ),
-        AnyValue::Datetime(x, unit, _) | AnyValue::DatetimeOwned(x, unit, _) => {
-            let ms = match unit {
-                TimeUnit::Milliseconds => *x,
-                TimeUnit::Microseconds => x / 1_000,
-                TimeUnit::Nanoseconds => x / 1_000_000,
-            };
-            Value::String(iso(ms))
-        }
-        other => Value::String(other.to_string()),
-    }
-}
-
-/// Milliseconds since the epoch as `2026-11-22T15:04:05Z`.
-pub fn iso(ms: i64) -> String {
-    DateTime::from_timestamp_millis(ms)
-        .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
-        .unwrap_or_default()
-}
-
-fn float(x: f64) -> Value {
-    serde_json::Number::from_f64(x)
-        .map(Value::Number)
-        .unwrap_or(Value::Null)
-}
 
 /// Text of a cell: empty for null; with `pretty`, floats get two decimals.
 pub fn cell_text(v: &Value, pretty: bool) -> String {

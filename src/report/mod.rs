@@ -2,16 +2,16 @@
 //! quality, computed from one set of journeys, then written atomically.
 
 pub mod findings;
-pub mod writer;
 
 use serde_json::json;
 
-use crate::commands::Prepared;
 use crate::error::Result;
-use crate::input::config::SurveyKind;
+use crate::input::config::{RunConfig, SurveyKind};
+use crate::input::load::Inputs;
+use crate::journey::Journeys;
 use crate::metrics::quality::{self, Quality};
+use crate::metrics::table::Table;
 use crate::metrics::{self, Ctx, TableName, drivers, overview, resolution, segments};
-use crate::render::Table;
 use crate::render::chart::{Bars, Chart, Line};
 
 pub struct Report {
@@ -25,14 +25,19 @@ pub struct Report {
     pub definitions: Vec<(String, String)>,
 }
 
-pub fn build(p: &Prepared, by: Option<&str>) -> Result<Report> {
+pub fn build(
+    cfg: &RunConfig,
+    inputs: &Inputs,
+    journeys: &Journeys,
+    by: Option<&str>,
+) -> Result<Report> {
     let ctx = Ctx {
-        cfg: &p.cfg,
-        journeys: &p.journeys,
+        cfg,
+        journeys,
         by,
         period: metrics::Period::Week,
     };
-    let s = &p.cfg.survey;
+    let s = &cfg.survey;
     // Overview, drivers and segments feed the findings and charts too:
     // computed once, their tables built from the same values.
     let figures = overview::figures(&ctx)?;
@@ -46,7 +51,7 @@ pub fn build(p: &Prepared, by: Option<&str>) -> Result<Report> {
                 tables.push(drivers::to_table(&drivers, s.scale_max - s.scale_min))
             }
             TableName::Segments => {
-                tables.push(segments::to_table(&seg_by, &segs, p.cfg.min_n as f64))
+                tables.push(segments::to_table(&seg_by, &segs, cfg.min_n as f64))
             }
             other => tables.extend(other.compute(&ctx)?),
         }
@@ -137,7 +142,7 @@ pub fn build(p: &Prepared, by: Option<&str>) -> Result<Report> {
         }));
     }
 
-    let quality = quality::quality(&p.cfg, &p.inputs, &p.journeys)?;
+    let quality = quality::quality(cfg, inputs, journeys)?;
     let kind = match s.kind {
         SurveyKind::Csat => "csat",
         SurveyKind::Nps => "nps",
@@ -148,7 +153,7 @@ pub fn build(p: &Prepared, by: Option<&str>) -> Result<Report> {
         ("as_of".to_string(), quality.as_of.clone()),
         (
             "repeat window W".into(),
-            format!("{} days", p.cfg.repeat_window_days),
+            format!("{} days", cfg.repeat_window_days),
         ),
         ("survey window S".into(), format!("{} days", s.window_days)),
         (
@@ -160,14 +165,11 @@ pub fn build(p: &Prepared, by: Option<&str>) -> Result<Report> {
                 s.satisfied_threshold()
             ),
         ),
-        ("time zone".into(), p.cfg.timezone.clone()),
-        ("min_n".into(), p.cfg.min_n.to_string()),
+        ("time zone".into(), cfg.timezone.clone()),
+        ("min_n".into(), cfg.min_n.to_string()),
         (
             "contact overlap".into(),
-            json!(p.cfg.overlap)
-                .as_str()
-                .unwrap_or_default()
-                .to_string(),
+            json!(cfg.overlap).as_str().unwrap_or_default().to_string(),
         ),
     ];
     Ok(Report {

@@ -14,12 +14,20 @@ use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
 use rand_distr::{Distribution, Normal};
 
-use crate::cli::SampleFormat;
 use crate::error::Result;
 use model::{
     AGENTS_PER_TEAM, CHANNELS, DEFLATED_TEAM, INFLATED_TEAM, SELECTIVE_TEAM, TEAMS, Truth,
 };
 use sink::Sinks;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum SampleFormat {
+    /// CSV files
+    #[default]
+    Csv,
+    /// Parquet files
+    Parquet,
+}
 
 /// 2026-01-05 00:00:00 UTC: the first day cases may open.
 const START: i64 = 1_767_571_200;

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 
+use super::SampleFormat;
 use super::model::Truth;
-use crate::cli::SampleFormat;
 use crate::error::{OutputError, Result};
 
 const EVENT_COLS: [&str; 9] = [

@@ -60,13 +60,14 @@ fn init_writes_a_starter_config_that_validates() {
     );
     // The written config works as it is.
     f.cmd(&["validate", "exports"]).assert().success();
-    // A second init refuses to overwrite.
+    // A second init refuses to overwrite (exit 2: a refused output).
     f.cmd(&["init", "exports", "exports/tickets.csv"])
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains(
-            "already exists (use --force to overwrite)",
-        ));
+            "exports/cxgap.toml: already exists; it may hold your edits",
+        ))
+        .stderr(predicate::str::contains("pass --force to replace it"));
 }
 
 #[test]

@@ -87,30 +87,109 @@ fn surveymonkey_two_rows() {
 }
 
 #[test]
-fn semicolons_gzip_and_timestamp_layouts() {
+fn semicolons_and_gzip() {
     let f = Fixture::new();
-    // DD.MM.YYYY HH:MM, ISO with offset, epoch seconds and milliseconds.
     let text = "case_id;timestamp;event\n\
                 A;01.05.2026 09:00;contact_in\n\
-                A;2026-05-01T12:00:00+02:00;transfer\n\
-                A;1777716000;escalation\n\
-                A;1777723200000;resolved\n";
+                A;01.05.2026 12:00;transfer\n\
+                A;02.05.2026 12:00;resolved\n";
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     gz.write_all(text.as_bytes()).unwrap();
     f.bytes("events.csv.gz", &gz.finish().unwrap());
-    let rows = f.journeys(&[]);
-    // 1777723200000 ms = 2026-05-02T12:00:00Z; opened 2026-05-01 09:00: 27 h.
+    // DD.MM.YYYY: opened 1 May 09:00, resolved 2 May 12:00: 27 h.
     expect(
-        &rows,
+        &f.journeys(&[]),
         "A",
         &[
             ("opened_at", "2026-05-01T09:00:00Z"),
             ("resolved_at", "2026-05-02T12:00:00Z"),
             ("resolution_hours", "27.0"),
             ("transfers", "1"),
-            ("escalated", "true"),
         ],
     );
+}
+
+/// Every layout of SPEC 1.4, one column each: a case opened at the first
+/// value and resolved at the second, read as UTC.
+#[test]
+fn every_layout_of_spec_1_4() {
+    let cases: &[(&str, &str, &str, &str)] = &[
+        // (first, second, opened_at, resolved_at)
+        (
+            "2026-05-01T09:00:00Z",
+            "2026-05-01T12:00:00+02:00",
+            "2026-05-01T09:00:00Z",
+            "2026-05-01T10:00:00Z",
+        ),
+        (
+            "2026-05-01 09:00",
+            "2026-05-01 10:30:15.250",
+            "2026-05-01T09:00:00Z",
+            "2026-05-01T10:30:15Z",
+        ),
+        (
+            "2012/10/09 14:50:17.000",
+            "2012/10/10 09:00",
+            "2012-10-09T14:50:17Z",
+            "2012-10-10T09:00:00Z",
+        ),
+        (
+            "10/09/2012 02:50:17 PM",
+            "10/10/2012 9:00 AM",
+            "2012-10-09T14:50:17Z",
+            "2012-10-10T09:00:00Z",
+        ),
+        (
+            "09/10/2012 14:50",
+            "25/10/2012 09:00",
+            "2012-10-09T14:50:00Z",
+            "2012-10-25T09:00:00Z",
+        ),
+        (
+            "09.10.2012 14:50",
+            "10.10.2012",
+            "2012-10-09T14:50:00Z",
+            "2012-10-10T00:00:00Z",
+        ),
+        (
+            "09-Oct-2012",
+            "10-Oct-2012 09:00",
+            "2012-10-09T00:00:00Z",
+            "2012-10-10T09:00:00Z",
+        ),
+        (
+            "1349794217",
+            "1349859600",
+            "2012-10-09T14:50:17Z",
+            "2012-10-10T09:00:00Z",
+        ),
+        (
+            "1349794217000",
+            "1349859600000",
+            "2012-10-09T14:50:17Z",
+            "2012-10-10T09:00:00Z",
+        ),
+        (
+            "2012-10-09",
+            "2012-10-10",
+            "2012-10-09T00:00:00Z",
+            "2012-10-10T00:00:00Z",
+        ),
+    ];
+    for (first, second, opened, resolved) in cases {
+        let f = Fixture::new();
+        f.file(
+            "events.csv",
+            &format!(
+                "case_id,timestamp,event\nA,\"{first}\",case_opened\nA,\"{second}\",resolved\n"
+            ),
+        );
+        expect(
+            &f.journeys(&[]),
+            "A",
+            &[("opened_at", opened), ("resolved_at", resolved)],
+        );
+    }
 }
 
 #[test]

@@ -1,0 +1,240 @@
+//! Loud, not quiet (SPEC 5): a run whose inputs lost too many rows, whose
+//! events hold no usable case, or whose every survey answer was rejected
+//! stops with exit 4 and publishes nothing. The message shows the top
+//! reasons with example lines, and the fix.
+
+use polars::prelude::*;
+
+use crate::error::{QualityError, Result};
+use crate::input::load::{Inputs, Loaded};
+
+/// Reasons that reject a survey answer (not an invitation).
+const ANSWER_REASONS: &[&str] = &[
+    "bad_score",
+    "score_out_of_scale",
+    "missing_score",
+    "unmapped_answer",
+];
+
+/// Rows set aside by design, not misread: a Qualtrics preview is a test
+/// answer. They are rejected (and listed) but do not count toward the
+/// reject share.
+const SET_ASIDE: &[&str] = &["survey_preview"];
+
+/// How many reasons, and example lines per reason, the message shows.
+const TOP: usize = 3;
+
+/// The fix for a rejection reason, in the user's terms.
+pub fn fix(reason: &str, input: &str, column: &str) -> String {
+    match reason {
+        "bad_timestamp" | "bad_date" => format!(
+            "pin the layout of `{column}`: [{input}] timestamp_format = \"%d/%m/%Y %H:%M\" (the layout your export uses; docs/rules.md lists those cxgap reads)"
+        ),
+        "missing_timestamp" | "missing_date" => {
+            format!("check that `{column}` is the right column in [{input}.columns]")
+        }
+        "timestamp_in_future" => format!(
+            "rows dated after this run are not trusted: check the export's clock and time zone (`timezone` in cxgap.toml) for `{column}`"
+        ),
+        "empty_case_id" | "no_case_or_customer" => {
+            format!("check that `{column}` maps the case or customer column in [{input}.columns]")
+        }
+        "bad_score" | "unmapped_answer" => format!(
+            "map the text answers of `{column}` to the scale in [surveys.labels] (docs/config.md shows how)"
+        ),
+        "score_out_of_scale" => format!(
+            "set the survey's scale to match `{column}`: [surveys] kind = \"nps\" (0-10), \"ces\" (1-7), or scale = [min, max]"
+        ),
+        "missing_score" => format!("map the score column: [surveys.columns] score = \"{column}\""),
+        "bad_count" => format!(
+            "`{column}` must hold whole numbers from 0 to max_count; raise [contacts] max_count if larger counts are real"
+        ),
+        "short_row" | "long_row" | "malformed_row" | "truncated_row" | "bad_json" => format!(
+            "the file's rows do not match its header: check the delimiter ([{input}] delimiter) and quoting, or export it again"
+        ),
+        "survey_preview" => "preview answers are test data; nothing to fix".into(),
+        _ => format!(
+            "see every rejected row with `cxgap validate DIR --rejects rejects.csv` and fix [{input}.columns]"
+        ),
+    }
+}
+
+/// One reason's rows in one input: count and the first few lines with their
+/// original values.
+struct Reason {
+    reason: String,
+    column: String,
+    rows: u64,
+    examples: Vec<(i64, String)>,
+}
+
+fn top_reasons(l: &Loaded) -> PolarsResult<Vec<Reason>> {
+    let g = l
+        .rejects
+        .clone()
+        .lazy()
+        .sort(["line"], SortMultipleOptions::default())
+        .group_by([col("reason"), col("column")])
+        .agg([
+            len().cast(DataType::UInt64).alias("rows"),
+            col("line").head(Some(TOP)).alias("lines"),
+            col("values").head(Some(TOP)).alias("values"),
+        ])
+        .sort(
+            ["rows", "reason"],
+            SortMultipleOptions::default().with_order_descending_multi([true, false]),
+        )
+        .limit(TOP as IdxSize)
+        .collect()?;
+    let text = |c: &str, i: usize| -> String {
+        g.column(c)
+            .ok()
+            .and_then(|c| c.str().ok()?.get(i).map(str::to_string))
+            .unwrap_or_default()
+    };
+    let rows = g.column("rows")?.u64()?.clone();
+    let lines = g.column("lines")?.list()?.clone();
+    let values = g.column("values")?.list()?.clone();
+    (0..g.height())
+        .map(|i| {
+            let ls: Vec<i64> = lines
+                .get_as_series(i)
+                .and_then(|s| s.i64().ok().map(|c| c.into_no_null_iter().collect()))
+                .unwrap_or_default();
+            let vs: Vec<String> = values
+                .get_as_series(i)
+                .and_then(|s| {
+                    s.str()
+                        .ok()
+                        .map(|c| c.iter().map(|v| v.unwrap_or("").to_string()).collect())
+                })
+                .unwrap_or_default();
+            Ok(Reason {
+                reason: text("reason", i),
+                column: text("column", i),
+                rows: rows.get(i).unwrap_or(0),
+                examples: ls.into_iter().zip(vs).collect(),
+            })
+        })
+        .collect()
+}
+
+/// The original values of an example row, shortened for one line.
+fn shorten(values: &str) -> String {
+    const MAX: usize = 90;
+    if values.chars().count() <= MAX {
+        values.to_string()
+    } else {
+        values.chars().take(MAX).collect::<String>() + "..."
+    }
+}
+
+fn describe(input: &str, reasons: &[Reason]) -> String {
+    let mut out = String::new();
+    for r in reasons {
+        out.push_str(&format!(
+            "  {}: {} in `{}`: {} row{}\n",
+            input,
+            r.reason,
+            r.column,
+            r.rows,
+            if r.rows == 1 { "" } else { "s" }
+        ));
+        for (line, values) in &r.examples {
+            out.push_str(&format!("    line {line}: {}\n", shorten(values)));
+        }
+    }
+    out.trim_end().to_string()
+}
+
+fn pct(share: f64) -> String {
+    let p = 100.0 * share;
+    if p < 10.0 && p.fract() != 0.0 {
+        format!("{p:.1}%")
+    } else {
+        format!("{p:.0}%")
+    }
+}
+
+/// Stop the run when the inputs cannot support a trustworthy result.
+pub fn check(inputs: &Inputs, max_reject_share: f64) -> Result<()> {
+    for l in inputs.loaded() {
+        let s = &l.stats;
+        let set_aside: u64 = SET_ASIDE
+            .iter()
+            .filter_map(|r| s.rejected_by_reason.get(*r))
+            .sum();
+        let read = (s.rows_read - set_aside).max(1) as f64;
+        let share = (s.rows_rejected - set_aside) as f64 / read;
+        if share > max_reject_share {
+            let name = s.input.name();
+            let reasons = top_reasons(l)?;
+            let first = reasons.first();
+            return Err(QualityError {
+                summary: format!(
+                    "{}: {} of {} rows were rejected ({}), above the {} limit; no report is published",
+                    s.path.display(),
+                    s.rows_rejected - set_aside,
+                    s.rows_read - set_aside,
+                    pct(share),
+                    pct(max_reject_share)
+                ),
+                details: describe(name, &reasons),
+                hint: format!(
+                    "{}; or, if these rows are expected, raise the limit with --max-reject-share (or [quality] max_reject_share)",
+                    first
+                        .map(|r| fix(&r.reason, name, &r.column))
+                        .unwrap_or_default()
+                ),
+            }
+            .into());
+        }
+    }
+    let events = &inputs.events.stats;
+    if events.rows_used == 0 {
+        return Err(QualityError {
+            summary: format!(
+                "{}: no event row is usable, so there is no case to report on",
+                events.path.display()
+            ),
+            details: describe("events", &top_reasons(&inputs.events)?),
+            hint: "map the case, timestamp and event columns in [events.columns]; `cxgap validate` lists every rejected row".into(),
+        }
+        .into());
+    }
+    if let Some(surveys) = &inputs.surveys {
+        let answered = surveys
+            .rows()
+            .select([col("answered").sum().cast(DataType::UInt64).alias("n")])
+            .collect()?
+            .column("n")?
+            .u64()?
+            .get(0)
+            .unwrap_or(0);
+        let reasons = top_reasons(surveys)?;
+        let rejected_answers: u64 = surveys
+            .stats
+            .rejected_by_reason
+            .iter()
+            .filter(|(r, _)| ANSWER_REASONS.contains(&r.as_str()))
+            .map(|(_, n)| n)
+            .sum();
+        if answered == 0 && rejected_answers > 0 {
+            let first = reasons
+                .iter()
+                .find(|r| ANSWER_REASONS.contains(&r.reason.as_str()));
+            return Err(QualityError {
+                summary: format!(
+                    "{}: every survey answer was rejected ({rejected_answers} answers), so no score can be reported",
+                    surveys.stats.path.display()
+                ),
+                details: describe("surveys", &reasons),
+                hint: first
+                    .map(|r| fix(&r.reason, "surveys", &r.column))
+                    .unwrap_or_default(),
+            }
+            .into());
+        }
+    }
+    Ok(())
+}

@@ -159,18 +159,17 @@ pub enum InputError {
     NoSurveyKey { path: PathBuf, found: Vec<String> },
     #[error("{}: the file is not UTF-8 text ({detail})", path.display())]
     Encoding { path: PathBuf, detail: String },
-    #[error(
-        "{}: line {line} has {fields} fields but the header has {expected} (ragged CSV)",
-        path.display()
-    )]
-    Ragged {
-        path: PathBuf,
-        line: u64,
-        fields: usize,
-        expected: usize,
-    },
     #[error("{}: cannot parse the file: {detail}", path.display())]
     Unparseable { path: PathBuf, detail: String },
+    #[error(
+        "{}: line {line}: a quoted field opens here and never closes, so the {lines_after} lines after it cannot be read as rows",
+        path.display()
+    )]
+    UnterminatedQuote {
+        path: PathBuf,
+        line: u64,
+        lines_after: u64,
+    },
     #[error(
         "{}: column `{column}` fits two date layouts: every day and month is 12 or less, so `{example}` reads as {as_day} (day first) or {as_month} (month first)",
         path.display()
@@ -229,12 +228,12 @@ impl InputError {
                 path.display(),
                 path.file_stem().and_then(|s| s.to_str()).unwrap_or("input")
             ),
-            InputError::Ragged { .. } => {
-                "check the delimiter (set [<input>] delimiter = \";\" in cxgap.toml) and that fields containing the delimiter are quoted".into()
-            }
             InputError::Unparseable { .. } => {
                 "check that the file is complete and in the format its extension says".into()
             }
+            InputError::UnterminatedQuote { line, .. } => format!(
+                "look at line {line}: a quote inside a quoted field must be doubled (`\"\"`); fix it, or export the file again"
+            ),
             InputError::AmbiguousDates {
                 kind,
                 canon,

@@ -79,7 +79,8 @@ pub fn check(
         Some(DataType::String),
     );
 
-    let rules = [
+    let mut rules = fields::structure_rules(scanned);
+    rules.extend([
         rule(
             text_or_null(cols, "case_id")
                 .is_null()
@@ -101,7 +102,7 @@ pub fn check(
             "bad_direction",
             &name("direction"),
         ),
-    ];
+    ]);
     let mut exprs = vec![
         fields::line(),
         text_or_null(cols, "case_id").alias("case_id"),
@@ -112,7 +113,7 @@ pub fn check(
         direction.fill_null(lit("in")).alias("direction"),
     ];
     exprs.push(fields::reason_code(&rules));
-    exprs.extend(fields::raw_columns(&scanned.columns));
+    exprs.extend(fields::raw_columns(scanned));
     let lf = fields::prepared(scanned)?
         .with_columns(parsed)
         .select(exprs);

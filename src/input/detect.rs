@@ -55,6 +55,8 @@ pub struct Sniffed {
     pub header: Vec<String>,
     /// A Qualtrics export's own `timeZone`, which beats the config's for it.
     pub timezone: Option<String>,
+    /// Lines end in a bare carriage return (old Mac exports).
+    pub cr_only: bool,
 }
 
 pub fn sniff(spec: &InputSpec) -> Result<Sniffed> {
@@ -88,6 +90,13 @@ pub fn sniff(spec: &InputSpec) -> Result<Sniffed> {
         },
     };
     let head = read_head(path)?;
+    // A file's content beats its name: a Parquet file saved as .csv is read
+    // as Parquet (unless the config names the format).
+    let format = if spec.format.is_none() && head.starts_with(b"PAR1") {
+        FileFormat::Parquet
+    } else {
+        format
+    };
     let gzip = gzip_ext || head.starts_with(&[0x1f, 0x8b]);
     let head = if gzip { gunzip_head(path)? } else { head };
     if head.iter().all(u8::is_ascii_whitespace) {
@@ -100,6 +109,7 @@ pub fn sniff(spec: &InputSpec) -> Result<Sniffed> {
         shape: ExportShape::Plain,
         header: Vec::new(),
         timezone: None,
+        cr_only: false,
     };
     if format == FileFormat::Parquet {
         return Ok(sniffed);
@@ -123,6 +133,7 @@ pub fn sniff(spec: &InputSpec) -> Result<Sniffed> {
         sniffed.shape = shape;
         sniffed.header = header;
         sniffed.timezone = timezone;
+        sniffed.cr_only = head.contains(&b'\r') && !head.contains(&b'\n');
     }
     Ok(sniffed)
 }

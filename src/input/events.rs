@@ -89,7 +89,8 @@ pub fn check(
     let activity = text(&ev_col);
     let event = fields::map_names(activity.clone(), activity_map(spec)?, "other");
 
-    let rules = [
+    let mut rules = fields::structure_rules(scanned);
+    rules.extend([
         rule(text(&case).is_null(), "empty_case_id", &case),
         rule(ts.raw.clone().is_null(), "missing_timestamp", &ts_col),
         rule(col(TS).is_null(), "bad_timestamp", &ts_col),
@@ -99,7 +100,7 @@ pub fn check(
             &ts_col,
         ),
         rule(activity.clone().is_null(), "empty_event", &ev_col),
-    ];
+    ]);
     let mut exprs = vec![
         fields::line(),
         text(&case).alias("case_id"),
@@ -116,7 +117,7 @@ pub fn check(
     ];
     exprs.extend(dimension_exprs(cols));
     exprs.push(fields::reason_code(&rules));
-    exprs.extend(fields::raw_columns(&scanned.columns));
+    exprs.extend(fields::raw_columns(scanned));
     // The parse runs once, in its own stage; the rules and the output read it.
     let lf = fields::prepared(scanned)?
         .with_column(ts.parsed.alias(TS))

@@ -9,6 +9,7 @@ use crate::error::{InputError, Result};
 use crate::input::columns::ColumnMap;
 use crate::input::config::{InputSpec, RunConfig};
 use crate::input::scan::{LINE, Scanned};
+use crate::input::structure::{DamageKind, RAW_LINE};
 use crate::input::timestamp::{self, Choice, Layout};
 
 pub const REASON: &str = "__reason";
@@ -399,15 +400,55 @@ fn raw_name(i: usize) -> String {
     format!("__raw_{i}")
 }
 
-/// The untouched user columns `prepared` kept, to carry through a select.
-pub fn raw_columns(columns: &[String]) -> Vec<Expr> {
-    (0..columns.len()).map(|i| col(raw_name(i))).collect()
+/// The untouched user columns `prepared` kept (and a damaged record's
+/// original text), to carry through a select.
+pub fn raw_columns(scanned: &Scanned) -> Vec<Expr> {
+    let mut v: Vec<Expr> = (0..scanned.columns.len())
+        .map(|i| col(raw_name(i)))
+        .collect();
+    if !scanned.damage.is_empty() {
+        v.push(col(RAW_LINE));
+    }
+    v
 }
 
-/// The original values of a row, `name=value; ...`, for rejects.csv. Built
-/// from the raw columns after the rejected rows are filtered out, so only
-/// those rows pay for the string.
-pub fn original_values(columns: &[String]) -> Expr {
+/// Rejects for damaged records (`structure`), before any other rule: a
+/// record the file's structure broke cannot be read field by field.
+pub fn structure_rules(scanned: &Scanned) -> Vec<Rule> {
+    let first = scanned.first_line;
+    DamageKind::ALL
+        .iter()
+        .filter_map(|kind| {
+            let lines: Vec<i64> = scanned
+                .damage
+                .iter()
+                .filter(|d| d.kind == *kind)
+                .map(|d| d.record as i64 + first)
+                .collect();
+            (!lines.is_empty()).then(|| {
+                let is_damaged = col(LINE)
+                    .cast(DataType::Int64)
+                    .is_in(lit(Series::new("d".into(), lines)).implode(false), false);
+                rule(is_damaged, kind.reason(), "")
+            })
+        })
+        .collect()
+}
+
+/// The original values of a row, `name=value; ...`, for rejects.csv (a
+/// damaged record: its text as it was). Built from the raw columns after
+/// the rejected rows are filtered out, so only those rows pay for the
+/// string.
+pub fn original_values(scanned: &Scanned) -> Expr {
+    let fields = fields_text(&scanned.columns);
+    if scanned.damage.is_empty() {
+        fields
+    } else {
+        coalesce(&[col(RAW_LINE), fields])
+    }
+}
+
+fn fields_text(columns: &[String]) -> Expr {
     let parts: Vec<Expr> = columns
         .iter()
         .enumerate()

@@ -132,11 +132,14 @@ fn shorten(values: &str) -> String {
 fn describe(input: &str, reasons: &[Reason]) -> String {
     let mut out = String::new();
     for r in reasons {
+        let column = if r.column.is_empty() {
+            String::new()
+        } else {
+            format!(" in `{}`", r.column)
+        };
         out.push_str(&format!(
-            "  {}: {} in `{}`: {} row{}\n",
-            input,
+            "  {input}: {}{column}: {} row{}\n",
             r.reason,
-            r.column,
             r.rows,
             if r.rows == 1 { "" } else { "s" }
         ));
@@ -172,7 +175,7 @@ pub fn check(inputs: &Inputs, max_reject_share: f64) -> Result<()> {
             let first = reasons.first();
             return Err(QualityError {
                 summary: format!(
-                    "{}: {} of {} rows were rejected ({}), above the {} limit; no report is published",
+                    "{}: {} of {} rows were rejected ({}), above the {} limit, so the run stops and writes nothing",
                     s.path.display(),
                     s.rows_rejected - set_aside,
                     s.rows_read - set_aside,

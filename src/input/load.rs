@@ -148,7 +148,7 @@ fn split(
         .lf
         .clone()
         .collect()
-        .map_err(|e| scan::explain_scan_error(spec, &scanned.sniffed, e))?;
+        .map_err(|e| scan::explain_scan_error(spec, e))?;
     let [reason, column] = checked.decode();
     let rejects = all
         .clone()
@@ -159,7 +159,7 @@ fn split(
             col("line"),
             reason,
             column,
-            fields::original_values(&scanned.columns).alias("values"),
+            fields::original_values(scanned).alias("values"),
         ])
         .collect()?;
     let rejected = rejects.height() as u64;

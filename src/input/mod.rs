@@ -10,5 +10,6 @@ pub mod fields;
 pub mod gate;
 pub mod load;
 pub mod scan;
+pub mod structure;
 pub mod surveys;
 pub mod timestamp;

@@ -10,6 +10,7 @@ use polars::prelude::*;
 use crate::error::{InputError, Result};
 use crate::input::config::{FileFormat, InputSpec};
 use crate::input::detect::{self, Sniffed};
+use crate::input::structure::{self, Damage, RAW_LINE};
 
 pub const LINE: &str = "__line";
 
@@ -18,6 +19,11 @@ pub struct Scanned {
     /// The user's column names, in file order.
     pub columns: Vec<String>,
     pub sniffed: Sniffed,
+    /// Damaged records, read from a repaired copy whose `RAW_LINE` column
+    /// holds their original text (`structure`).
+    pub damage: Vec<Damage>,
+    /// The `__line` of the first data record.
+    pub first_line: i64,
 }
 
 fn pl_path(path: &Path) -> PlRefPath {
@@ -30,18 +36,29 @@ pub fn scan(spec: &InputSpec, scratch: &Path) -> Result<Scanned> {
         path: spec.path.clone(),
         detail: e.to_string(),
     };
+    let mut damage = Vec::new();
     let (lf, columns) = match sniffed.format {
         FileFormat::Csv => {
-            let source = if sniffed.gzip {
+            let mut source = if sniffed.gzip {
                 detect::gunzip_to(&spec.path, scratch)?
             } else {
                 spec.path.clone()
             };
+            if sniffed.cr_only {
+                source = structure::cr_to_lf(&source, scratch)?;
+            }
             let header_rows = sniffed.shape.header_rows();
-            let schema: Schema = sniffed
-                .header
+            let fields = sniffed.header.len();
+            let delim = sniffed.delimiter;
+            damage = structure::check_csv(&source, &spec.path, delim, header_rows, fields)?;
+            let mut names: Vec<&str> = sniffed.header.iter().map(String::as_str).collect();
+            if !damage.is_empty() {
+                source = structure::repair(&source, scratch, delim, header_rows, fields, &damage)?;
+                names.push(RAW_LINE);
+            }
+            let schema: Schema = names
                 .iter()
-                .map(|n| Field::new(n.as_str().into(), DataType::String))
+                .map(|n| Field::new((*n).into(), DataType::String))
                 .collect();
             let lf = LazyCsvReader::new(pl_path(&source))
                 .with_has_header(false)
@@ -71,7 +88,13 @@ pub fn scan(spec: &InputSpec, scratch: &Path) -> Result<Scanned> {
             (lf, columns)
         }
         FileFormat::Ndjson => {
-            let mut lf = LazyJsonLineReader::new(pl_path(&spec.path))
+            damage = structure::check_ndjson(&spec.path)?;
+            let source = if damage.is_empty() {
+                spec.path.clone()
+            } else {
+                structure::repair_ndjson(&spec.path, scratch, &damage)?
+            };
+            let mut lf = LazyJsonLineReader::new(pl_path(&source))
                 .with_row_index(Some(RowIndex {
                     name: LINE.into(),
                     offset: 1,
@@ -82,10 +105,16 @@ pub fn scan(spec: &InputSpec, scratch: &Path) -> Result<Scanned> {
             (lf, columns)
         }
     };
+    let first_line = match sniffed.format {
+        FileFormat::Csv => sniffed.shape.header_rows() as i64 + 1,
+        FileFormat::Parquet | FileFormat::Ndjson => 1,
+    };
     Ok(Scanned {
         lf,
         columns,
         sniffed,
+        damage,
+        first_line,
     })
 }
 
@@ -93,22 +122,16 @@ fn names_of(lf: &mut LazyFrame) -> PolarsResult<Vec<String>> {
     Ok(lf
         .collect_schema()?
         .iter_names()
-        .filter(|n| n.as_str() != LINE)
+        .filter(|n| n.as_str() != LINE && n.as_str() != RAW_LINE)
         .map(|n| n.to_string())
         .collect())
 }
 
-/// Turn a scan failure into the message a user can act on: a ragged line
-/// (located with the csv crate, on this error path only), bad UTF-8 deep in
-/// the file, or whatever the engine said.
-pub fn explain_scan_error(spec: &InputSpec, sniffed: &Sniffed, err: PolarsError) -> InputError {
+/// Turn a scan failure into the message a user can act on: bad UTF-8 deep
+/// in the file, or whatever the engine said, with the file named. (Damaged
+/// rows never get here: `structure` isolates them first.)
+pub fn explain_scan_error(spec: &InputSpec, err: PolarsError) -> InputError {
     let text = err.to_string();
-    if sniffed.format == FileFormat::Csv
-        && !sniffed.gzip
-        && let Some(ragged) = find_ragged(&spec.path, sniffed)
-    {
-        return ragged;
-    }
     if text.contains("utf-8") || text.contains("utf8") || text.contains("UTF-8") {
         return InputError::Encoding {
             path: spec.path.clone(),
@@ -120,26 +143,4 @@ pub fn explain_scan_error(spec: &InputSpec, sniffed: &Sniffed, err: PolarsError)
         path: spec.path.clone(),
         detail: text.lines().next().unwrap_or_default().to_string(),
     }
-}
-
-fn find_ragged(path: &Path, sniffed: &Sniffed) -> Option<InputError> {
-    let file = std::fs::File::open(path).ok()?;
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(sniffed.delimiter)
-        .from_reader(std::io::BufReader::new(file));
-    let expected = sniffed.header.len();
-    for record in reader.records() {
-        let record = record.ok()?;
-        if record.len() > expected {
-            return Some(InputError::Ragged {
-                path: path.to_path_buf(),
-                line: record.position().map(|p| p.line()).unwrap_or(0),
-                fields: record.len(),
-                expected,
-            });
-        }
-    }
-    None
 }

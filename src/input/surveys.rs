@@ -88,7 +88,8 @@ pub fn check(
     let (score, resolved) = (col(SCORE), col(RESOLVED));
     let s = &cfg.survey;
 
-    let mut rules: Vec<Rule> = vec![rule(text(&id).is_null(), "empty_survey_id", &id)];
+    let mut rules: Vec<Rule> = fields::structure_rules(scanned);
+    rules.push(rule(text(&id).is_null(), "empty_survey_id", &id));
     // A preview is a test answer whatever else it holds: that reason first.
     let qualtrics = matches!(
         scanned.sniffed.shape,
@@ -191,7 +192,7 @@ pub fn check(
     ];
     let mut all = exprs;
     all.push(fields::reason_code(&rules));
-    all.extend(fields::raw_columns(&scanned.columns));
+    all.extend(fields::raw_columns(scanned));
     let lf = fields::prepared(scanned)?.with_columns(parsed).select(all);
     let mut checked = Checked::new(lf, &rules);
 

@@ -92,13 +92,18 @@ fn ragged_csv() {
         "events.csv",
         "case_id,timestamp,event\nA,2026-01-01 10:00,resolved\nB,2026-01-01 10:00,resolved,extra\n",
     );
+    // The long row is isolated as a reject (never an engine failure); one
+    // of two rows is above the 5% limit.
     f.cmd(&["validate", "."])
         .assert()
-        .code(1)
+        .code(4)
         .stderr(predicate::str::contains(
-            "error: ./events.csv: line 3 has 4 fields but the header has 3 (ragged CSV)",
+            "error: ./events.csv: 1 of 2 rows were rejected (50%), above the 5% limit, so the run stops and writes nothing",
         ))
-        .stderr(predicate::str::contains("hint: check the delimiter"));
+        .stderr(predicate::str::contains(
+            "  events: long_row: 1 row\n    line 3: B,2026-01-01 10:00,resolved,extra",
+        ))
+        .stderr(predicate::str::contains("hint: the file's rows do not match its header: check the delimiter"));
 }
 
 #[test]

@@ -25,7 +25,7 @@ pub use crate::sample::SampleFormat;
     version,
     max_term_width = 100,
     help_expected = true,
-    after_help = "Examples:\n  cxgap report sample-data --out reports/sample\n  cxgap validate sample-data\n  cxgap metrics drivers sample-data\n  cxgap case ISP-1001 sample-data"
+    after_help = "Examples:\n  cxgap report sample-data --out reports/sample\n  cxgap validate sample-data\n  cxgap metrics drivers sample-data\n  cxgap case ISP-1001 sample-data\n\nExit codes:\n  0  success\n  1  an input cannot be read, or a runtime error\n  2  a usage error, or an output refused (not cxgap's own, an input, locked)\n  3  a --fail-if threshold was breached\n  4  a data-quality threshold was breached (too many rejected rows, no usable\n     case, no answer left): nothing is published"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -51,8 +51,11 @@ pub enum Command {
     /// Every input row is either used or rejected with a reason and its line
     /// number; the summary shows rows read = used + rejected per input, the
     /// rejection reasons, activity names that map to no event type, surveys
-    /// that match no case and contact rows that fit no case. Exits 1 when an
-    /// input cannot be read at all (a missing column, an empty file, ...).
+    /// that match no case, contact rows that fit no case, and warnings with
+    /// their fix. Exits 1 when an input cannot be read at all (a missing
+    /// column, an empty file, ...) and 4 when more than --max-reject-share
+    /// of an input's rows are rejected, no case is usable or every answer
+    /// was rejected.
     #[command(
         after_help = "Examples:\n  cxgap validate sample-data\n  cxgap validate sample-data --rejects rejects.csv\n  cxgap validate . --events tickets.csv --surveys qualtrics.csv"
     )]
@@ -302,6 +305,10 @@ pub struct ReportArgs {
     /// Test hook: fail right after the named stage, to prove atomic output
     #[arg(long, hide = true, value_name = "STAGE")]
     pub fail_after_stage: Option<String>,
+    /// Test hook: sleep SECONDS after the named stage (`tables:5`), to kill
+    /// a run mid-write or race two writers
+    #[arg(long, hide = true, value_name = "STAGE:SECONDS")]
+    pub pause_after_stage: Option<String>,
     /// Seconds to wait for another cxgap run writing the same output before giving up (exit 2)
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     pub lock_wait: u64,

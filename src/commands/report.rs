@@ -22,6 +22,8 @@ use crate::report;
 struct Stages<'a> {
     term: &'a Term,
     fail_after: Option<&'a str>,
+    /// Test hook: (stage, seconds) to sleep after, holding the lock.
+    pause_after: Option<(&'a str, u64)>,
     timings: Vec<(&'static str, f64)>,
     bar: Option<ProgressBar>,
     started: Instant,
@@ -29,10 +31,16 @@ struct Stages<'a> {
 }
 
 impl<'a> Stages<'a> {
-    fn new(term: &'a Term, fail_after: Option<&'a str>) -> Self {
+    fn new(term: &'a Term, args: &'a ReportArgs) -> Self {
+        let fail_after = args.fail_after_stage.as_deref();
+        let pause_after = args.pause_after_stage.as_deref().and_then(|p| {
+            let (stage, secs) = p.rsplit_once(':')?;
+            Some((stage, secs.parse().ok()?))
+        });
         Stages {
             term,
             fail_after,
+            pause_after,
             timings: Vec::new(),
             bar: None,
             started: Instant::now(),
@@ -66,6 +74,11 @@ impl<'a> Stages<'a> {
             self.timings
                 .push((self.current, self.started.elapsed().as_secs_f64() * 1000.0));
             // Test hook: fail after a named stage, to prove atomicity.
+            if let Some((stage, secs)) = self.pause_after
+                && stage == self.current
+            {
+                std::thread::sleep(std::time::Duration::from_secs(secs));
+            }
             if self.fail_after == Some(self.current) {
                 return Err(OutputError::Stopped(self.current.to_string()).into());
             }
@@ -75,7 +88,7 @@ impl<'a> Stages<'a> {
 }
 
 pub fn run(args: &ReportArgs, term: &Term) -> Result<Outcome> {
-    let mut stages = Stages::new(term, args.fail_after_stage.as_deref());
+    let mut stages = Stages::new(term, args);
     let cfg = super::config(&args.input)?;
     // A target that is not cxgap's own is refused before any work.
     target::check_folder(&args.out, FolderKind::Report, &cfg.input_paths())?;

@@ -155,6 +155,16 @@ pub enum InputError {
         found: Vec<String>,
         suggestion: Option<String>,
     },
+    #[error(
+        "{}: the header has more than one column named `{column}`, so cxgap cannot tell which is `{canon}`",
+        path.display()
+    )]
+    DuplicateColumn {
+        kind: InputKind,
+        path: PathBuf,
+        column: String,
+        canon: String,
+    },
     #[error("{}: surveys need a `case_id` or a `customer_id` column (found: {})", path.display(), found.join(", "))]
     NoSurveyKey { path: PathBuf, found: Vec<String> },
     #[error("{}: the file is not UTF-8 text ({detail})", path.display())]
@@ -219,6 +229,14 @@ impl InputError {
                 let guess = suggestion.as_deref().unwrap_or("<your column name>");
                 format!("map it in cxgap.toml: [{kind}.columns] {column} = \"{guess}\"")
             }
+            InputError::DuplicateColumn {
+                kind,
+                column,
+                canon,
+                ..
+            } => format!(
+                "map the one you mean by position: [{kind}.columns] {canon} = \"{column}\" (the first) or \"{column} (2)\" (the second); or rename one in the export"
+            ),
             InputError::NoSurveyKey { .. } => {
                 "map one in cxgap.toml: [surveys.columns] case_id = \"...\" or customer_id = \"...\""
                     .into()

@@ -386,6 +386,17 @@ pub fn resolve(spec: &InputSpec, found: &[String]) -> Result<ColumnMap> {
             None => find(canon.name),
         };
         match hit {
+            // The header names it twice (`detect` made the second `h (2)`):
+            // which one is meant cannot be told.
+            Some(h) if found.contains(&format!("{h} (2)")) => {
+                return Err(InputError::DuplicateColumn {
+                    kind: spec.kind,
+                    path: spec.path.clone(),
+                    column: h,
+                    canon: canon.name.to_string(),
+                }
+                .into());
+            }
             Some(h) => {
                 map.insert(canon.name, h);
             }

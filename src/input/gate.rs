@@ -49,7 +49,13 @@ pub fn fix(reason: &str, input: &str, column: &str) -> String {
         "bad_count" => format!(
             "`{column}` must hold whole numbers from 0 to max_count; raise [contacts] max_count if larger counts are real"
         ),
-        "short_row" | "long_row" | "malformed_row" | "truncated_row" | "bad_json" => format!(
+        "short_row"
+        | "long_row"
+        | "stray_carriage_return"
+        | "stray_quote"
+        | "truncated_row"
+        | "blank_line"
+        | "bad_json" => format!(
             "the file's rows do not match its header: check the delimiter ([{input}] delimiter) and quoting, or export it again"
         ),
         "survey_preview" => "preview answers are test data; nothing to fix".into(),
@@ -228,8 +234,9 @@ pub fn check(inputs: &Inputs, max_reject_share: f64) -> Result<()> {
                 .find(|r| ANSWER_REASONS.contains(&r.reason.as_str()));
             return Err(QualityError {
                 summary: format!(
-                    "{}: every survey answer was rejected ({rejected_answers} answers), so no score can be reported",
-                    surveys.stats.path.display()
+                    "{}: every survey answer was rejected ({rejected_answers} answer{}), so no score can be reported",
+                    surveys.stats.path.display(),
+                    if rejected_answers == 1 { "" } else { "s" }
                 ),
                 details: describe("surveys", &reasons),
                 hint: first

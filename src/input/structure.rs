@@ -28,21 +28,26 @@ pub enum DamageKind {
     Long,
     /// A carriage return alone inside the row (not a line end).
     StrayCarriageReturn,
-    /// The file ends inside this row: a download cut short.
+    /// The file ends inside this row, without a line break: a download
+    /// cut short.
     Truncated,
     /// An empty line.
     Blank,
+    /// A quote inside an unquoted field, or text after a closing quote:
+    /// readers disagree on where such a field ends.
+    StrayQuote,
     /// An NDJSON line that is not one JSON object.
     BadJson,
 }
 
 impl DamageKind {
-    pub const ALL: [DamageKind; 6] = [
+    pub const ALL: [DamageKind; 7] = [
         DamageKind::Short,
         DamageKind::Long,
         DamageKind::StrayCarriageReturn,
         DamageKind::Truncated,
         DamageKind::Blank,
+        DamageKind::StrayQuote,
         DamageKind::BadJson,
     ];
 
@@ -53,6 +58,7 @@ impl DamageKind {
             DamageKind::StrayCarriageReturn => "stray_carriage_return",
             DamageKind::Truncated => "truncated_row",
             DamageKind::Blank => "blank_line",
+            DamageKind::StrayQuote => "stray_quote",
             DamageKind::BadJson => "bad_json",
         }
     }
@@ -75,6 +81,7 @@ struct RecordEnd {
     fields: usize,
     empty: bool,
     stray_cr: bool,
+    stray_quote: bool,
     /// Ended by the end of the file, not a line break.
     at_eof: bool,
     /// Ended by the end of the file inside a quoted field.
@@ -93,6 +100,9 @@ struct Scanner {
     field_len: usize,
     fields: usize,
     stray_cr: bool,
+    stray_quote: bool,
+    /// Just past a closing quote: only a delimiter or line end may follow.
+    closed_quote: bool,
     record_bytes: u64,
     index: u64,
     /// Offset just past the byte being read.
@@ -113,6 +123,8 @@ impl Scanner {
             field_len: 0,
             fields: 0,
             stray_cr: false,
+            stray_quote: false,
+            closed_quote: false,
             record_bytes: 0,
             index: 0,
             pos: 0,
@@ -128,6 +140,7 @@ impl Scanner {
             fields: self.fields + 1,
             empty: self.record_bytes == 0,
             stray_cr: self.stray_cr,
+            stray_quote: self.stray_quote,
             at_eof,
             open_quote: at_eof && self.in_quotes,
         });
@@ -135,6 +148,8 @@ impl Scanner {
         self.fields = 0;
         self.field_len = 0;
         self.stray_cr = false;
+        self.stray_quote = false;
+        self.closed_quote = false;
         self.record_bytes = 0;
     }
 
@@ -151,6 +166,12 @@ impl Scanner {
             self.stray_cr = true;
             self.record_bytes += 1;
         }
+        if self.closed_quote {
+            self.closed_quote = false;
+            if b != self.delim && b != b'\n' && b != b'\r' {
+                self.stray_quote = true;
+            }
+        }
         match b {
             b'\n' => {
                 self.end_record(false, on_record);
@@ -161,6 +182,11 @@ impl Scanner {
                 self.in_quotes = true;
                 self.quote_line = self.line;
                 self.field_len = 1;
+                self.record_bytes += 1;
+            }
+            b'"' => {
+                self.stray_quote = true;
+                self.field_len += 1;
                 self.record_bytes += 1;
             }
             _ if b == self.delim => {
@@ -219,6 +245,7 @@ impl Scanner {
                     return; // an escaped quote
                 }
                 self.in_quotes = false;
+                self.closed_quote = true;
                 self.outside(b, on_record);
                 return;
             }
@@ -275,12 +302,17 @@ fn scan_file(path: &Path, delim: u8, mut on_record: impl FnMut(RecordEnd)) -> Re
 fn classify(r: &RecordEnd, fields: usize) -> Option<DamageKind> {
     if r.empty && !r.at_eof {
         Some(DamageKind::Blank)
-    } else if r.at_eof && (r.fields < fields || r.open_quote) {
+    } else if r.at_eof {
+        // No line break after the last row: a download cut short. Even a
+        // row with every field may end inside its last value ("Resol"),
+        // and that cannot be told from a value, so it is not trusted.
         Some(DamageKind::Truncated)
     } else if r.fields < fields {
         Some(DamageKind::Short)
     } else if r.fields > fields {
         Some(DamageKind::Long)
+    } else if r.stray_quote {
+        Some(DamageKind::StrayQuote)
     } else if r.stray_cr {
         Some(DamageKind::StrayCarriageReturn)
     } else {
@@ -530,7 +562,7 @@ mod tests {
 
     #[test]
     fn sound_files_have_no_damage() {
-        assert_eq!(kinds("a,b,c\n1,2,3\n4,\"5\n,x\"\"\",6\r\n7,8,9"), vec![]);
+        assert_eq!(kinds("a,b,c\n1,2,3\n4,\"5\n,x\"\"\",6\r\n7,8,9\n"), vec![]);
     }
 
     #[test]
@@ -539,7 +571,12 @@ mod tests {
         assert_eq!(kinds("a,b,c\n1,2\n1,2,3,4\n"), vec![(0, Short), (1, Long)]);
         assert_eq!(kinds("a,b,c\n1,2,3\n\n1,2,3\n"), vec![(1, Blank)]);
         assert_eq!(kinds("a,b,c\n1,x\ry,3\n"), vec![(0, StrayCarriageReturn)]);
+        assert_eq!(
+            kinds("a,b,c\n1,Re\"te,3\n1,\"ab\"c,3\n"),
+            vec![(0, StrayQuote), (1, StrayQuote)]
+        );
         assert_eq!(kinds("a,b,c\n1,2,3\n1,2"), vec![(1, Truncated)]);
+        assert_eq!(kinds("a,b,c\n1,2,3\n1,2,Reso"), vec![(1, Truncated)]);
         assert_eq!(kinds("a,b,c\n1,2,3\n1,2,\"ab"), vec![(1, Truncated)]);
     }
 

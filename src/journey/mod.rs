@@ -273,6 +273,20 @@ pub fn build(inputs: &Inputs, cfg: &RunConfig) -> Result<Journeys> {
     })
 }
 
+/// A Datetime as milliseconds since the epoch.
+pub fn ms(e: Expr) -> Expr {
+    e.dt().timestamp(TimeUnit::Milliseconds)
+}
+
+/// A duration in milliseconds as hours, exact to the second: whole
+/// seconds, then hours to six decimals (a second is 0.000278 h). The
+/// engine divides by a constant as a multiplication by its reciprocal, so
+/// 8 h would otherwise print as 7.999999999999999.
+pub fn hours(duration_ms: Expr) -> Expr {
+    (duration_ms.floor_div(lit(1000i64)).cast(DataType::Float64) / lit(3600.0))
+        .round(6, RoundMode::HalfAwayFromZero)
+}
+
 /// Counts that are null for cases without the rows behind them become 0,
 /// and the features derived from other columns.
 fn derived() -> Vec<Expr> {
@@ -303,11 +317,7 @@ fn derived() -> Vec<Expr> {
             .fill_null(lit(0i64))
             .gt(lit(0i64))
             .alias("promise_missed"),
-        ((col("resolved_at").dt().timestamp(TimeUnit::Milliseconds)
-            - col("opened_at").dt().timestamp(TimeUnit::Milliseconds))
-        .cast(DataType::Float64)
-            / lit(3_600_000.0))
-        .alias("resolution_hours"),
+        hours(ms(col("resolved_at")) - ms(col("opened_at"))).alias("resolution_hours"),
         col("survey_invited").fill_null(lit(false)),
         col("surveyed").fill_null(lit(false)),
         // Only a resolved case can be followed up.
@@ -337,7 +347,7 @@ fn fcr() -> Expr {
 /// response, or within W of the resolution when there is no response.
 fn followed_up(cases: LazyFrame, ordered: LazyFrame, window_days: f64) -> LazyFrame {
     let w_ms = (window_days * 86_400_000.0).round() as i64;
-    let ms = |c: &str| col(c).dt().timestamp(TimeUnit::Milliseconds);
+    let ms = |c: &str| ms(col(c));
     let outs = ordered
         .filter(is("contact_out"))
         .select([col("case_id"), ms("ts").alias("o_ms")]);

@@ -7,8 +7,6 @@ use polars::prelude::*;
 
 use crate::journey::timeline::is;
 
-const HOUR_MS: f64 = 3_600_000.0;
-
 /// One row per promise: case_id, line, made_at, due_at, kind, fulfilled_at,
 /// status, hours_late.
 pub fn ledger(
@@ -99,10 +97,7 @@ pub fn ledger(
                     .eq(lit("late"))
                     .or(col("status").eq(lit("broken"))),
             )
-            .then(
-                (coalesce(&[done_ms, lit(as_of_ms)]) - due_ms).cast(DataType::Float64)
-                    / lit(HOUR_MS),
-            )
+            .then(super::hours(coalesce(&[done_ms, lit(as_of_ms)]) - due_ms))
             .otherwise(lit(NULL).cast(DataType::Float64))
             .alias("hours_late"),
         )

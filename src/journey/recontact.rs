@@ -5,6 +5,8 @@
 
 use polars::prelude::*;
 
+use super::ms;
+
 use crate::journey::timeline::is;
 
 const DAY_MS: f64 = 86_400_000.0;
@@ -16,10 +18,6 @@ pub fn key() -> Expr {
         concat_str([lit("\u{1}case:"), col("case_id")], "", false),
     ])
     .alias("key")
-}
-
-fn ms(e: Expr) -> Expr {
-    e.dt().timestamp(TimeUnit::Milliseconds)
 }
 
 /// case_id -> recontacted (true / false / null = open or window still open).

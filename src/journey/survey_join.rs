@@ -3,6 +3,8 @@
 
 use polars::prelude::*;
 
+use super::ms;
+
 use crate::input::config::{SurveyPick, SurveySettings};
 
 const DAY_MS: f64 = 86_400_000.0;
@@ -13,10 +15,6 @@ pub struct Joined {
     pub matched: LazyFrame,
     /// line, survey_id, case_id, customer_id, answered, reason.
     pub unmatched: LazyFrame,
-}
-
-fn ms(e: Expr) -> Expr {
-    e.dt().timestamp(TimeUnit::Milliseconds)
 }
 
 /// `cases`: case_id, customer_id, resolved_at.

@@ -1,5 +1,7 @@
 //! SPEC 3.7: figures per day, week (default, from Monday) or month of
-//! resolved_at, oldest first.
+//! resolved_at, oldest first. Periods are calendar periods in the
+//! configured time zone (SPEC 1.4), the calendar the exporting systems
+//! date their rows in.
 
 use polars::prelude::*;
 
@@ -14,10 +16,13 @@ pub fn frame(ctx: &Ctx) -> Result<DataFrame> {
         Period::Month => "1mo",
     };
     let due = col("promises_kept") + col("promises_late") + col("promises_broken");
+    let tz = TimeZone::opt_try_new(Some(ctx.cfg.timezone.as_str()))?.unwrap_or(TimeZone::UTC);
     Ok(ctx
         .cases()
         .filter(col("resolved_at").is_not_null())
         .group_by([col("resolved_at")
+            .dt()
+            .convert_time_zone(tz)
             .dt()
             .truncate(lit(every))
             .dt()

@@ -215,3 +215,72 @@ fn usage_errors_exit_2() {
         .assert()
         .code(2);
 }
+
+/// What a broken export in tests/fixtures/bad/ must produce.
+#[derive(serde::Deserialize)]
+struct Expect {
+    code: i32,
+    message: String,
+}
+
+/// Every broken export of the corpus (tests/fixtures/bad/<case>/, each with
+/// an expect.toml saying what it is and what cxgap must answer): `validate`
+/// and `report` exit with the expected code and message, never panic or
+/// blame cxgap, and a failed report publishes nothing.
+#[test]
+fn every_broken_export_in_the_corpus() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad");
+    let mut cases: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 20, "the corpus shrank: {}", cases.len());
+    let mut failures = Vec::new();
+    for case in &cases {
+        let name = case.file_name().unwrap().to_string_lossy().to_string();
+        let expect: Expect =
+            toml::from_str(&std::fs::read_to_string(case.join("expect.toml")).unwrap()).unwrap();
+        let work = tempfile::tempdir().unwrap();
+        let out = work.path().join("out");
+        for args in [
+            vec!["validate".as_ref(), case.as_os_str()],
+            vec![
+                "report".as_ref(),
+                case.as_os_str(),
+                "--out".as_ref(),
+                out.as_os_str(),
+            ],
+        ] {
+            let o = assert_cmd::Command::cargo_bin("cxgap")
+                .unwrap()
+                .args(&args)
+                .env("NO_COLOR", "1")
+                .env("CXGAP_NOW", "2026-11-23T00:00:00Z")
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&o.stderr);
+            let command = args[0].to_string_lossy();
+            let code = o.status.code().unwrap_or(-1);
+            if code != expect.code {
+                failures.push(format!(
+                    "{name} {command}: exit {code}, expected {}\n{stderr}",
+                    expect.code
+                ));
+            } else if !stderr.contains(&expect.message) {
+                failures.push(format!(
+                    "{name} {command}: stderr lacks {:?}\n{stderr}",
+                    expect.message
+                ));
+            }
+            if stderr.contains("panicked") || stderr.contains("bug in cxgap") {
+                failures.push(format!("{name} {command}: {stderr}"));
+            }
+            if command == "report" && expect.code != 0 && out.exists() {
+                failures.push(format!("{name}: a failed report was published"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}

@@ -194,6 +194,36 @@ fn driver_table() {
     assert_eq!(pm["gap"], 0.67); // 4 − (5 + 3 + 2) / 3
 }
 
+/// SPEC 3.4: `ops_resolved_customer_not` compares only surveyed cases with
+/// a resolved answer. B4 (open, surveyed, score 1, no resolved answer) is
+/// left out: with A2 (3, "no"); without A1 (5), B1 (4), B2 (2): mean 11/3.
+/// Counted as "without" it would make n_without 4 and the mean 3.
+#[test]
+fn a_disputed_resolution_is_judged_only_where_the_customer_answered() {
+    let f = Fixture::new();
+    f.file("events.csv", EVENTS).file(
+        "surveys.csv",
+        &format!("{SURVEYS}s6,B4,2026-03-03 10:00,2026-03-03 12:00,1,\n"),
+    );
+    let v = json(&f, &["drivers"]);
+    let row = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["factor"] == "ops_resolved_customer_not")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (row["n_with"].as_f64(), row["n_without"].as_f64()),
+        (Some(1.0), Some(3.0))
+    );
+    assert_eq!(
+        (row["mean_with"].as_f64(), row["mean_without"].as_f64()),
+        (Some(3.0), Some(3.67))
+    );
+    assert_eq!(row["prevalence"], 0.25);
+}
+
 #[test]
 fn resolution_gap_and_fcr_grid() {
     let v = json(&fixture(), &["resolution", "--by", "team"]);
@@ -234,9 +264,10 @@ fn segments_shrink_and_balance() {
     let v = json(&fixture(), &["segments"]);
     let rows = v.as_array().unwrap();
     // A: mean (5 + 3) / 2 = 4, B: (4 + 2) / 2 = 3, C: nobody surveyed.
-    // Shrinkage: grand mean 3.5; within variance 2 in both; the spread of
-    // the two means (0.5) is below the noise (2/2 = 1), so τ² = 0 and both
-    // shrink fully to 3.5. Ties rank by name; C comes last.
+    // Shrinkage (SPEC 3.6): N = 4, G = 2, grand mean 3.5; MSW = (2 + 2) /
+    // (4 − 2) = 2; MSB = 2(0.5²) + 2(0.5²) = 1; n₀ = (4 − 8/4) / 1 = 2;
+    // τ² = max(0, (1 − 2) / 2) = 0, so both shrink fully to 3.5. Ties rank
+    // by answers (2 each), then name; C, without answers, comes last.
     let names: Vec<&str> = rows
         .iter()
         .map(|r| r["segment"].as_str().unwrap())
@@ -272,6 +303,56 @@ fn segments_shrink_and_balance() {
     assert!(weighted.abs() < 0.03, "{weighted}");
     // B's miss rate: 1 late of 1 due.
     assert_eq!(rows[1]["miss_rate"], 1.0);
+}
+
+/// SPEC 3.6: a segment with a single answer cannot top the ranking by
+/// chance. Team Alpha: 20 answers of 5 and 20 of 3 (mean 4, s² = 40/39);
+/// Beta: 18 of 5 and 22 of 3 (mean 3.9, s² = 39.6/39); one answer of 5 on a
+/// case without a team. N = 81, grand mean 321/81 = 3.962963.
+/// MSW = (40 + 39.6) / (81 − 3) = 1.020513.
+/// MSB = [40(4 − 3.962963)² + 40(3.9 − 3.962963)² + (5 − 3.962963)²] / 2
+///     = (0.054870 + 0.158573 + 1.075446) / 2 = 0.644444 < MSW, so τ² = 0
+/// and every segment shrinks to 3.96: ties go by answers (40, 40, 1), then
+/// name. (The old estimator, equal weight per segment, put τ² at 0.18 and
+/// the one-answer segment first at 4.12.)
+#[test]
+fn a_single_answer_cannot_top_the_segment_ranking() {
+    let f = Fixture::new();
+    let mut events = String::from("case_id,timestamp,event,team\n");
+    let mut surveys = String::from("survey_id,case_id,responded_at,score\n");
+    let mut add = |id: String, team: &str, score: u8| {
+        events.push_str(&format!("{id},2026-03-01 09:00,contact_in,{team}\n"));
+        events.push_str(&format!("{id},2026-03-01 10:00,resolved,{team}\n"));
+        surveys.push_str(&format!("s{id},{id},2026-03-02 10:00,{score}\n"));
+    };
+    for i in 0..40 {
+        add(format!("a{i}"), "Alpha", if i < 20 { 5 } else { 3 });
+        add(format!("b{i}"), "Beta", if i < 18 { 5 } else { 3 });
+    }
+    add("solo".into(), "", 5);
+    f.file("events.csv", &events).file("surveys.csv", &surveys);
+    let v = json(&f, &["segments"]);
+    let rows: Vec<(String, f64, f64, f64)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["segment"].as_str().unwrap().to_string(),
+                r["surveyed"].as_f64().unwrap(),
+                r["shrunk_mean"].as_f64().unwrap(),
+                r["mean_score"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("Alpha".to_string(), 40.0, 3.96, 4.0),
+            ("Beta".to_string(), 40.0, 3.96, 3.9),
+            ("(none)".to_string(), 1.0, 3.96, 5.0),
+        ]
+    );
 }
 
 #[test]
@@ -414,6 +495,63 @@ fn sql_over_journeys_and_promises() {
         .stderr(predicate::str::contains("error: the query failed"));
 }
 
+/// SPEC 5: `cxgap sql` sees only the tables cxgap registers; file readers
+/// and statements that write or drop are refused (exit 2) before any input
+/// is read, with a message that says what is allowed.
+#[test]
+fn sql_reads_only_its_own_tables() {
+    let f = fixture();
+    let refused = |query: &str, message: &str| {
+        f.cmd(&["sql", query, "."])
+            .assert()
+            .code(2)
+            .stdout(predicate::str::is_empty())
+            .stderr(predicate::str::contains(message))
+            .stderr(predicate::str::contains(
+                "hint: `cxgap sql` runs one read-only query over the tables journeys, events, surveys, contacts, promises",
+            ));
+    };
+    refused(
+        "SELECT * FROM read_csv('/etc/passwd')",
+        "error: `read_csv(...)` is a table function; cxgap sql reads no files, only its own tables",
+    );
+    refused(
+        "SELECT j.case_id FROM journeys j JOIN read_parquet('/tmp/x.parquet') p ON true",
+        "error: `read_parquet(...)` is a table function",
+    );
+    refused(
+        "DROP TABLE journeys",
+        "error: `DROP` statements are refused: cxgap sql only reads",
+    );
+    refused(
+        "COPY journeys TO 'out.csv'",
+        "error: `COPY` statements are refused",
+    );
+    refused(
+        "CREATE TABLE x AS SELECT * FROM journeys",
+        "error: `CREATE` statements are refused",
+    );
+    refused(
+        "SELECT * FROM passwords",
+        "error: there is no table `passwords`",
+    );
+    refused(
+        "SELECT 1 FROM journeys; SELECT 2 FROM journeys",
+        "error: give exactly one statement (found 2)",
+    );
+    // Subqueries and the query's own WITH tables are fine.
+    f.cmd(&[
+        "sql",
+        "WITH t AS (SELECT team FROM journeys) SELECT COUNT(*) AS n FROM (SELECT * FROM t) s",
+        ".",
+        "--format",
+        "csv",
+    ])
+    .assert()
+    .success()
+    .stdout("n\n7\n");
+}
+
 #[test]
 fn expected_scores_come_from_the_regression() {
     // Only repeat contacts vary (not_fcr moves with them; the SVD solve
@@ -503,4 +641,52 @@ fn nps_overview() {
     let s = json(&f, &["segments"]);
     assert_eq!(s[0]["satisfied_pct"], 40.0);
     assert_eq!(s[0]["nps"], 0.0);
+}
+
+/// SPEC 1.4: trends count calendar periods in the configured time zone.
+/// Resolved at 2026-03-02 03:00 UTC is Sunday 1 March, 22:00 in New York:
+/// the week of Monday 23 February there (in UTC it would be 2 March).
+#[test]
+fn trend_periods_are_local_calendar_periods() {
+    let f = Fixture::new();
+    f.file(
+        "events.csv",
+        "case_id,timestamp,event\nA,2026-03-01T20:00:00Z,case_opened\nA,2026-03-02T03:00:00Z,resolved\n",
+    );
+    let out = f
+        .cmd(&[
+            "metrics",
+            "trends",
+            ".",
+            "--format",
+            "json",
+            "--timezone",
+            "America/New_York",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v[0]["period"], "2026-02-23");
+    let out = f
+        .cmd(&[
+            "metrics",
+            "trends",
+            ".",
+            "--format",
+            "json",
+            "--period",
+            "day",
+            "--timezone",
+            "America/New_York",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v[0]["period"], "2026-03-01");
 }

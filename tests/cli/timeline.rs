@@ -122,3 +122,24 @@ fn unsorted_input_is_ordered_by_time_then_input_order() {
         ],
     );
 }
+
+/// resolution_hours is exact to the second: whole seconds over 3,600, to
+/// six decimals. 8 h printed as 7.999999999999999 before (the engine
+/// multiplies by the reciprocal of a constant divisor); 1 h 0 m 1 s is
+/// 3,601 s = 1.000278 h; 250 ms count as no second.
+#[test]
+fn resolution_hours_are_exact_to_the_second() {
+    let f = Fixture::new();
+    f.file(
+        "events.csv",
+        "case_id,timestamp,event\n\
+         A,2026-05-01 09:00:00,case_opened\nA,2026-05-01 17:00:00,resolved\n\
+         B,2026-05-01 09:00:00,case_opened\nB,2026-05-01 23:00:00,resolved\n\
+         C,2026-05-01 09:00:00,case_opened\nC,2026-05-01 10:00:01,resolved\n\
+         D,2026-05-01 09:00:00.000,case_opened\nD,2026-05-01 09:00:00.250,resolved\n",
+    );
+    let rows = f.journeys(&[]);
+    for (case, hours) in [("A", "8.0"), ("B", "14.0"), ("C", "1.000278"), ("D", "0.0")] {
+        expect(&rows, case, &[("resolution_hours", hours)]);
+    }
+}

@@ -38,7 +38,7 @@ pub fn run(args: &CaseArgs, term: &Term) -> Result<Outcome> {
 
     // Only this case's events are put in timeline order.
     let events = p.inputs.events.rows().filter(col("case_id").eq(lit(id)));
-    let timeline = crate::journey::timeline::ordered(events)
+    let timeline = crate::journey::timeline::ordered(events, &p.cfg)?
         .select([
             col("ts").alias("time"),
             (col("ts").dt().timestamp(TimeUnit::Milliseconds)

@@ -39,6 +39,13 @@ pub struct ConfigFile {
     pub repeat_window_days: Option<f64>,
     pub as_of: Option<String>,
     pub min_n: Option<usize>,
+    /// Logs without a `reopened` activity: work after a resolution reopens
+    /// the case (SPEC 2.1).
+    pub reopen_on_activity: Option<bool>,
+    /// Event types or activity names that are not work, for
+    /// `reopen_on_activity` (besides closed and survey_sent).
+    #[serde(default)]
+    pub reopen_ignore: Vec<String>,
     #[serde(default)]
     pub events: InputSection,
     #[serde(default)]
@@ -208,6 +215,10 @@ pub struct RunConfig {
     /// promise kind -> fulfilling event types, defaults included
     pub fulfilled_by: BTreeMap<String, Vec<String>>,
     pub min_n: usize,
+    /// Work after a resolution reopens the case (SPEC 2.1).
+    pub reopen_on_activity: bool,
+    /// Types or activities that are not work, for `reopen_on_activity`.
+    pub reopen_ignore: Vec<String>,
     /// Largest share of an input's rows that may be rejected (SPEC 5).
     pub max_reject_share: f64,
     /// Largest count a contact-count row may hold.
@@ -368,6 +379,8 @@ impl RunConfig {
             overlap: file.contacts.overlap.unwrap_or_default(),
             fulfilled_by,
             min_n: args.min_n.or(file.min_n).unwrap_or(30),
+            reopen_on_activity: file.reopen_on_activity.unwrap_or(false),
+            reopen_ignore: file.reopen_ignore.clone(),
             max_reject_share,
             max_count: file.contacts.max_count.unwrap_or(100_000),
         })

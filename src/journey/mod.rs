@@ -76,6 +76,7 @@ const INTERNAL: &[&str] = &[
     "promise_kind",
     "pos",
     "key",
+    timeline::REOPEN,
 ];
 
 /// Whether an event column may become a dimension: not if its name is a
@@ -158,7 +159,7 @@ pub fn build(inputs: &Inputs, cfg: &RunConfig) -> Result<Journeys> {
         .num_days() as i32;
 
     let dimensions = case_dimensions(inputs);
-    let ordered = timeline::ordered(inputs.events.rows()).cache();
+    let ordered = timeline::ordered(inputs.events.rows(), cfg)?.cache();
     let cases = timeline::cases(ordered.clone(), &dimensions, cfg.attribution)
         .with_columns([
             contacts::local_date(col("opened_at"), &tz).alias("opened_date"),

@@ -3,26 +3,76 @@
 
 use polars::prelude::*;
 
-use crate::input::config::Attribution;
+use crate::input::config::{Attribution, RunConfig};
 
 /// `event == name`
 pub fn is(name: &str) -> Expr {
     col("event").eq(lit(name))
 }
 
-/// Column `c` on `event` rows, null on the others.
+/// Column `c` on `event` rows, null on the others (`reopen` marks the rows
+/// that reopen the case: see `ordered`).
 fn masked(event: &str, c: &str) -> Expr {
-    when(is(event)).then(col(c)).otherwise(lit(NULL))
+    let on = if event == "reopened" {
+        col(REOPEN)
+    } else {
+        is(event)
+    };
+    when(on).then(col(c)).otherwise(lit(NULL))
 }
+
+/// Whether the row reopens the case.
+pub const REOPEN: &str = "reopen";
+
+/// Event types that are never work on the case, for `reopen_on_activity`.
+const NOT_WORK: [&str; 4] = ["resolved", "closed", "survey_sent", "case_opened"];
 
 /// Events, already in timeline order (`input::events::ORDER`: the loader
 /// sorts them once), with `pos`: a position that increases along every
 /// case's timeline, so "follows" and "is not this event" are plain
-/// comparisons even when timestamps tie.
-pub fn ordered(events: LazyFrame) -> LazyFrame {
-    events
+/// comparisons even when timestamps tie; and `reopen`, the rows that reopen
+/// the case (SPEC 2.1): `reopened` events and, with `reopen_on_activity`,
+/// the first work event after a `resolved` one (an inbound contact or any
+/// event but closed, survey and the types or activities `reopen_ignore`
+/// lists). Later work before the next resolution is the same reopening.
+pub fn ordered(events: LazyFrame, cfg: &RunConfig) -> PolarsResult<LazyFrame> {
+    let lf = events
         .with_row_index("pos", None)
-        .with_column(col("pos").cast(DataType::Int64))
+        .with_column(col("pos").cast(DataType::Int64));
+    if !cfg.reopen_on_activity {
+        return Ok(lf.with_column(is("reopened").alias(REOPEN)));
+    }
+    let ignored: Vec<String> = cfg.reopen_ignore.iter().map(|s| s.to_lowercase()).collect();
+    let list = |v: Vec<String>| lit(Series::new("l".into(), v)).implode(false);
+    let mut types: Vec<String> = NOT_WORK.iter().map(|s| s.to_string()).collect();
+    types.extend(ignored.iter().cloned());
+    let work = col("event").is_in(list(types), false).not().and(
+        col("activity")
+            .str()
+            .to_lowercase()
+            .is_in(list(ignored), false)
+            .not(),
+    );
+    // Positions of the latest resolution and the latest work (a reopened
+    // event counts as work) before each row, -1 when none.
+    let latest_before = |on: Expr| {
+        when(on)
+            .then(col("pos"))
+            .otherwise(lit(-1i64))
+            .cum_max(false)
+            .shift(lit(1))
+            .fill_null(lit(-1i64))
+            .over([col("case_id")])
+    };
+    let resolved = latest_before(is("resolved"))?;
+    let worked = latest_before(work.clone().or(is("reopened")))?;
+    Ok(lf.with_column(
+        is("reopened")
+            .or(work
+                .and(resolved.clone().gt_eq(lit(0i64)))
+                .and(resolved.gt(worked)))
+            .alias(REOPEN),
+    ))
 }
 
 /// The latest position and time of the events that decide `resolved_at`,
@@ -84,7 +134,7 @@ pub fn cases(ordered: LazyFrame, dims: &[String], attribution: Attribution) -> L
             .cast(DataType::Int64)
             .alias("transfers"),
         is("escalation").any(true).alias("escalated"),
-        is("reopened").sum().cast(DataType::Int64).alias("reopens"),
+        col(REOPEN).sum().cast(DataType::Int64).alias("reopens"),
         is("identify")
             .sum()
             .cast(DataType::Int64)

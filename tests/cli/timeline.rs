@@ -143,3 +143,71 @@ fn resolution_hours_are_exact_to_the_second() {
         expect(&rows, case, &[("resolution_hours", hours)]);
     }
 }
+
+/// SPEC 2.1, `reopen_on_activity`: in a log without a `reopened` activity,
+/// the first work event after a `resolved` one reopens the case (later work
+/// before the next resolution is the same reopening); closed, survey and
+/// the listed `reopen_ignore` types or activities are not work.
+#[test]
+fn reopen_on_activity_in_logs_without_a_reopened_activity() {
+    let f = Fixture::new();
+    f.file(
+        "events.csv",
+        "case_id,timestamp,event\n\
+         A,2026-05-01 09:00,case_opened\nA,2026-05-01 10:00,resolved\n\
+         A,2026-05-02 09:00,Take in charge\nA,2026-05-02 10:00,Wait\n\
+         A,2026-05-03 10:00,resolved\nA,2026-05-06 10:00,closed\n\
+         B,2026-05-01 09:00,case_opened\nB,2026-05-01 10:00,resolved\n\
+         B,2026-05-02 09:00,Take in charge\n\
+         C,2026-05-01 09:00,case_opened\nC,2026-05-01 10:00,resolved\n\
+         C,2026-05-01 11:00,Internal note\nC,2026-05-01 12:00,survey_sent\n\
+         C,2026-05-04 10:00,closed\n\
+         D,2026-05-01 09:00,case_opened\nD,2026-05-01 10:00,resolved\n\
+         D,2026-05-02 09:00,contact_in\nD,2026-05-02 10:00,resolved\n\
+         D,2026-05-03 09:00,contact_in\n\
+         E,2026-05-01 09:00,case_opened\nE,2026-05-01 10:00,resolved\n\
+         E,2026-05-02 09:00,reopened\nE,2026-05-02 09:30,transfer\n\
+         E,2026-05-02 12:00,resolved\n\
+         Z,2026-06-01 00:00,case_opened\n",
+    );
+    // Without the setting only `reopened` events count.
+    let rows = f.journeys(&[]);
+    expect(
+        &rows,
+        "B",
+        &[("reopens", "0"), ("resolved_at", "2026-05-01T10:00:00Z")],
+    );
+    expect(&rows, "E", &[("reopens", "1")]);
+    f.file(
+        "cxgap.toml",
+        "reopen_on_activity = true\nreopen_ignore = [\"Internal note\"]\n",
+    );
+    let rows = f.journeys(&[]);
+    // A: reopened once (Take in charge; Wait is the same reopening),
+    // resolved again on 3 May.
+    expect(
+        &rows,
+        "A",
+        &[
+            ("reopens", "1"),
+            ("resolved_at", "2026-05-03T10:00:00Z"),
+            ("fcr", "false"),
+        ],
+    );
+    // B: work after the resolution, none since: open.
+    expect(&rows, "B", &[("reopens", "1"), ("resolved_at", "")]);
+    // C: a listed note and the survey are not work; closed does not reopen.
+    expect(
+        &rows,
+        "C",
+        &[("reopens", "0"), ("resolved_at", "2026-05-01T10:00:00Z")],
+    );
+    // D: two reopenings; open after the second.
+    expect(&rows, "D", &[("reopens", "2"), ("resolved_at", "")]);
+    // E: the explicit reopen and the transfer after it are one reopening.
+    expect(
+        &rows,
+        "E",
+        &[("reopens", "1"), ("resolved_at", "2026-05-02T12:00:00Z")],
+    );
+}

@@ -198,6 +198,7 @@ pub fn run(args: &ReportArgs, term: &Term) -> Result<Outcome> {
         "inputs": rep.quality.inputs,
         "rejected": rep.quality.rejected,
         "unmapped_activities": rep.quality.unmapped_activities,
+        "unmapped_answers": rep.quality.unmapped_answers,
         "unmatched_surveys": rep.quality.unmatched_surveys,
         "unattributed_contacts": rep.quality.unattributed_contacts,
         "undated_promises": rep.quality.undated_promises,

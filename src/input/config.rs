@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ConfigError, Error, InputError, InputKind, Result};
+use crate::input::labels::{LabelValue, Labels};
 use crate::input::timestamp::parse_cli_instant;
 
 pub const CONFIG_FILE: &str = "cxgap.toml";
@@ -95,6 +96,12 @@ pub struct SurveySection {
     pub scale: Option<[f64; 2]>,
     pub pick: Option<SurveyPick>,
     pub window_days: Option<f64>,
+    /// answer text -> score, "unanswered" or "none" (over the built-in maps)
+    #[serde(default)]
+    pub labels: BTreeMap<String, LabelValue>,
+    /// "was it resolved?" answer text -> true or false
+    #[serde(default)]
+    pub resolved_labels: BTreeMap<String, bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -181,6 +188,11 @@ pub struct SurveySettings {
     pub scale_max: f64,
     pub pick: SurveyPick,
     pub window_days: f64,
+    /// The config's own labels (run.json); `labels` adds the built-in ones.
+    pub label_map: BTreeMap<String, LabelValue>,
+    pub resolved_labels: BTreeMap<String, bool>,
+    #[serde(skip)]
+    pub labels: Labels,
 }
 
 impl SurveySettings {
@@ -503,5 +515,8 @@ fn resolve_survey(section: &SurveySection, cli_window: Option<f64>) -> Result<Su
         scale_max,
         pick: section.pick.unwrap_or_default(),
         window_days,
+        label_map: section.labels.clone(),
+        resolved_labels: section.resolved_labels.clone(),
+        labels: Labels::new(kind, &section.labels, &section.resolved_labels)?,
     })
 }

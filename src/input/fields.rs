@@ -124,22 +124,6 @@ pub fn text_or_null(cols: &ColumnMap, canon: &str) -> Expr {
     }
 }
 
-/// yes/no, y/n, true/false, 1/0 (case-insensitive) as a boolean; else null.
-pub fn boolean(raw: Expr) -> Expr {
-    let low = raw.str().to_lowercase();
-    when(low.clone().is_in(
-        lit(Series::new("t".into(), ["yes", "y", "true", "1", "1.0"])).implode(false),
-        false,
-    ))
-    .then(lit(true))
-    .when(low.is_in(
-        lit(Series::new("f".into(), ["no", "n", "false", "0", "0.0"])).implode(false),
-        false,
-    ))
-    .then(lit(false))
-    .otherwise(lit(NULL).cast(DataType::Boolean))
-}
-
 /// Sampled values of one column, to choose its timestamp layouts from.
 pub fn sample(scanned: &Scanned, user_col: &str) -> PolarsResult<Vec<String>> {
     let df = scanned
@@ -371,6 +355,25 @@ impl Checked {
     pub fn add_reason(&mut self, reason: &'static str, column: &str) -> i32 {
         self.reasons.push((reason, column.to_string()));
         (self.reasons.len() - 1) as i32
+    }
+
+    /// The rejected row's value in the column its reason is about, as it
+    /// was in the file (null for a reason about the whole row).
+    pub fn value(&self, columns: &[String]) -> Expr {
+        self.reasons
+            .iter()
+            .enumerate()
+            .rev()
+            .fold(
+                lit(NULL).cast(DataType::String),
+                |rest, (code, (_, column))| match columns.iter().position(|c| c == column) {
+                    Some(i) => when(col(REASON).eq(lit(code as i32)))
+                        .then(col(raw_name(i)).cast(DataType::String))
+                        .otherwise(rest),
+                    None => rest,
+                },
+            )
+            .alias("value")
     }
 
     /// The reason and the user column of a rejected row, as text.

@@ -17,9 +17,9 @@ const ANSWER_REASONS: &[&str] = &[
 ];
 
 /// Rows set aside by design, not misread: a Qualtrics preview is a test
-/// answer. They are rejected (and listed) but do not count toward the
-/// reject share.
-const SET_ASIDE: &[&str] = &["survey_preview"];
+/// answer, a "Not offered" survey state is no survey. They are rejected
+/// (and listed) but do not count toward the reject share.
+const SET_ASIDE: &[&str] = &["survey_preview", "not_surveyed"];
 
 /// How many reasons, and example lines per reason, the message shows.
 const TOP: usize = 3;

@@ -33,7 +33,7 @@ pub struct Loaded {
     /// Used rows, canonical columns (and, for events, the dimensions);
     /// events in timeline order (`events::ORDER`).
     rows: DataFrame,
-    /// input, line, reason, column, values
+    /// input, line, reason, column, value, values
     pub rejects: DataFrame,
     pub stats: InputStats,
 }
@@ -159,6 +159,7 @@ fn split(
             col("line"),
             reason,
             column,
+            checked.value(&scanned.columns),
             fields::original_values(scanned).alias("values"),
         ])
         .collect()?;

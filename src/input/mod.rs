@@ -8,6 +8,7 @@ pub mod detect;
 pub mod events;
 pub mod fields;
 pub mod gate;
+pub mod labels;
 pub mod load;
 pub mod scan;
 pub mod structure;

@@ -8,6 +8,7 @@ use crate::input::columns::ColumnMap;
 use crate::input::config::{InputSpec, RunConfig};
 use crate::input::detect::ExportShape;
 use crate::input::fields::{self, Checked, REASON, Rule, rule, text, text_or_null};
+use crate::input::labels::Answer;
 use crate::input::scan::Scanned;
 
 pub const COLUMNS: &[&str] = &[
@@ -23,20 +24,10 @@ pub const COLUMNS: &[&str] = &[
     "comment",
 ];
 
-/// A score cell as a number: plain numbers, or the leading number of a
-/// labelled choice such as `5 - Very satisfied`.
-fn number(raw: Expr) -> Expr {
-    coalesce(&[
-        raw.clone().cast(DataType::Float64),
-        raw.str()
-            .extract(lit(r"^\s*(-?\d+(?:\.\d+)?)\b"), 1)
-            .cast(DataType::Float64),
-    ])
-}
-
 const SENT: &str = "__sent";
 const RESPONDED: &str = "__responded";
 const SCORE: &str = "__score";
+const ANSWER: &str = "__answer";
 const RESOLVED: &str = "__resolved";
 
 pub fn check(
@@ -66,17 +57,18 @@ pub fn check(
     };
     let name = |canon: &str| cols.get(canon).unwrap_or(canon).to_string();
     let id = name("survey_id");
-    let score_raw = text_or_null(cols, "score");
-    let score = number(score_raw.clone());
-    let resolved_raw = text_or_null(cols, "resolved");
-    let resolved = fields::boolean(resolved_raw.clone());
+    let labels = &cfg.survey.labels;
+    let score_raw = text_or_null(cols, "score").cast(DataType::String);
+    let resolved_raw = text_or_null(cols, "resolved").cast(DataType::String);
     // Parsed once, in a stage of their own; the rules and outputs read them.
     let parsed = [
         sent.parsed.alias(SENT),
         responded.parsed.alias(RESPONDED),
-        score.alias(SCORE),
-        resolved.alias(RESOLVED),
+        labels.score(score_raw.clone()).alias(SCORE),
+        labels.kind(score_raw.clone()).alias(ANSWER),
+        labels.resolved(resolved_raw.clone()).alias(RESOLVED),
     ];
+    let answer_is = |a: Answer| col(ANSWER).eq(lit(a.code()));
     let sent = fields::Stamp {
         raw: sent.raw,
         parsed: col(SENT),
@@ -145,11 +137,13 @@ pub fn check(
             "timestamp_in_future",
             &name("responded_at"),
         ),
+        rule(answer_is(Answer::NoSurvey), "not_surveyed", &name("score")),
         rule(
-            score_raw.clone().is_not_null().and(score.clone().is_null()),
-            "bad_score",
+            answer_is(Answer::Unmapped),
+            "unmapped_answer",
             &name("score"),
         ),
+        rule(answer_is(Answer::NotANumber), "bad_score", &name("score")),
         rule(
             score
                 .clone()

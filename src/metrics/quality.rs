@@ -25,8 +25,32 @@ pub struct Grouped {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Unmapped {
+    /// The activity name or answer label.
     pub activity: String,
     pub rows: u64,
+}
+
+/// (text, rows) of a text column counted by value, most frequent first.
+fn counted(lf: LazyFrame, column: &str, limit: IdxSize) -> PolarsResult<Vec<Unmapped>> {
+    let df = lf
+        .group_by([col(column)])
+        .agg([len().cast(DataType::UInt64).alias("rows")])
+        .sort(
+            ["rows", column],
+            SortMultipleOptions::default().with_order_descending_multi([true, false]),
+        )
+        .limit(limit)
+        .collect()?;
+    Ok(df
+        .column(column)?
+        .str()?
+        .iter()
+        .zip(df.column("rows")?.u64()?.iter())
+        .map(|(a, n)| Unmapped {
+            activity: a.unwrap_or_default().to_string(),
+            rows: n.unwrap_or(0),
+        })
+        .collect())
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -39,6 +63,8 @@ pub struct Quality {
     pub inputs: Vec<InputStats>,
     pub rejected: Vec<Grouped>,
     pub unmapped_activities: Vec<Unmapped>,
+    /// Survey answers no label map knows, by label.
+    pub unmapped_answers: Vec<Unmapped>,
     pub unmatched_surveys: Vec<Grouped>,
     pub unattributed_contacts: Vec<Grouped>,
     pub undated_promises: u64,
@@ -96,28 +122,22 @@ fn grouped(df: &DataFrame, input: Option<&str>, column: bool) -> PolarsResult<Ve
 }
 
 pub fn quality(cfg: &RunConfig, inputs: &Inputs, journeys: &Journeys) -> PolarsResult<Quality> {
-    let unmapped_df = inputs
-        .events
-        .rows()
-        .filter(col("event").eq(lit("other")))
-        .group_by([col("activity")])
-        .agg([len().cast(DataType::UInt64).alias("rows")])
-        .sort(
-            ["rows", "activity"],
-            SortMultipleOptions::default().with_order_descending_multi([true, false]),
-        )
-        .limit(20)
-        .collect()?;
-    let unmapped = unmapped_df
-        .column("activity")?
-        .str()?
-        .iter()
-        .zip(unmapped_df.column("rows")?.u64()?.iter())
-        .map(|(a, n)| Unmapped {
-            activity: a.unwrap_or_default().to_string(),
-            rows: n.unwrap_or(0),
-        })
-        .collect();
+    let unmapped = counted(
+        inputs.events.rows().filter(col("event").eq(lit("other"))),
+        "activity",
+        20,
+    )?;
+    let unmapped_answers = match &inputs.surveys {
+        Some(s) => counted(
+            s.rejects
+                .clone()
+                .lazy()
+                .filter(col("reason").eq(lit("unmapped_answer"))),
+            "value",
+            50,
+        )?,
+        None => Vec::new(),
+    };
     let cases = &journeys.cases;
     let open = cases.column("resolved_at")?.null_count() as u64;
     let undated = journeys
@@ -136,6 +156,7 @@ pub fn quality(cfg: &RunConfig, inputs: &Inputs, journeys: &Journeys) -> PolarsR
         inputs: inputs.loaded().map(|l| l.stats.clone()).collect(),
         rejected: grouped(&inputs.rejects()?, None, true)?,
         unmapped_activities: unmapped,
+        unmapped_answers,
         unmatched_surveys: grouped(&journeys.unmatched_surveys, Some("surveys"), false)?,
         unattributed_contacts: grouped(&journeys.unattributed_contacts, Some("contacts"), false)?,
         undated_promises: undated,
@@ -227,6 +248,14 @@ impl Quality {
         for u in &self.unmapped_activities {
             unmapped.push(vec![json!(u.activity), json!(u.rows)]);
         }
+        let mut answers = Table::new(
+            "unmapped_answers",
+            "Survey answers no label map knows (map them in [surveys.labels])",
+            &["answer", "rows"],
+        );
+        for u in &self.unmapped_answers {
+            answers.push(vec![json!(u.activity), json!(u.rows)]);
+        }
         let mut warnings = Table::new(
             "warnings",
             "Warnings: what makes figures wrong unless fixed",
@@ -241,6 +270,7 @@ impl Quality {
             inputs,
             grouped_table("rejected", "Rejected rows by reason", &self.rejected, true),
             unmapped,
+            answers,
             grouped_table(
                 "unmatched_surveys",
                 "Surveys that joined no case",

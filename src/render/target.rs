@@ -107,7 +107,7 @@ impl FileKind {
                     || (head.starts_with(b"PAR1")
                         && contains(&read_tail(path, 64 * 1024), b"resolution_hours"))
             }
-            FileKind::Rejects => text.starts_with("input,line,reason,column,values"),
+            FileKind::Rejects => text.starts_with("input,line,reason,column,value"),
             FileKind::Config => false,
         }
     }

@@ -79,10 +79,10 @@ fn broken_timestamps_are_rejected_with_line_numbers() {
     .success();
     let rejects = std::fs::read_to_string(f.join("rejects.csv")).unwrap();
     assert!(
-        rejects.starts_with("input,line,reason,column,values\n"),
+        rejects.starts_with("input,line,reason,column,value,values\n"),
         "{rejects}"
     );
-    assert!(rejects.contains("events,3,bad_timestamp,timestamp,case_id=A; timestamp=31/31/2026 99:00; event=contact_in"), "{rejects}");
+    assert!(rejects.contains("events,3,bad_timestamp,timestamp,31/31/2026 99:00,case_id=A; timestamp=31/31/2026 99:00; event=contact_in"), "{rejects}");
 }
 
 #[test]

@@ -252,3 +252,74 @@ fn ndjson_and_parquet_inputs() {
         ],
     );
 }
+
+/// SPEC 1.5: text answers. Built-in CSAT wordings, a label the user maps,
+/// resolved wordings; an answer no map knows is `unmapped_answer`, listed
+/// by label and count; "Offered" is an invitation, "Not offered" no survey.
+#[test]
+fn text_answers_on_the_scale() {
+    let f = Fixture::new();
+    let mut events = String::from("case_id,timestamp,event\n");
+    for c in ["A", "B", "C", "D", "E", "F", "G", "H"] {
+        events.push_str(&format!(
+            "{c},2026-05-01 09:00,contact_in\n{c},2026-05-02 10:00,resolved\n"
+        ));
+    }
+    f.file("events.csv", &events)
+        .file(
+            "surveys.csv",
+            "survey_id,case_id,responded_at,score,resolved\n\
+         s1,A,2026-05-03 10:00,Very satisfied,\"Yes, completely\"\n\
+         s2,B,2026-05-03 10:00,very  DISSATISFIED,Partially\n\
+         s3,C,2026-05-03 10:00,4 - Satisfied,No\n\
+         s4,D,2026-05-03 10:00,Chuffed,yes\n\
+         s5,E,2026-05-03 10:00,Over the moon,\n\
+         s6,F,2026-05-03 10:00,Over the moon,\n\
+         s7,G,,Offered,\n\
+         s8,H,,Not offered,\n",
+        )
+        .file("cxgap.toml", "[surveys.labels]\n\"Chuffed\" = 5\n");
+    let rows = f.journeys(&["--max-reject-share", "1"]);
+    expect(
+        &rows,
+        "A",
+        &[("score", "5.0"), ("customer_resolved", "true")],
+    );
+    expect(
+        &rows,
+        "B",
+        &[("score", "1.0"), ("customer_resolved", "false")],
+    );
+    expect(
+        &rows,
+        "C",
+        &[("score", "4.0"), ("customer_resolved", "false")],
+    );
+    expect(
+        &rows,
+        "D",
+        &[("score", "5.0"), ("customer_resolved", "true")],
+    );
+    expect(&rows, "E", &[("score", ""), ("surveyed", "false")]);
+    expect(
+        &rows,
+        "G",
+        &[("survey_invited", "true"), ("surveyed", "false")],
+    );
+    expect(&rows, "H", &[("survey_invited", "false")]);
+    let v = f.validate_json(&["--max-reject-share", "1"]);
+    assert_eq!(v["unmapped_answers"][0]["answer"], "Over the moon");
+    assert_eq!(v["unmapped_answers"][0]["rows"], 2);
+    let reasons: Vec<(&str, &str)> = v["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["reason"].as_str().unwrap(),
+                r["example_lines"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(reasons, [("not_surveyed", "9"), ("unmapped_answer", "6 7")]);
+}

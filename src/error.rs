@@ -227,7 +227,14 @@ impl InputError {
                 ..
             } => {
                 let guess = suggestion.as_deref().unwrap_or("<your column name>");
-                format!("map it in cxgap.toml: [{kind}.columns] {column} = \"{guess}\"")
+                let mut hint =
+                    format!("map it in cxgap.toml: [{kind}.columns] {column} = \"{guess}\"");
+                if *kind == InputKind::Contacts && column == "contacts" {
+                    hint.push_str(
+                        "; or, if each row is one call, chat or email, set [contacts] shape = \"interactions\"",
+                    );
+                }
+                hint
             }
             InputError::DuplicateColumn {
                 kind,

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::error::{ConfigError, InputError, InputKind, Result};
-use crate::input::config::InputSpec;
+use crate::input::config::{InputSpec, Shape};
 
 pub struct Canon {
     pub name: &'static str,
@@ -277,6 +277,13 @@ pub const CONTACTS: &[Canon] = &[
             "timestamp",
             "datetime",
             "time",
+            "starttime",
+            "start",
+            "started",
+            "startedat",
+            "conversationstart",
+            "interactionstart",
+            "calltime",
         ],
     ),
     c(
@@ -289,10 +296,16 @@ pub const CONTACTS: &[Canon] = &[
             "contactcount",
             "volume",
             "attempts",
+            "interactionsoffered",
+            "offered",
             "n",
         ],
     ),
-    c("channel", false, &["channel", "medium", "via", "source"]),
+    c(
+        "channel",
+        false,
+        &["channel", "medium", "mediatype", "media", "via", "source"],
+    ),
     c(
         "direction",
         false,
@@ -379,7 +392,12 @@ pub fn resolve(spec: &InputSpec, found: &[String]) -> Result<ColumnMap> {
             .cloned()
     };
     let mut map = BTreeMap::new();
+    // Interaction rows carry no count: each is one contact.
+    let interactions = spec.shape == Some(Shape::Interactions);
     for canon in canons {
+        if interactions && canon.name == "contacts" {
+            continue;
+        }
         let user = spec.columns.get(canon.name);
         let hit = match user {
             Some(u) => find(u),

@@ -67,12 +67,30 @@ pub struct QualitySection {
     pub max_reject_share: Option<f64>,
 }
 
+/// What one row of an input stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Shape {
+    /// events: one row per event (the default)
+    Long,
+    /// events: one row per case, a column per timestamp (SPEC 1.5)
+    Wide,
+    /// contacts: one row per customer or case, day and channel, with a
+    /// count (the default)
+    Counts,
+    /// contacts: one row per call, chat or email; cxgap counts them
+    Interactions,
+}
+
 /// Keys every input section shares.
 #[derive(Debug, Default, Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct InputSection {
     pub path: Option<PathBuf>,
     pub format: Option<FileFormat>,
+    /// What one row stands for (events: long or wide; contacts: counts or
+    /// interactions).
+    pub shape: Option<Shape>,
     pub delimiter: Option<String>,
     /// One strftime format for every timestamp column of the input.
     pub timestamp_format: Option<String>,
@@ -174,6 +192,7 @@ pub struct InputSpec {
     pub kind: InputKind,
     pub path: PathBuf,
     pub format: Option<FileFormat>,
+    pub shape: Option<Shape>,
     pub delimiter: Option<u8>,
     pub timestamp_format: Option<String>,
     pub timestamp_formats: BTreeMap<String, String>,
@@ -244,6 +263,7 @@ impl InputSpec {
             kind,
             path: path.to_path_buf(),
             format: None,
+            shape: None,
             delimiter: None,
             timestamp_format: None,
             timestamp_formats: BTreeMap::new(),
@@ -464,16 +484,47 @@ fn resolve_input(
             .into());
         }
     };
+    let allowed: &[Shape] = match kind {
+        InputKind::Events => &[Shape::Long, Shape::Wide],
+        InputKind::Contacts => &[Shape::Counts, Shape::Interactions],
+        InputKind::Surveys => &[],
+    };
+    if let Some(shape) = section.shape
+        && !allowed.contains(&shape)
+    {
+        return Err(ConfigError::Invalid {
+            key: format!("{kind}.shape"),
+            message: format!("`{}` is not a shape of the {kind} input", json_name(&shape)),
+            hint: Some(if allowed.is_empty() {
+                format!("the {kind} input has one shape; remove the key")
+            } else {
+                format!(
+                    "use one of: {}",
+                    allowed.iter().map(json_name).collect::<Vec<_>>().join(", ")
+                )
+            }),
+        }
+        .into());
+    }
     Ok(Some(InputSpec {
         kind,
         path,
         format: section.format,
+        shape: section.shape,
         delimiter,
         timestamp_format: section.timestamp_format.clone(),
         timestamp_formats: section.timestamp_formats.clone(),
         columns: section.columns.clone(),
         activities: section.activities.clone(),
     }))
+}
+
+/// A config value as the config spells it.
+fn json_name<T: Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 fn find_conventional(dir: &Path, kind: InputKind) -> Option<PathBuf> {

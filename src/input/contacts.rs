@@ -5,7 +5,7 @@ use polars::prelude::*;
 
 use crate::error::Result;
 use crate::input::columns::ColumnMap;
-use crate::input::config::{InputSpec, RunConfig};
+use crate::input::config::{InputSpec, RunConfig, Shape};
 use crate::input::fields::{self, Checked, rule, text, text_or_null};
 use crate::input::scan::Scanned;
 
@@ -33,8 +33,15 @@ pub fn check(
     let name = |canon: &str| cols.get(canon).unwrap_or(canon).to_string();
     let date_col = name("date");
     let stamp = fields::stamp(scanned, spec, "date", &date_col, &cfg.timezone)?;
+    // One row per call, chat or email (`shape = "interactions"`): each row
+    // is one contact, and cxgap does the counting.
+    let interactions = spec.shape == Some(Shape::Interactions);
     // Parsed once, in a stage of their own; the rules and outputs read them.
-    let count_raw = text(&name("contacts"));
+    let count_raw = if interactions {
+        lit("1")
+    } else {
+        text(&name("contacts"))
+    };
     let dir_raw = fields::lowercase(text_or_null(cols, "direction"));
     let parsed = [
         stamp.parsed.alias(STAMP),
@@ -64,20 +71,13 @@ pub fn check(
         .str()
         .contains(lit(r"^[0-9]+(\.0*)?$"), true)
         .and(count_f.clone().lt_eq(lit(cfg.max_count as f64)));
-    let direction = dir_raw.clone().replace_strict(
-        lit(Series::new(
-            "o".into(),
-            [
-                "in", "inbound", "i", "incoming", "out", "outbound", "o", "outgoing",
-            ],
-        )),
-        lit(Series::new(
-            "n".into(),
-            ["in", "in", "in", "in", "out", "out", "out", "out"],
-        )),
-        Some(lit(NULL).cast(DataType::String)),
-        Some(DataType::String),
-    );
+    // in, inbound, incoming, "Inbound call", i; out, outbound, outgoing, o.
+    let starts = |p: &str| dir_raw.clone().str().starts_with(lit(p));
+    let direction = when(starts("in").or(dir_raw.clone().eq(lit("i"))))
+        .then(lit("in"))
+        .when(starts("out").or(dir_raw.clone().eq(lit("o"))))
+        .then(lit("out"))
+        .otherwise(lit(NULL).cast(DataType::String));
 
     let mut rules = fields::structure_rules(scanned);
     rules.extend([

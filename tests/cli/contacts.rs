@@ -105,3 +105,52 @@ fn unattributed_rows_are_counted_by_reason() {
     assert_eq!(contacts["rows_read"], 8);
     assert_eq!(contacts["rows_used"], 8);
 }
+
+/// SPEC 1.5: an interaction-level export (one row per call, chat or
+/// email) is counted by cxgap itself: the same contacts as daily counts
+/// give every journey column the same value. `CONTACTS` as interactions:
+/// line 2's two calls are two rows, directions spelled as a telephony
+/// platform spells them, times of day instead of dates.
+#[test]
+fn interactions_count_like_daily_counts() {
+    let counted = Fixture::new();
+    counted.file("events.csv", EVENTS).file("contacts.csv", CONTACTS);
+    let interactions = Fixture::new();
+    interactions
+        .file("events.csv", EVENTS)
+        .file(
+            "calls.csv",
+            "Conversation ID,Start Time,Account,Ticket,Direction,Media Type\n\
+             c1,2026-01-02 09:15:00,cust1,,Inbound,phone\n\
+             c2,2026-01-02 16:40:00,cust1,,Inbound,phone\n\
+             c3,2026-01-04 11:00:00,cust1,,,phone\n\
+             c4,2026-01-01 13:00:00,,P,Outbound call,phone\n\
+             c5,2026-01-01 15:00:00,,P,inbound call,phone\n\
+             c6,2026-01-20 10:00:00,cust2,,INBOUND,phone\n\
+             c7,2026-01-09 10:00:00,cust2,,Inbound,phone\n\
+             c8,2026-01-06 10:00:00,,NOPE,Inbound,phone\n\
+             c9,2026-01-07 10:00:00,cust9,,Inbound,\n",
+        )
+        .file(
+            "cxgap.toml",
+            "[contacts]\npath = \"calls.csv\"\nshape = \"interactions\"\n\
+             [contacts.columns]\ndate = \"Start Time\"\ncustomer_id = \"Account\"\ncase_id = \"Ticket\"\n\
+             direction = \"Direction\"\nchannel = \"Media Type\"\n",
+        );
+    assert_eq!(interactions.journeys(&[]), counted.journeys(&[]));
+    // Without `shape`, a file with no count column is not guessed at.
+    interactions.file(
+        "cxgap.toml",
+        "[contacts]\npath = \"calls.csv\"\n[contacts.columns]\ndate = \"Start Time\"\ncustomer_id = \"Account\"\n",
+    );
+    interactions
+        .cmd(&["validate", "."])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
+            "missing required column `contacts`",
+        ))
+        .stderr(predicates::str::contains(
+            "or, if each row is one call, chat or email, set [contacts] shape = \"interactions\"",
+        ));
+}

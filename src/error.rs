@@ -101,9 +101,12 @@ pub enum InputKind {
     Events,
     Surveys,
     Contacts,
+    /// Case attributes beside a long log (`[cases]`).
+    Cases,
 }
 
 impl InputKind {
+    /// The inputs `init` tells apart by their columns.
     pub const ALL: [InputKind; 3] = [InputKind::Events, InputKind::Surveys, InputKind::Contacts];
 
     pub fn name(self) -> &'static str {
@@ -111,6 +114,7 @@ impl InputKind {
             InputKind::Events => "events",
             InputKind::Surveys => "surveys",
             InputKind::Contacts => "contacts",
+            InputKind::Cases => "cases",
         }
     }
 }

@@ -218,7 +218,7 @@ pub fn run(args: &InitArgs, term: &Term) -> Result<Outcome> {
             InputKind::Contacts => out.push_str(
                 "# overlap = \"add\"          # add: counts are contacts the log lacks; max: counts include them\n",
             ),
-            InputKind::Events => {}
+            InputKind::Events | InputKind::Cases => {}
         }
         let _ = writeln!(out, "\n[{kind}.columns]");
         let mut taken: Vec<&str> = Vec::new();

@@ -313,11 +313,33 @@ pub const CONTACTS: &[Canon] = &[
     ),
 ];
 
+/// Case attributes beside a long log: the id, and the owner columns a case
+/// table may set; every other column is a dimension.
+pub const CASES: &[Canon] = &[
+    c(
+        "case_id",
+        true,
+        &[
+            "caseid",
+            "case",
+            "casenumber",
+            "ticket",
+            "ticketid",
+            "id",
+            "orderid",
+        ],
+    ),
+    c("team", false, &["team", "queue", "group", "department"]),
+    c("agent", false, &["agent", "owner", "assignee"]),
+    c("channel", false, &["channel", "via", "source"]),
+];
+
 pub fn canon_for(kind: InputKind) -> &'static [Canon] {
     match kind {
         InputKind::Events => EVENTS,
         InputKind::Surveys => SURVEYS,
         InputKind::Contacts => CONTACTS,
+        InputKind::Cases => CASES,
     }
 }
 

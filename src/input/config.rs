@@ -53,6 +53,9 @@ pub struct ConfigFile {
     pub surveys: SurveySection,
     #[serde(default)]
     pub contacts: ContactsSection,
+    /// Case attributes beside a long log, joined by case_id.
+    #[serde(default)]
+    pub cases: InputSection,
     #[serde(default)]
     pub promises: PromiseSection,
     #[serde(default)]
@@ -103,6 +106,50 @@ pub struct InputSection {
     /// canonical event type -> the user's activity names (events only)
     #[serde(default)]
     pub activities: BTreeMap<String, Vec<String>>,
+    /// events, shape = "wide": column -> the event type (or activity) it times
+    #[serde(default)]
+    pub timestamps: BTreeMap<String, String>,
+    /// events, shape = "wide": due-date column -> the promise it records
+    #[serde(default)]
+    pub due_dates: BTreeMap<String, DueDate>,
+    /// events, shape = "wide": count column -> the event type it counts
+    #[serde(default)]
+    pub counts: BTreeMap<String, String>,
+    /// events, shape = "wide": canonical survey column -> the case row's column
+    #[serde(default)]
+    pub survey: BTreeMap<String, String>,
+}
+
+/// How a wide case table (events, `shape = "wide"`) stands for events.
+#[derive(Debug, Default, Serialize, Clone, PartialEq)]
+pub struct WideColumns {
+    /// column -> the event type (or an activity name) it times
+    pub timestamps: BTreeMap<String, String>,
+    /// due-date column -> the promise it records
+    pub due_dates: BTreeMap<String, DueDate>,
+    /// count column -> the event type it counts (replies, reopens, contacts)
+    pub counts: BTreeMap<String, String>,
+    /// canonical survey column (score, responded_at, ...) -> the case row's column
+    pub survey: BTreeMap<String, String>,
+}
+
+impl WideColumns {
+    pub fn is_empty(&self) -> bool {
+        self == &WideColumns::default()
+    }
+}
+
+/// A due-date column of a wide table: one promise per case row.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DueDate {
+    /// The promise kind (`delivery`, `resolution`, ...).
+    pub kind: String,
+    /// The column holding when it was made (default: the case's opening).
+    pub made: Option<String>,
+    /// The column holding when it was kept (default: the event types
+    /// `[promises.fulfilled_by]` names for the kind).
+    pub kept: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -198,6 +245,7 @@ pub struct InputSpec {
     pub timestamp_formats: BTreeMap<String, String>,
     pub columns: BTreeMap<String, String>,
     pub activities: BTreeMap<String, Vec<String>>,
+    pub wide: WideColumns,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -231,6 +279,8 @@ pub struct RunConfig {
     pub events: InputSpec,
     pub surveys: Option<InputSpec>,
     pub contacts: Option<InputSpec>,
+    /// Case attributes (`[cases]`), joined onto the journeys by case_id.
+    pub cases: Option<InputSpec>,
     pub timezone: String,
     pub attribution: Attribution,
     /// `--as-of` or the config's; `None` means "latest event timestamp".
@@ -269,6 +319,7 @@ impl InputSpec {
             timestamp_formats: BTreeMap::new(),
             columns: BTreeMap::new(),
             activities: BTreeMap::new(),
+            wide: WideColumns::default(),
         }
     }
 }
@@ -332,6 +383,11 @@ impl RunConfig {
             &dir,
         )?;
 
+        // A case table has no conventional file name: only the config names one.
+        let cases = match &file.cases.path {
+            Some(_) => resolve_input(InputKind::Cases, &file.cases, None, &base, &dir)?,
+            None => None,
+        };
         let survey = resolve_survey(&file.surveys, args.survey_window)?;
         let repeat_window_days = args
             .repeat_window
@@ -401,6 +457,7 @@ impl RunConfig {
             events,
             surveys,
             contacts,
+            cases,
             timezone,
             attribution: file.attribution.unwrap_or_default(),
             as_of,
@@ -423,6 +480,7 @@ impl RunConfig {
         std::iter::once(&self.events)
             .chain(self.surveys.as_ref())
             .chain(self.contacts.as_ref())
+            .chain(self.cases.as_ref())
             .map(|s| s.path.clone())
             .chain(self.config_file.clone())
             .collect()
@@ -487,7 +545,7 @@ fn resolve_input(
     let allowed: &[Shape] = match kind {
         InputKind::Events => &[Shape::Long, Shape::Wide],
         InputKind::Contacts => &[Shape::Counts, Shape::Interactions],
-        InputKind::Surveys => &[],
+        InputKind::Surveys | InputKind::Cases => &[],
     };
     if let Some(shape) = section.shape
         && !allowed.contains(&shape)
@@ -506,6 +564,31 @@ fn resolve_input(
         }
         .into());
     }
+    let wide_columns = WideColumns {
+        timestamps: section.timestamps.clone(),
+        due_dates: section.due_dates.clone(),
+        counts: section.counts.clone(),
+        survey: section.survey.clone(),
+    };
+    let wide = section.shape == Some(Shape::Wide);
+    if wide && wide_columns.timestamps.is_empty() {
+        return Err(ConfigError::Invalid {
+            key: format!("{kind}.timestamps"),
+            message: "a wide case table needs at least one timestamp column".into(),
+            hint: Some(format!(
+                "name each timestamp column and the event it times: [{kind}.timestamps] \"Created at\" = \"case_opened\""
+            )),
+        }
+        .into());
+    }
+    if !wide && !wide_columns.is_empty() {
+        return Err(ConfigError::Invalid {
+            key: format!("{kind}.timestamps"),
+            message: "timestamps, due_dates, counts and survey describe a wide case table".into(),
+            hint: Some("set [events] shape = \"wide\" (one row per case)".into()),
+        }
+        .into());
+    }
     Ok(Some(InputSpec {
         kind,
         path,
@@ -516,6 +599,7 @@ fn resolve_input(
         timestamp_formats: section.timestamp_formats.clone(),
         columns: section.columns.clone(),
         activities: section.activities.clone(),
+        wide: wide_columns,
     }))
 }
 

@@ -63,14 +63,8 @@ pub fn check(
         )
         .dt()
         .date();
-    // Whole numbers in 0..=max_count only, written as digits: "2" and
-    // "2.0" are accepted; "2.5", "-1", "1e3" and counts beyond max_count
-    // (typed wrongly, or too large to be one customer's) are `bad_count`.
     let count_f = col(COUNT);
-    let count_ok = col(COUNT_TEXT)
-        .str()
-        .contains(lit(r"^[0-9]+(\.0*)?$"), true)
-        .and(count_f.clone().lt_eq(lit(cfg.max_count as f64)));
+    let count_ok = fields::count_ok(col(COUNT_TEXT), count_f.clone(), cfg.max_count);
     // in, inbound, incoming, "Inbound call", i; out, outbound, outgoing, o.
     let starts = |p: &str| dir_raw.clone().str().starts_with(lit(p));
     let direction = when(starts("in").or(dir_raw.clone().eq(lit("i"))))

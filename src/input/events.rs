@@ -47,7 +47,7 @@ pub const COLUMNS: &[&str] = &[
 pub const ORDER: &[&str] = &["case_id", "ts"];
 
 /// lowercased activity name -> canonical type; canonical names map to themselves.
-fn activity_map(spec: &InputSpec) -> Result<BTreeMap<String, String>> {
+pub fn activity_map(spec: &InputSpec) -> Result<BTreeMap<String, String>> {
     let mut map: BTreeMap<String, String> = EVENT_TYPES
         .iter()
         .map(|t| (t.to_string(), t.to_string()))

@@ -304,6 +304,16 @@ pub fn in_future(parsed: Expr, cfg: &RunConfig) -> Expr {
         .fill_null(lit(false))
 }
 
+/// A count: a whole number from 0 to `max`, written as digits. "2" and
+/// "2.0" pass; "2.5", "-1", "1e3" and counts beyond `max` (typed wrongly,
+/// or too large to be one customer's) do not. `text` is the trimmed cell,
+/// `value` the same cell as a number.
+pub fn count_ok(text: Expr, value: Expr, max: u64) -> Expr {
+    text.str()
+        .contains(lit(r"^[0-9]+(\.0*)?$"), true)
+        .and(value.lt_eq(lit(max as f64)))
+}
+
 /// One reason a row is rejected, checked in order; the first that holds wins.
 pub struct Rule {
     pub when: Expr,

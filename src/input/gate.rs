@@ -59,6 +59,12 @@ pub fn fix(reason: &str, input: &str, column: &str) -> String {
             "the file's rows do not match its header: check the delimiter ([{input}] delimiter) and quoting, or export it again"
         ),
         "survey_preview" => "preview answers are test data; nothing to fix".into(),
+        "duplicate_case_id" | "duplicate_survey_id" => format!(
+            "`{column}` must name each row's case (or survey) once; the first row stays: remove the repeats from the export"
+        ),
+        "no_timestamp" => format!(
+            "a case row needs at least one time: check [{input}.timestamps] names the export's time columns"
+        ),
         _ => format!(
             "see every rejected row with `cxgap validate DIR --rejects rejects.csv` and fix [{input}.columns]"
         ),

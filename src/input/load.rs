@@ -7,13 +7,13 @@ use std::path::PathBuf;
 use polars::prelude::*;
 use serde::Serialize;
 
-use crate::error::{InputError, InputKind, Result};
+use crate::error::{ConfigError, InputError, InputKind, Result};
 use crate::input::columns::{self, ColumnMap};
-use crate::input::config::{FileFormat, InputSpec, RunConfig};
+use crate::input::config::{FileFormat, InputSpec, RunConfig, Shape};
 use crate::input::detect::ExportShape;
 use crate::input::fields::{self, Checked, REASON};
 use crate::input::scan::{self, Scanned};
-use crate::input::{contacts, events, surveys};
+use crate::input::{cases, contacts, events, surveys, wide};
 
 /// Per-input bookkeeping for the data-quality summary and run.json.
 #[derive(Debug, Clone, Serialize)]
@@ -50,8 +50,12 @@ pub struct Inputs {
     pub events: Loaded,
     pub surveys: Option<Loaded>,
     pub contacts: Option<Loaded>,
+    /// Case attributes (`[cases]`), one row per case.
+    pub cases: Option<Loaded>,
     /// Event columns kept as case dimensions.
     pub dimensions: Vec<String>,
+    /// The case table's dimensions (its columns but the id and owners).
+    pub case_dimensions: Vec<String>,
     /// Kept alive for the run: decompressed copies of gzip inputs live here.
     _scratch: tempfile::TempDir,
 }
@@ -61,6 +65,7 @@ impl Inputs {
         std::iter::once(&self.events)
             .chain(self.surveys.as_ref())
             .chain(self.contacts.as_ref())
+            .chain(self.cases.as_ref())
     }
 
     /// Each input's row counts, events first.
@@ -80,25 +85,39 @@ pub fn load(cfg: &RunConfig) -> Result<Inputs> {
         path: std::env::temp_dir(),
         source,
     })?;
-    let (events, dimensions) = {
-        let spec = &cfg.events;
+    let spec = &cfg.events;
+    let (events, dimensions, case_surveys) = if spec.shape == Some(Shape::Wide) {
+        let w = wide::load(spec, cfg, scratch.path())?;
+        (w.events, w.dimensions, w.surveys)
+    } else {
         let scanned = scan::scan(spec, scratch.path())?;
         let cols = columns::resolve(spec, &scanned.columns)?;
         let dims = events::dimensions(&cols);
         let lf = events::check(&scanned, &cols, spec, cfg)?;
         let mut keep: Vec<&str> = events::COLUMNS.to_vec();
         keep.extend(dims.iter().map(String::as_str));
-        (split(spec, &scanned, lf, &keep, events::ORDER)?, dims)
+        (split(spec, &scanned, lf, &keep, events::ORDER)?, dims, None)
     };
-    let surveys = match &cfg.surveys {
-        Some(spec) => Some(load_one(
+    let surveys = match (&cfg.surveys, case_surveys) {
+        (Some(s), Some(_)) => {
+            return Err(ConfigError::Invalid {
+                key: "events.survey".into(),
+                message: format!(
+                    "surveys come from one place, but both the case rows ([events.survey]) and {} hold them",
+                    s.path.display()
+                ),
+                hint: Some("keep [events.survey] or [surveys] path, not both".into()),
+            }
+            .into());
+        }
+        (Some(spec), None) => Some(load_one(
             spec,
             cfg,
             scratch.path(),
             surveys::COLUMNS,
             surveys::check,
         )?),
-        None => None,
+        (None, from_cases) => from_cases,
     };
     let contacts = match &cfg.contacts {
         Some(spec) => Some(load_one(
@@ -110,10 +129,24 @@ pub fn load(cfg: &RunConfig) -> Result<Inputs> {
         )?),
         None => None,
     };
+    let (cases, case_dimensions) = match &cfg.cases {
+        Some(spec) => {
+            let scanned = scan::scan(spec, scratch.path())?;
+            let cols = columns::resolve(spec, &scanned.columns)?;
+            let dims = cases::dimensions(&cols);
+            let checked = cases::check(&scanned, &cols, spec, cfg)?;
+            let mut keep_cols: Vec<&str> = cases::COLUMNS.to_vec();
+            keep_cols.extend(dims.iter().map(String::as_str));
+            (Some(split(spec, &scanned, checked, &keep_cols, &[])?), dims)
+        }
+        None => (None, Vec::new()),
+    };
     Ok(Inputs {
         events,
         surveys,
         contacts,
+        cases,
+        case_dimensions,
         dimensions,
         _scratch: scratch,
     })
@@ -134,16 +167,62 @@ fn load_one(
     split(spec, &scanned, lf, keep, &[])
 }
 
-/// Collect the checked frame once and split it into used and rejected rows.
-/// The used rows come out sorted by `order` (none: input order), so a
-/// consumer that needs an order never sorts a copy of its own.
+/// A checked input collected once: every row with its reason, the rejects,
+/// and the counts.
+pub struct Settled {
+    all: DataFrame,
+    pub rejects: DataFrame,
+    pub stats: InputStats,
+}
+
+impl Settled {
+    /// The used rows with every checked column (raw ones included).
+    pub fn used(&self) -> LazyFrame {
+        self.all.clone().lazy().filter(col(REASON).is_null())
+    }
+
+    /// The used rows as `rows` (the `keep` columns, in `order`; none:
+    /// input order, kept by a stable sort), so a consumer that needs an
+    /// order never sorts a copy of its own.
+    pub fn into_loaded(self, rows: LazyFrame, order: &[&str]) -> Result<Loaded> {
+        let rows = if order.is_empty() {
+            rows
+        } else {
+            rows.sort(
+                order.iter().copied(),
+                SortMultipleOptions::default().with_maintain_order(true),
+            )
+        };
+        Ok(Loaded {
+            rows: rows.collect()?,
+            rejects: self.rejects,
+            stats: self.stats,
+        })
+    }
+}
+
+/// The `keep` columns of a frame.
+pub fn keep(lf: LazyFrame, keep: &[&str]) -> LazyFrame {
+    lf.select(keep.iter().map(|c| col(*c)).collect::<Vec<_>>())
+}
+
+/// Collect the checked frame once and split it into used and rejected rows,
+/// the used ones as `keep` columns in `order`.
 fn split(
     spec: &InputSpec,
     scanned: &Scanned,
     checked: Checked,
-    keep: &[&str],
+    keep_cols: &[&str],
     order: &[&str],
 ) -> Result<Loaded> {
+    let settled = settle(spec, scanned, checked)?;
+    let rows = keep(settled.used(), keep_cols);
+    settled.into_loaded(rows, order)
+}
+
+/// Collect the checked frame once: rejects with their reason, column,
+/// value and original values, and the counts (rows read = used + rejected).
+pub fn settle(spec: &InputSpec, scanned: &Scanned, checked: Checked) -> Result<Settled> {
     let all = checked
         .lf
         .clone()
@@ -165,15 +244,6 @@ fn split(
         .collect()?;
     let rejected = rejects.height() as u64;
     let used = all.height() as u64 - rejected;
-    let keep_cols: Vec<Expr> = keep.iter().map(|c| col(*c)).collect();
-    let mut used_rows = all.lazy().filter(col(REASON).is_null()).select(keep_cols);
-    if !order.is_empty() {
-        used_rows = used_rows.sort(
-            order.iter().copied(),
-            SortMultipleOptions::default().with_maintain_order(true),
-        );
-    }
-    let rows = used_rows.collect()?;
     if used + rejected == 0 {
         return Err(InputError::NoRows {
             path: spec.path.clone(),
@@ -184,8 +254,8 @@ fn split(
     for reason in rejects.column("reason")?.str()?.iter().flatten() {
         *by_reason.entry(reason.to_string()).or_insert(0) += 1;
     }
-    Ok(Loaded {
-        rows,
+    Ok(Settled {
+        all,
         rejects,
         stats: InputStats {
             input: spec.kind,

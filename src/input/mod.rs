@@ -1,6 +1,7 @@
 //! Reading and validating the inputs: config, sniffing, one scan per input,
 //! row rules, and the split into used and rejected rows.
 
+pub mod cases;
 pub mod columns;
 pub mod config;
 pub mod contacts;
@@ -14,3 +15,4 @@ pub mod scan;
 pub mod structure;
 pub mod surveys;
 pub mod timestamp;
+pub mod wide;

@@ -160,7 +160,9 @@ pub fn build(inputs: &Inputs, cfg: &RunConfig) -> Result<Journeys> {
 
     let dimensions = case_dimensions(inputs);
     let ordered = timeline::ordered(inputs.events.rows(), cfg)?.cache();
-    let cases = timeline::cases(ordered.clone(), &dimensions, cfg.attribution)
+    let cases = timeline::cases(ordered.clone(), &dimensions, cfg.attribution);
+    let (cases, dimensions) = with_case_table(cases, inputs, dimensions);
+    let cases = cases
         .with_columns([
             contacts::local_date(col("opened_at"), &tz).alias("opened_date"),
             contacts::local_date(col("resolved_at"), &tz).alias("resolved_date"),
@@ -286,6 +288,62 @@ pub fn ms(e: Expr) -> Expr {
 pub fn hours(duration_ms: Expr) -> Expr {
     (duration_ms.floor_div(lit(1000i64)).cast(DataType::Float64) / lit(3600.0))
         .round(6, RoundMode::HalfAwayFromZero)
+}
+
+/// Case attributes (`[cases]`) joined by case_id: where the table has a
+/// value it wins over what the log says (it is the record of the case);
+/// its other columns become dimensions.
+fn with_case_table(
+    cases: LazyFrame,
+    inputs: &Inputs,
+    mut dimensions: Vec<String>,
+) -> (LazyFrame, Vec<String>) {
+    let Some(table) = &inputs.cases else {
+        return (cases, dimensions);
+    };
+    let present: Vec<String> = crate::input::cases::OWNERS
+        .iter()
+        .map(|o| o.to_string())
+        .chain(dimensions.iter().cloned())
+        .collect();
+    let attributes: Vec<String> = crate::input::cases::OWNERS
+        .iter()
+        .map(|o| o.to_string())
+        .chain(
+            inputs
+                .case_dimensions
+                .iter()
+                .filter(|d| !is_reserved(d))
+                .cloned(),
+        )
+        .collect();
+    let tagged = |a: &str| format!("__case_{a}");
+    let mut right = vec![col("case_id")];
+    right.extend(attributes.iter().map(|a| col(a.as_str()).alias(tagged(a))));
+    let mut merged = Vec::new();
+    for a in &attributes {
+        let from_table = col(tagged(a));
+        merged.push(if present.contains(a) {
+            coalesce(&[from_table, col(a.as_str())]).alias(a.as_str())
+        } else {
+            from_table.alias(a.as_str())
+        });
+        if !present.contains(a) {
+            dimensions.push(a.clone());
+        }
+    }
+    let joined = cases
+        .join(
+            table.rows().select(right),
+            [col("case_id")],
+            [col("case_id")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_columns(merged)
+        .drop(cols(
+            attributes.iter().map(|a| tagged(a)).collect::<Vec<_>>(),
+        ));
+    (joined, dimensions)
 }
 
 /// Counts that are null for cases without the rows behind them become 0,

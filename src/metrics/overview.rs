@@ -206,6 +206,7 @@ pub fn reject_shares(stats: &[crate::input::load::InputStats]) -> Vec<Figure> {
                 crate::error::InputKind::Events => "events_reject_share",
                 crate::error::InputKind::Surveys => "surveys_reject_share",
                 crate::error::InputKind::Contacts => "contacts_reject_share",
+                crate::error::InputKind::Cases => "cases_reject_share",
             },
             value: ratio(s.rows_rejected as f64, s.rows_read as f64),
             n: Some(s.rows_read as f64),

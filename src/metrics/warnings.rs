@@ -149,9 +149,41 @@ pub fn no_answers(cfg: &RunConfig, j: &Journeys) -> PolarsResult<Vec<Warning>> {
     }])
 }
 
+/// Case-table rows naming no case of the log: their attributes go nowhere.
+fn unknown_case_rows(cfg: &RunConfig, inputs: &Inputs, j: &Journeys) -> PolarsResult<Vec<Warning>> {
+    let (Some(table), Some(spec)) = (&inputs.cases, &cfg.cases) else {
+        return Ok(Vec::new());
+    };
+    let unknown = table
+        .rows()
+        .join(
+            j.cases.clone().lazy().select([col("case_id")]),
+            [col("case_id")],
+            [col("case_id")],
+            JoinArgs::new(JoinType::Anti),
+        )
+        .select([len().cast(DataType::UInt64).alias("n")])
+        .collect()?
+        .column("n")?
+        .u64()?
+        .get(0)
+        .unwrap_or(0);
+    Ok((unknown > 0)
+        .then(|| Warning {
+            message: format!(
+                "{unknown} rows of {} name no case in the events: their attributes go nowhere",
+                spec.path.display()
+            ),
+            fix: "check that [cases.columns] case_id holds the same ids as the events".into(),
+        })
+        .into_iter()
+        .collect())
+}
+
 /// Every warning for this run, most consequential first.
 pub fn warnings(cfg: &RunConfig, inputs: &Inputs, j: &Journeys) -> PolarsResult<Vec<Warning>> {
     let mut v = no_answers(cfg, j)?;
+    v.extend(unknown_case_rows(cfg, inputs, j)?);
     v.extend(unfulfillable_promises(cfg, inputs, j)?);
     v.extend(frequent_unmapped(inputs)?);
     Ok(v)

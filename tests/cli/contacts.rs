@@ -114,7 +114,9 @@ fn unattributed_rows_are_counted_by_reason() {
 #[test]
 fn interactions_count_like_daily_counts() {
     let counted = Fixture::new();
-    counted.file("events.csv", EVENTS).file("contacts.csv", CONTACTS);
+    counted
+        .file("events.csv", EVENTS)
+        .file("contacts.csv", CONTACTS);
     let interactions = Fixture::new();
     interactions
         .file("events.csv", EVENTS)

@@ -21,6 +21,7 @@ mod recontact;
 mod report;
 mod sample;
 mod sample_data;
+mod shapes;
 mod surveys;
 mod timeline;
 mod timestamps;

@@ -1,0 +1,507 @@
+//! Wide case tables (SPEC 1.5): one row per case, as a help desk exports
+//! its tickets (created, first reply, solved, reopens, replies, group,
+//! satisfaction) or a shop its orders (purchased, approved, shipped,
+//! delivered, estimated delivery). Each row is read as the events it stands
+//! for, so journeys, metrics and `case` treat it exactly as a long log of
+//! those events:
+//! - a timestamp column is one event of its type (or activity) at its time;
+//! - a due-date column is a `promise` of its kind, made at the `made`
+//!   column's time (default: the case's opening), and with `kept` a
+//!   `promise_kept` of that kind at that column's time;
+//! - a count column is that many events of its type at the case's opening:
+//!   the table does not say when they happened, so they count as contacts,
+//!   reopens or transfers but can never be a recontact or a follow-up;
+//! - a survey mapped on the row is the case's survey (its id the case id);
+//! - every other column is a dimension.
+//!
+//! A row with an unreadable time or count is rejected as a whole, so a case
+//! is never half read; rows read = used + rejected counts case rows.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use polars::prelude::*;
+
+use crate::error::InputKind;
+use crate::error::{ConfigError, InputError, Result};
+use crate::input::columns::ColumnMap;
+use crate::input::config::{InputSpec, RunConfig};
+use crate::input::events::{self, EVENT_TYPES};
+use crate::input::fields::{self, Checked, REASON, Rule, rule, text, text_or_null};
+use crate::input::load::{self, Loaded};
+use crate::input::scan::{self, LINE, Scanned};
+use crate::input::{columns, surveys};
+
+/// Canonical columns a case row may carry besides its times.
+const ROW_COLUMNS: [&str; 5] = ["case_id", "customer_id", "channel", "agent", "team"];
+
+/// Survey columns a case row may carry (`[events.survey]`).
+const SURVEY_COLUMNS: [&str; 7] = [
+    "survey_id",
+    "score",
+    "responded_at",
+    "sent_at",
+    "resolved",
+    "comment",
+    "customer_id",
+];
+
+/// A wide events input, read.
+pub struct Wide {
+    pub events: Loaded,
+    /// The survey on the case rows, when `[events.survey]` maps one.
+    pub surveys: Option<Loaded>,
+    pub dimensions: Vec<String>,
+}
+
+/// One timestamp column: its parsed column, the event and activity.
+struct Timed {
+    column: String,
+    parsed: String,
+    event: String,
+    activity: String,
+}
+
+fn not_a_column(
+    spec: &InputSpec,
+    key: &str,
+    column: &str,
+    found: &[String],
+) -> crate::error::Error {
+    ConfigError::Invalid {
+        key: format!("events.{key}"),
+        message: format!(
+            "`{column}` is not a column of {} (found: {})",
+            spec.path.display(),
+            found.join(", ")
+        ),
+        hint: Some("name the column as the export spells it".into()),
+    }
+    .into()
+}
+
+/// The event type and activity a timestamp column's mapping names: a
+/// canonical type (the activity is the column's name) or an activity name
+/// (its type from `[events.activities]`, else `other`).
+fn event_of(target: &str, column: &str, activities: &BTreeMap<String, String>) -> (String, String) {
+    if EVENT_TYPES.contains(&target) {
+        (target.to_string(), column.to_string())
+    } else {
+        let event = activities
+            .get(&target.trim().to_lowercase())
+            .cloned()
+            .unwrap_or_else(|| "other".into());
+        (event, target.to_string())
+    }
+}
+
+/// Where each case row's columns are: the canonical ones, mapped or
+/// named as such.
+fn row_columns(spec: &InputSpec, found: &[String]) -> Result<ColumnMap> {
+    let mut map = BTreeMap::new();
+    for canon in ROW_COLUMNS {
+        let want = spec.columns.get(canon).map(String::as_str).unwrap_or(canon);
+        match found.iter().find(|f| f.eq_ignore_ascii_case(want)) {
+            Some(f) => {
+                map.insert(canon, f.clone());
+            }
+            None if canon == "case_id" || spec.columns.contains_key(canon) => {
+                let taken: Vec<&str> = map.values().map(String::as_str).collect();
+                return Err(InputError::MissingColumn {
+                    kind: InputKind::Events,
+                    path: spec.path.clone(),
+                    column: canon.to_string(),
+                    looked_for: want.to_string(),
+                    found: found.to_vec(),
+                    suggestion: columns::guess(&columns::EVENTS[0], found, &taken)
+                        .map(str::to_string),
+                }
+                .into());
+            }
+            None => {}
+        }
+    }
+    Ok(ColumnMap {
+        map,
+        extra: Vec::new(),
+    })
+}
+
+pub fn load(spec: &InputSpec, cfg: &RunConfig, scratch: &Path) -> Result<Wide> {
+    let scanned = scan::scan(spec, scratch)?;
+    let found = &scanned.columns;
+    let wide = &spec.wide;
+    let mut cols = row_columns(spec, found)?;
+    let exists = |key: &str, c: &str| -> Result<()> {
+        if found.iter().any(|f| f == c) {
+            Ok(())
+        } else {
+            Err(not_a_column(spec, key, c, found))
+        }
+    };
+    // Every column a mapping names, in file order where it matters.
+    let position = |c: &str| found.iter().position(|f| f == c).unwrap_or(usize::MAX);
+    let activities = events::activity_map(spec)?;
+    let mut timed: Vec<Timed> = Vec::new();
+    for (column, target) in &wide.timestamps {
+        exists("timestamps", column)?;
+        let (event, activity) = event_of(target, column, &activities);
+        timed.push(Timed {
+            column: column.clone(),
+            parsed: String::new(),
+            event,
+            activity,
+        });
+    }
+    timed.sort_by_key(|t| position(&t.column));
+    for (column, due) in &wide.due_dates {
+        exists("due_dates", column)?;
+        for c in due.made.iter().chain(&due.kept) {
+            exists("due_dates", c)?;
+        }
+    }
+    for (column, event) in &wide.counts {
+        exists("counts", column)?;
+        if !EVENT_TYPES.contains(&event.as_str()) {
+            return Err(ConfigError::Invalid {
+                key: format!("events.counts.\"{column}\""),
+                message: format!("`{event}` is not a canonical event type"),
+                hint: Some(format!(
+                    "a count column counts events of one type: {}",
+                    EVENT_TYPES.join(", ")
+                )),
+            }
+            .into());
+        }
+    }
+    for (canon, column) in &wide.survey {
+        exists("survey", column)?;
+        if !SURVEY_COLUMNS.contains(&canon.as_str()) {
+            return Err(ConfigError::Invalid {
+                key: format!("events.survey.{canon}"),
+                message: format!("`{canon}` is not a survey column"),
+                hint: Some(format!("use one of: {}", SURVEY_COLUMNS.join(", "))),
+            }
+            .into());
+        }
+    }
+
+    // Every other column is a dimension.
+    let mut used: Vec<&str> = cols.map.values().map(String::as_str).collect();
+    used.extend(wide.timestamps.keys().map(String::as_str));
+    used.extend(wide.counts.keys().map(String::as_str));
+    used.extend(wide.survey.values().map(String::as_str));
+    for (column, due) in &wide.due_dates {
+        used.push(column);
+        used.extend(due.made.iter().chain(&due.kept).map(String::as_str));
+    }
+    cols.extra = found
+        .iter()
+        .filter(|f| !used.contains(&f.as_str()))
+        .cloned()
+        .collect();
+    let dimensions = events::dimensions(&cols);
+
+    // Each time column parsed once, in its own layout.
+    let mut stamps: BTreeMap<String, (String, fields::Stamp)> = BTreeMap::new();
+    let mut stamp_of = |c: &str| -> Result<String> {
+        if let Some((alias, _)) = stamps.get(c) {
+            return Ok(alias.clone());
+        }
+        let alias = format!("__t{}", stamps.len());
+        let s = fields::stamp(&scanned, spec, c, c, &cfg.timezone)?;
+        stamps.insert(c.to_string(), (alias.clone(), s));
+        Ok(alias)
+    };
+    for t in &mut timed {
+        t.parsed = stamp_of(&t.column)?;
+    }
+    let mut due_aliases = Vec::new();
+    for (column, due) in &wide.due_dates {
+        let made = due.made.as_deref().map(&mut stamp_of).transpose()?;
+        let kept = due.kept.as_deref().map(&mut stamp_of).transpose()?;
+        due_aliases.push((stamp_of(column)?, due.kind.to_lowercase(), made, kept));
+    }
+    let counts: Vec<(String, String, String)> = wide
+        .counts
+        .iter()
+        .enumerate()
+        .map(|(i, (c, e))| (c.clone(), format!("__n{i}"), e.clone()))
+        .collect();
+
+    let checked = check(&scanned, &cols, cfg, &timed, &stamps, &counts, &dimensions)?;
+    let settled = load::settle(spec, &scanned, checked)?;
+    let case_rows = settled.used();
+    let surveys = if wide.survey.is_empty() {
+        None
+    } else {
+        Some(survey_rows(spec, cfg, &scanned, &cols, case_rows.clone())?)
+    };
+    let long = unpivot(case_rows, &timed, &due_aliases, &counts, &dimensions)?;
+    let events = settled.into_loaded(long, events::ORDER)?;
+    Ok(Wide {
+        events,
+        surveys,
+        dimensions,
+    })
+}
+
+/// The case rows' checks: a case id, readable times and counts, at least
+/// one time, each case once.
+fn check(
+    scanned: &Scanned,
+    cols: &ColumnMap,
+    cfg: &RunConfig,
+    timed: &[Timed],
+    stamps: &BTreeMap<String, (String, fields::Stamp)>,
+    counts: &[(String, String, String)],
+    dimensions: &[String],
+) -> Result<Checked> {
+    let case = cols.get("case_id").unwrap_or_default().to_string();
+    let mut rules: Vec<Rule> = fields::structure_rules(scanned);
+    rules.push(rule(text(&case).is_null(), "empty_case_id", &case));
+    let timestamp_columns: Vec<&str> = timed.iter().map(|t| t.column.as_str()).collect();
+    for (column, (alias, stamp)) in stamps {
+        rules.push(rule(
+            stamp.raw.clone().is_not_null().and(col(alias).is_null()),
+            "bad_timestamp",
+            column,
+        ));
+        // Due dates may lie in the future; events may not.
+        if timestamp_columns.contains(&column.as_str()) {
+            rules.push(rule(
+                fields::in_future(col(alias), cfg),
+                "timestamp_in_future",
+                column,
+            ));
+        }
+    }
+    for (column, alias, _) in counts {
+        let t = text(column);
+        rules.push(rule(
+            t.clone()
+                .is_not_null()
+                .and(fields::count_ok(t, col(alias).cast(DataType::Float64), cfg.max_count).not()),
+            "bad_count",
+            column,
+        ));
+    }
+    let any_time = timed
+        .iter()
+        .fold(lit(false), |acc, t| acc.or(col(&t.parsed).is_not_null()));
+    rules.push(rule(
+        any_time.not(),
+        "no_timestamp",
+        timestamp_columns.first().copied().unwrap_or_default(),
+    ));
+
+    let mut parsed: Vec<Expr> = stamps
+        .values()
+        .map(|(alias, s)| s.parsed.clone().alias(alias.as_str()))
+        .collect();
+    parsed.extend(counts.iter().map(|(column, alias, _)| {
+        text(column)
+            .cast(DataType::Float64)
+            .cast(DataType::Int64)
+            .alias(alias.as_str())
+    }));
+    let mut exprs = vec![
+        fields::line(),
+        text(&case).alias("case_id"),
+        text_or_null(cols, "customer_id").alias("customer_id"),
+        fields::lowercase(text_or_null(cols, "channel")).alias("channel"),
+        text_or_null(cols, "agent").alias("agent"),
+        text_or_null(cols, "team").alias("team"),
+    ];
+    exprs.extend(dimensions.iter().map(|d| text(d).alias(d.as_str())));
+    exprs.extend(stamps.values().map(|(alias, _)| col(alias.as_str())));
+    exprs.extend(counts.iter().map(|(_, alias, _)| col(alias.as_str())));
+    exprs.push(fields::reason_code(&rules));
+    exprs.extend(fields::raw_columns(scanned));
+    let lf = fields::prepared(scanned)?
+        .with_columns(parsed)
+        .select(exprs);
+    let mut checked = Checked::new(lf, &rules);
+    // A case id twice: the first row stays, as for survey ids.
+    let dup_code = checked.add_reason("duplicate_case_id", &case);
+    let valid_id = when(col(REASON).is_null())
+        .then(col("case_id"))
+        .otherwise(lit(NULL).cast(DataType::String));
+    let dup = col(REASON)
+        .is_null()
+        .and(valid_id.is_first_distinct().not());
+    checked.lf = checked.lf.with_column(
+        when(dup)
+            .then(lit(dup_code))
+            .otherwise(col(REASON))
+            .alias(REASON),
+    );
+    Ok(checked)
+}
+
+/// The long events the used case rows stand for, columns as
+/// `events::COLUMNS` plus the dimensions.
+fn unpivot(
+    rows: LazyFrame,
+    timed: &[Timed],
+    due_dates: &[(String, String, Option<String>, Option<String>)],
+    counts: &[(String, String, String)],
+    dimensions: &[String],
+) -> PolarsResult<LazyFrame> {
+    let ts_type = crate::input::timestamp::utc_dtype();
+    // The case's opening: its case_opened column, else its earliest time.
+    let opened = match timed.iter().find(|t| t.event == "case_opened") {
+        Some(t) => col(&t.parsed),
+        None => polars::lazy::dsl::min_horizontal(
+            timed.iter().map(|t| col(&t.parsed)).collect::<Vec<_>>(),
+        )?,
+    };
+    let event = |ts: Expr, ev: &str, activity: &str, due: Expr, kind: Expr| {
+        let mut v = vec![
+            col("line"),
+            col("case_id"),
+            ts.alias("ts"),
+            lit(ev.to_string()).alias("event"),
+            lit(activity.to_string()).alias("activity"),
+            col("customer_id"),
+            col("channel"),
+            col("agent"),
+            col("team"),
+            due.alias("due_at"),
+            kind.alias("promise_kind"),
+        ];
+        v.extend(dimensions.iter().map(|d| col(d.as_str())));
+        v
+    };
+    let no_due = || lit(NULL).cast(ts_type.clone());
+    let no_kind = || lit(NULL).cast(DataType::String);
+    let mut parts: Vec<LazyFrame> = Vec::new();
+    for t in timed {
+        parts.push(
+            rows.clone()
+                .filter(col(&t.parsed).is_not_null())
+                .select(event(
+                    col(&t.parsed),
+                    &t.event,
+                    &t.activity,
+                    no_due(),
+                    no_kind(),
+                )),
+        );
+    }
+    for (due, kind, made, kept) in due_dates {
+        let made_at = made
+            .as_ref()
+            .map(col)
+            .unwrap_or_else(|| opened.clone());
+        parts.push(
+            rows.clone()
+                .filter(col(due).is_not_null().and(made_at.clone().is_not_null()))
+                .select(event(
+                    made_at,
+                    "promise",
+                    "promise",
+                    col(due),
+                    lit(kind.clone()),
+                )),
+        );
+        if let Some(k) = kept {
+            parts.push(
+                rows.clone()
+                    .filter(col(due).is_not_null().and(col(k).is_not_null()))
+                    .select(event(
+                        col(k),
+                        "promise_kept",
+                        "promise kept",
+                        no_due(),
+                        lit(kind.clone()),
+                    )),
+            );
+        }
+    }
+    for (column, alias, ev) in counts {
+        // One row per counted event: 0..n exploded.
+        parts.push(
+            rows.clone()
+                .filter(col(alias).gt(lit(0i64)).and(opened.clone().is_not_null()))
+                .with_column(
+                    int_ranges(lit(0i64), col(alias), lit(1i64), DataType::Int64).alias("__k"),
+                )
+                .explode(
+                    cols(["__k"]),
+                    ExplodeOptions {
+                        empty_as_null: false,
+                        keep_nulls: false,
+                    },
+                )
+                .select(event(opened.clone(), ev, column, no_due(), no_kind())),
+        );
+    }
+    concat(parts, UnionArgs::default())
+}
+
+/// The case rows' survey as a surveys input: the mapped columns as they
+/// were in the file, read by the survey rules like any survey export. A
+/// row without a score, a response or an invitation holds no survey.
+fn survey_rows(
+    spec: &InputSpec,
+    cfg: &RunConfig,
+    scanned: &Scanned,
+    cols: &ColumnMap,
+    case_rows: LazyFrame,
+) -> Result<Loaded> {
+    let raw = |user: &str| -> Expr {
+        let i = scanned.columns.iter().position(|c| c == user).unwrap_or(0);
+        col(format!("__raw_{i}")).cast(DataType::String)
+    };
+    let case_col = cols.get("case_id").unwrap_or_default();
+    let mut mapping: BTreeMap<String, String> = spec
+        .wide
+        .survey
+        .iter()
+        .map(|(canon, user)| (canon.clone(), user.clone()))
+        .collect();
+    mapping.insert("case_id".into(), case_col.to_string());
+    mapping
+        .entry("survey_id".into())
+        .or_insert_with(|| case_col.to_string());
+    let mut names: Vec<String> = mapping.values().cloned().collect();
+    names.sort();
+    names.dedup();
+    let mut select = vec![col("line").cast(DataType::UInt32).alias(LINE)];
+    select.extend(names.iter().map(|n| raw(n).alias(n.as_str())));
+    let present = |canon: &str| {
+        mapping.get(canon).map(|u| {
+            raw(u)
+                .str()
+                .strip_chars(lit(NULL))
+                .neq(lit(""))
+                .fill_null(lit(false))
+        })
+    };
+    let holds_survey = ["score", "responded_at", "sent_at"]
+        .iter()
+        .filter_map(|c| present(c))
+        .fold(lit(false), |acc, e| acc.or(e));
+    let lf = case_rows.filter(holds_survey).select(select);
+    let synthetic = Scanned {
+        lf,
+        columns: names,
+        sniffed: scanned.sniffed.clone(),
+        damage: Vec::new(),
+        first_line: scanned.first_line,
+    };
+    let survey_spec = InputSpec {
+        kind: InputKind::Surveys,
+        columns: mapping,
+        activities: BTreeMap::new(),
+        wide: Default::default(),
+        shape: None,
+        ..spec.clone()
+    };
+    let map = columns::resolve(&survey_spec, &synthetic.columns)?;
+    let checked = surveys::check(&synthetic, &map, &survey_spec, cfg)?;
+    let settled = load::settle(&survey_spec, &synthetic, checked)?;
+    let rows = load::keep(settled.used(), surveys::COLUMNS);
+    settled.into_loaded(rows, &[])
+}

@@ -219,7 +219,7 @@ impl InputError {
             ),
             InputError::Unreadable { .. } => "check the file's permissions".into(),
             InputError::UnknownFormat { kind, .. } => format!(
-                "name the format in cxgap.toml: [{kind}] format = \"csv\" (csv, parquet or ndjson), or use a .csv, .tsv, .csv.gz, .parquet, .ndjson or .jsonl file"
+                "name the format in cxgap.toml: [{kind}] format = \"csv\" (csv, parquet, ndjson or xes), or use a .csv, .tsv, .csv.gz, .parquet, .ndjson, .jsonl, .xes or .xes.gz file"
             ),
             InputError::Empty { .. } | InputError::NoRows { .. } => {
                 "export the data again; an empty input cannot be reported on".into()

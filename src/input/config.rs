@@ -196,6 +196,8 @@ pub enum FileFormat {
     Parquet,
     /// Newline-delimited JSON, one object per line
     Ndjson,
+    /// An XES process-mining log (`.xes`, `.xes.gz`), events only
+    Xes,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]

@@ -75,6 +75,7 @@ pub fn sniff(spec: &InputSpec) -> Result<Sniffed> {
             "csv" | "tsv" | "txt" | "tab" => FileFormat::Csv,
             "parquet" | "pq" => FileFormat::Parquet,
             "ndjson" | "jsonl" | "json" => FileFormat::Ndjson,
+            "xes" => FileFormat::Xes,
             _ => {
                 return Err(InputError::UnknownFormat {
                     kind: spec.kind,
@@ -111,7 +112,7 @@ pub fn sniff(spec: &InputSpec) -> Result<Sniffed> {
         timezone: None,
         cr_only: false,
     };
-    if format == FileFormat::Parquet {
+    if format == FileFormat::Parquet || format == FileFormat::Xes {
         return Ok(sniffed);
     }
     check_utf8(path, &head)?;

@@ -16,3 +16,4 @@ pub mod structure;
 pub mod surveys;
 pub mod timestamp;
 pub mod wide;
+pub mod xes;

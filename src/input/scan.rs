@@ -7,10 +7,11 @@ use std::path::Path;
 
 use polars::prelude::*;
 
-use crate::error::{InputError, Result};
+use crate::error::{InputError, InputKind, Result};
 use crate::input::config::{FileFormat, InputSpec};
 use crate::input::detect::{self, Sniffed};
 use crate::input::structure::{self, Damage, RAW_LINE};
+use crate::input::xes;
 
 pub const LINE: &str = "__line";
 
@@ -31,12 +32,15 @@ fn pl_path(path: &Path) -> PlRefPath {
 }
 
 pub fn scan(spec: &InputSpec, scratch: &Path) -> Result<Scanned> {
-    let sniffed = detect::sniff(spec)?;
+    let mut sniffed = detect::sniff(spec)?;
     let engine_err = |e: PolarsError| InputError::Unparseable {
         path: spec.path.clone(),
         detail: e.to_string(),
     };
     let mut damage = Vec::new();
+    // The line of the first data record: the spreadsheet row for CSV, the
+    // row or event number otherwise.
+    let mut first_line = 1;
     let (lf, columns) = match sniffed.format {
         FileFormat::Csv => {
             let mut source = if sniffed.gzip {
@@ -47,32 +51,30 @@ pub fn scan(spec: &InputSpec, scratch: &Path) -> Result<Scanned> {
             if sniffed.cr_only {
                 source = structure::cr_to_lf(&source, scratch)?;
             }
-            let header_rows = sniffed.shape.header_rows();
-            let fields = sniffed.header.len();
-            let delim = sniffed.delimiter;
-            damage = structure::check_csv(&source, &spec.path, delim, header_rows, fields)?;
-            let mut names: Vec<&str> = sniffed.header.iter().map(String::as_str).collect();
-            if !damage.is_empty() {
-                source = structure::repair(&source, scratch, delim, header_rows, fields, &damage)?;
-                names.push(RAW_LINE);
+            first_line = sniffed.shape.header_rows() as i64 + 1;
+            let (lf, d) = scan_csv(spec, &source, &sniffed, scratch, first_line)?;
+            damage = d;
+            (lf, sniffed.header.clone())
+        }
+        FileFormat::Xes if spec.kind != InputKind::Events => {
+            return Err(InputError::UnknownFormat {
+                kind: spec.kind,
+                path: spec.path.clone(),
+                ext: ".xes (an event log holds events, not surveys or contacts)".into(),
             }
-            let schema: Schema = names
-                .iter()
-                .map(|n| Field::new((*n).into(), DataType::String))
-                .collect();
-            let lf = LazyCsvReader::new(pl_path(&source))
-                .with_has_header(false)
-                .with_skip_rows(header_rows)
-                .with_separator(sniffed.delimiter)
-                .with_schema(Some(Arc::new(schema)))
-                .with_missing_is_null(true)
-                .with_truncate_ragged_lines(false)
-                .with_row_index(Some(RowIndex {
-                    name: LINE.into(),
-                    offset: (header_rows + 1) as IdxSize,
-                }))
-                .finish()
-                .map_err(engine_err)?;
+            .into());
+        }
+        FileFormat::Xes => {
+            // Read as the CSV it is converted to, one row per event.
+            let source = xes::to_csv(&spec.path, sniffed.gzip, scratch)?;
+            let as_csv = detect::sniff(&InputSpec {
+                path: source.clone(),
+                format: Some(FileFormat::Csv),
+                ..spec.clone()
+            })?;
+            sniffed.header = as_csv.header;
+            let (lf, d) = scan_csv(spec, &source, &sniffed, scratch, first_line)?;
+            damage = d;
             (lf, sniffed.header.clone())
         }
         FileFormat::Parquet => {
@@ -105,10 +107,6 @@ pub fn scan(spec: &InputSpec, scratch: &Path) -> Result<Scanned> {
             (lf, columns)
         }
     };
-    let first_line = match sniffed.format {
-        FileFormat::Csv => sniffed.shape.header_rows() as i64 + 1,
-        FileFormat::Parquet | FileFormat::Ndjson => 1,
-    };
     Ok(Scanned {
         lf,
         columns,
@@ -116,6 +114,49 @@ pub fn scan(spec: &InputSpec, scratch: &Path) -> Result<Scanned> {
         damage,
         first_line,
     })
+}
+
+/// A delimited `source` (the user's file, or a copy made readable), its
+/// structure checked first (`structure`): the lazy scan and the damaged
+/// records, which are read from a repaired copy.
+fn scan_csv(
+    spec: &InputSpec,
+    source: &Path,
+    sniffed: &Sniffed,
+    scratch: &Path,
+    first_line: i64,
+) -> Result<(LazyFrame, Vec<Damage>)> {
+    let header_rows = sniffed.shape.header_rows();
+    let fields = sniffed.header.len();
+    let delim = sniffed.delimiter;
+    let damage = structure::check_csv(source, &spec.path, delim, header_rows, fields)?;
+    let mut source = source.to_path_buf();
+    let mut names: Vec<&str> = sniffed.header.iter().map(String::as_str).collect();
+    if !damage.is_empty() {
+        source = structure::repair(&source, scratch, delim, header_rows, fields, &damage)?;
+        names.push(RAW_LINE);
+    }
+    let schema: Schema = names
+        .iter()
+        .map(|n| Field::new((*n).into(), DataType::String))
+        .collect();
+    let lf = LazyCsvReader::new(pl_path(&source))
+        .with_has_header(false)
+        .with_skip_rows(header_rows)
+        .with_separator(delim)
+        .with_schema(Some(Arc::new(schema)))
+        .with_missing_is_null(true)
+        .with_truncate_ragged_lines(false)
+        .with_row_index(Some(RowIndex {
+            name: LINE.into(),
+            offset: first_line as IdxSize,
+        }))
+        .finish()
+        .map_err(|e| InputError::Unparseable {
+            path: spec.path.clone(),
+            detail: e.to_string(),
+        })?;
+    Ok((lf, damage))
 }
 
 fn names_of(lf: &mut LazyFrame) -> PolarsResult<Vec<String>> {

@@ -390,10 +390,7 @@ fn unpivot(
         );
     }
     for (due, kind, made, kept) in due_dates {
-        let made_at = made
-            .as_ref()
-            .map(col)
-            .unwrap_or_else(|| opened.clone());
+        let made_at = made.as_ref().map(col).unwrap_or_else(|| opened.clone());
         parts.push(
             rows.clone()
                 .filter(col(due).is_not_null().and(made_at.clone().is_not_null()))

@@ -348,3 +348,76 @@ fn case_attributes_beside_a_long_log() {
     .success()
     .stdout("Region,cases\nNorth,1\nSouth,1\n");
 }
+
+/// SPEC 1.5: an XES process-mining log is an events input like any other:
+/// traces are cases, events rows; a trace attribute maps as the customer.
+/// The same events as CSV give the same journeys; gzip works too.
+#[test]
+fn an_xes_log_reads_like_the_same_csv() {
+    let xes = r#"<?xml version="1.0" encoding="UTF-8"?>
+<log xes.version="1.0" xmlns="http://www.xes-standard.org/">
+  <string key="concept:name" value="helpdesk"/>
+  <trace>
+    <string key="concept:name" value="T1"/>
+    <string key="customer" value="C1"/>
+    <event><string key="concept:name" value="Ticket created"/><date key="time:timestamp" value="2026-05-01T09:00:00.000+02:00"/><string key="org:resource" value="ann"/><string key="org:group" value="L1"/></event>
+    <event><string key="concept:name" value="Customer call"/><date key="time:timestamp" value="2026-05-01T11:00:00.000+02:00"/><string key="org:resource" value="ann"/><string key="org:group" value="L1"/></event>
+    <event><string key="concept:name" value="Resolve ticket"/><date key="time:timestamp" value="2026-05-02T09:00:00.000+02:00"/><string key="org:resource" value="bob"/><string key="org:group" value="L2"/></event>
+  </trace>
+  <trace>
+    <string key="concept:name" value="T2"/>
+    <string key="customer" value="C1"/>
+    <event><string key="concept:name" value="Ticket created"/><date key="time:timestamp" value="2026-05-04T09:00:00.000+02:00"/><string key="org:resource" value="cy"/><string key="org:group" value="L1"/></event>
+    <event><string key="concept:name" value="Customer call"/><date key="time:timestamp" value="2026-05-04T10:00:00.000+02:00"/><string key="org:resource" value="cy"/><string key="org:group" value="L1"/></event>
+  </trace>
+</log>
+"#;
+    let map = "[events.activities]\ncase_opened = [\"Ticket created\"]\ncontact_in = [\"Customer call\"]\nresolved = [\"Resolve ticket\"]\n";
+    let from_xes = Fixture::new();
+    from_xes.file("log.xes", xes).file(
+        "cxgap.toml",
+        &format!("[events]\npath = \"log.xes\"\n[events.columns]\ncustomer_id = \"trace:customer\"\n{map}"),
+    );
+    let from_csv = Fixture::new();
+    from_csv
+        .file(
+            "events.csv",
+            "case_id,timestamp,event,agent,team,customer_id\n\
+         T1,2026-05-01T09:00:00.000+02:00,Ticket created,ann,L1,C1\n\
+         T1,2026-05-01T11:00:00.000+02:00,Customer call,ann,L1,C1\n\
+         T1,2026-05-02T09:00:00.000+02:00,Resolve ticket,bob,L2,C1\n\
+         T2,2026-05-04T09:00:00.000+02:00,Ticket created,cy,L1,C1\n\
+         T2,2026-05-04T10:00:00.000+02:00,Customer call,cy,L1,C1\n",
+        )
+        .file("cxgap.toml", map);
+    let rows = from_xes.journeys(&[]);
+    assert_eq!(rows, from_csv.journeys(&[]));
+    // T1: resolved 2 May 07:00 UTC; C1 called again on T2 on 4 May 08:00,
+    // within 7 days: a recontact.
+    expect(
+        &rows,
+        "T1",
+        &[
+            ("resolved_at", "2026-05-02T07:00:00Z"),
+            ("recontacted", "true"),
+            ("team", "L2"),
+            ("agents_touched", "2"),
+        ],
+    );
+    // Gzip, and the event number as the line of a reject.
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(
+        &mut gz,
+        xes.replace("2026-05-04T10:00:00.000+02:00", "soon")
+            .as_bytes(),
+    )
+    .unwrap();
+    from_xes.bytes("log.xes.gz", &gz.finish().unwrap()).file(
+        "cxgap.toml",
+        &format!("[events]\npath = \"log.xes.gz\"\n[events.columns]\ncustomer_id = \"trace:customer\"\n{map}"),
+    );
+    let v = from_xes.validate_json(&["--max-reject-share", "1"]);
+    assert_eq!(v["inputs"][0]["format"], "xes");
+    assert_eq!(v["rejected"][0]["reason"], "bad_timestamp");
+    assert_eq!(v["rejected"][0]["example_lines"], "5");
+}

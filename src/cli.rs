@@ -328,6 +328,9 @@ pub struct SampleArgs {
     /// File format of the three inputs
     #[arg(long, value_enum, default_value_t)]
     pub format: SampleFormat,
+    /// Export shape of the events and contacts: the same cases and planted truth in each
+    #[arg(long, value_enum, default_value_t)]
+    pub shape: crate::sample::SampleShape,
     /// Seconds to wait for another cxgap run writing the same output before giving up (exit 2)
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     pub lock_wait: u64,

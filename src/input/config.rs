@@ -143,8 +143,10 @@ impl WideColumns {
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct DueDate {
-    /// The promise kind (`delivery`, `resolution`, ...).
-    pub kind: String,
+    /// The promise kind (`delivery`, `resolution`, ...), the same for every row.
+    pub kind: Option<String>,
+    /// Or the column holding each row's promise kind.
+    pub kind_column: Option<String>,
     /// The column holding when it was made (default: the case's opening).
     pub made: Option<String>,
     /// The column holding when it was kept (default: the event types
@@ -572,6 +574,18 @@ fn resolve_input(
         counts: section.counts.clone(),
         survey: section.survey.clone(),
     };
+    for (column, due) in &wide_columns.due_dates {
+        if due.kind.is_some() == due.kind_column.is_some() {
+            return Err(ConfigError::Invalid {
+                key: format!("{kind}.due_dates.\"{column}\""),
+                message: "a due date names its promise kind: `kind` or `kind_column`, one of them".into(),
+                hint: Some(format!(
+                    "e.g. \"{column}\" = {{ kind = \"delivery\" }} or {{ kind_column = \"Promise type\" }}"
+                )),
+            }
+            .into());
+        }
+    }
     let wide = section.shape == Some(Shape::Wide);
     if wide && wide_columns.timestamps.is_empty() {
         return Err(ConfigError::Invalid {

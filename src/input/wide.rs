@@ -54,6 +54,43 @@ pub struct Wide {
     pub dimensions: Vec<String>,
 }
 
+/// A due date's promise kind: one for every row, or a column's (user
+/// column, checked alias).
+enum Kind {
+    Fixed(String),
+    Column(String, String),
+}
+
+impl Kind {
+    fn expr(&self) -> Expr {
+        match self {
+            Kind::Fixed(k) => lit(k.clone()),
+            Kind::Column(_, alias) => col(alias.as_str()),
+        }
+    }
+}
+
+/// A due-date column: its parsed column, the kind, and the parsed `made`
+/// and `kept` columns.
+struct Due {
+    due: String,
+    kind: Kind,
+    made: Option<String>,
+    kept: Option<String>,
+}
+
+/// How a case row stands for events: its time, due-date and count columns
+/// (each with the alias its checked value has) and its dimensions.
+struct Layout {
+    timed: Vec<Timed>,
+    /// user column -> (alias, stamp), each time column parsed once
+    stamps: BTreeMap<String, (String, fields::Stamp)>,
+    /// (user column, alias, event type)
+    counts: Vec<(String, String, String)>,
+    due_dates: Vec<Due>,
+    dimensions: Vec<String>,
+}
+
 /// One timestamp column: its parsed column, the event and activity.
 struct Timed {
     column: String,
@@ -156,7 +193,7 @@ pub fn load(spec: &InputSpec, cfg: &RunConfig, scratch: &Path) -> Result<Wide> {
     timed.sort_by_key(|t| position(&t.column));
     for (column, due) in &wide.due_dates {
         exists("due_dates", column)?;
-        for c in due.made.iter().chain(&due.kept) {
+        for c in due.made.iter().chain(&due.kept).chain(&due.kind_column) {
             exists("due_dates", c)?;
         }
     }
@@ -193,7 +230,13 @@ pub fn load(spec: &InputSpec, cfg: &RunConfig, scratch: &Path) -> Result<Wide> {
     used.extend(wide.survey.values().map(String::as_str));
     for (column, due) in &wide.due_dates {
         used.push(column);
-        used.extend(due.made.iter().chain(&due.kept).map(String::as_str));
+        used.extend(
+            due.made
+                .iter()
+                .chain(&due.kept)
+                .chain(&due.kind_column)
+                .map(String::as_str),
+        );
     }
     cols.extra = found
         .iter()
@@ -217,10 +260,21 @@ pub fn load(spec: &InputSpec, cfg: &RunConfig, scratch: &Path) -> Result<Wide> {
         t.parsed = stamp_of(&t.column)?;
     }
     let mut due_aliases = Vec::new();
-    for (column, due) in &wide.due_dates {
+    for (j, (column, due)) in wide.due_dates.iter().enumerate() {
         let made = due.made.as_deref().map(&mut stamp_of).transpose()?;
         let kept = due.kept.as_deref().map(&mut stamp_of).transpose()?;
-        due_aliases.push((stamp_of(column)?, due.kind.to_lowercase(), made, kept));
+        // The kind: one for every row, or each row's from its column.
+        let kind = match (&due.kind, &due.kind_column) {
+            (Some(k), _) => Kind::Fixed(k.to_lowercase()),
+            (None, Some(c)) => Kind::Column(c.clone(), format!("__kind{j}")),
+            (None, None) => Kind::Fixed("unspecified".into()),
+        };
+        due_aliases.push(Due {
+            due: stamp_of(column)?,
+            kind,
+            made,
+            kept,
+        });
     }
     let counts: Vec<(String, String, String)> = wide
         .counts
@@ -229,7 +283,14 @@ pub fn load(spec: &InputSpec, cfg: &RunConfig, scratch: &Path) -> Result<Wide> {
         .map(|(i, (c, e))| (c.clone(), format!("__n{i}"), e.clone()))
         .collect();
 
-    let checked = check(&scanned, &cols, cfg, &timed, &stamps, &counts, &dimensions)?;
+    let layout = Layout {
+        timed,
+        stamps,
+        counts,
+        due_dates: due_aliases,
+        dimensions,
+    };
+    let checked = check(&scanned, &cols, cfg, &layout)?;
     let settled = load::settle(spec, &scanned, checked)?;
     let case_rows = settled.used();
     let surveys = if wide.survey.is_empty() {
@@ -237,26 +298,25 @@ pub fn load(spec: &InputSpec, cfg: &RunConfig, scratch: &Path) -> Result<Wide> {
     } else {
         Some(survey_rows(spec, cfg, &scanned, &cols, case_rows.clone())?)
     };
-    let long = unpivot(case_rows, &timed, &due_aliases, &counts, &dimensions)?;
+    let long = unpivot(case_rows, &layout)?;
     let events = settled.into_loaded(long, events::ORDER)?;
     Ok(Wide {
         events,
         surveys,
-        dimensions,
+        dimensions: layout.dimensions,
     })
 }
 
 /// The case rows' checks: a case id, readable times and counts, at least
 /// one time, each case once.
-fn check(
-    scanned: &Scanned,
-    cols: &ColumnMap,
-    cfg: &RunConfig,
-    timed: &[Timed],
-    stamps: &BTreeMap<String, (String, fields::Stamp)>,
-    counts: &[(String, String, String)],
-    dimensions: &[String],
-) -> Result<Checked> {
+fn check(scanned: &Scanned, cols: &ColumnMap, cfg: &RunConfig, layout: &Layout) -> Result<Checked> {
+    let Layout {
+        timed,
+        stamps,
+        counts,
+        due_dates,
+        dimensions,
+    } = layout;
     let case = cols.get("case_id").unwrap_or_default().to_string();
     let mut rules: Vec<Rule> = fields::structure_rules(scanned);
     rules.push(rule(text(&case).is_null(), "empty_case_id", &case));
@@ -316,6 +376,15 @@ fn check(
     exprs.extend(dimensions.iter().map(|d| text(d).alias(d.as_str())));
     exprs.extend(stamps.values().map(|(alias, _)| col(alias.as_str())));
     exprs.extend(counts.iter().map(|(_, alias, _)| col(alias.as_str())));
+    for d in due_dates {
+        if let Kind::Column(column, alias) = &d.kind {
+            exprs.push(
+                fields::lowercase(text(column))
+                    .fill_null(lit("unspecified"))
+                    .alias(alias.as_str()),
+            );
+        }
+    }
     exprs.push(fields::reason_code(&rules));
     exprs.extend(fields::raw_columns(scanned));
     let lf = fields::prepared(scanned)?
@@ -341,13 +410,14 @@ fn check(
 
 /// The long events the used case rows stand for, columns as
 /// `events::COLUMNS` plus the dimensions.
-fn unpivot(
-    rows: LazyFrame,
-    timed: &[Timed],
-    due_dates: &[(String, String, Option<String>, Option<String>)],
-    counts: &[(String, String, String)],
-    dimensions: &[String],
-) -> PolarsResult<LazyFrame> {
+fn unpivot(rows: LazyFrame, layout: &Layout) -> PolarsResult<LazyFrame> {
+    let Layout {
+        timed,
+        counts,
+        due_dates,
+        dimensions,
+        ..
+    } = layout;
     let ts_type = crate::input::timestamp::utc_dtype();
     // The case's opening: its case_opened column, else its earliest time.
     let opened = match timed.iter().find(|t| t.event == "case_opened") {
@@ -389,29 +459,30 @@ fn unpivot(
                 )),
         );
     }
-    for (due, kind, made, kept) in due_dates {
-        let made_at = made.as_ref().map(col).unwrap_or_else(|| opened.clone());
+    for d in due_dates {
+        let due = col(d.due.as_str());
+        let made_at = d.made.as_deref().map(col).unwrap_or_else(|| opened.clone());
         parts.push(
             rows.clone()
-                .filter(col(due).is_not_null().and(made_at.clone().is_not_null()))
+                .filter(due.clone().is_not_null().and(made_at.clone().is_not_null()))
                 .select(event(
                     made_at,
                     "promise",
                     "promise",
-                    col(due),
-                    lit(kind.clone()),
+                    due.clone(),
+                    d.kind.expr(),
                 )),
         );
-        if let Some(k) = kept {
+        if let Some(k) = &d.kept {
             parts.push(
                 rows.clone()
-                    .filter(col(due).is_not_null().and(col(k).is_not_null()))
+                    .filter(due.is_not_null().and(col(k.as_str()).is_not_null()))
                     .select(event(
-                        col(k),
+                        col(k.as_str()),
                         "promise_kept",
                         "promise kept",
                         no_due(),
-                        lit(kind.clone()),
+                        d.kind.expr(),
                     )),
             );
         }

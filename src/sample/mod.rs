@@ -6,6 +6,7 @@
 //! `truth.json` records it so tests can check cxgap recovers it.
 
 pub mod model;
+pub mod shapes;
 mod sink;
 
 use std::path::Path;
@@ -18,6 +19,7 @@ use crate::error::Result;
 use model::{
     AGENTS_PER_TEAM, CHANNELS, DEFLATED_TEAM, INFLATED_TEAM, SELECTIVE_TEAM, TEAMS, Truth,
 };
+pub use shapes::SampleShape;
 use sink::Sinks;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
@@ -78,8 +80,16 @@ struct Gen<'a> {
     last_survey_id: Option<String>,
 }
 
-/// One event row: case, customer, time, action, channel, agent, team, due, kind.
-type Event = [String; 9];
+/// One generated event of a case; the sink writes it in the output's shape.
+pub struct Ev {
+    pub at: i64,
+    pub action: &'static str,
+    pub channel: &'static str,
+    pub agent: String,
+    pub team: &'static str,
+    pub due: Option<i64>,
+    pub kind: &'static str,
+}
 
 impl Gen<'_> {
     fn chance(&mut self, p: f64) -> bool {
@@ -102,25 +112,23 @@ impl Gen<'_> {
         let channel = CHANNELS[self.rng.random_range(0..CHANNELS.len())];
         let mut now = START + self.rng.random_range(0..SPAN_DAYS * DAY);
         let opened = now;
-        let mut events: Vec<Event> = Vec::with_capacity(12);
-        let mut ev = |now: i64,
-                      action: &str,
-                      ch: &str,
+        let mut events: Vec<Ev> = Vec::with_capacity(12);
+        let mut ev = |at: i64,
+                      action: &'static str,
+                      channel: &'static str,
                       agent: &str,
-                      team: &str,
+                      team: &'static str,
                       due: Option<i64>,
-                      kind: &str| {
-            events.push([
-                case.clone(),
-                customer.clone(),
-                ts(now),
-                action.to_string(),
-                ch.to_string(),
-                agent.to_string(),
-                team.to_string(),
-                due.map(ts).unwrap_or_default(),
-                kind.to_string(),
-            ]);
+                      kind: &'static str| {
+            events.push(Ev {
+                at,
+                action,
+                channel,
+                agent: agent.to_string(),
+                team,
+                due,
+                kind,
+            });
         };
         ev(now, "Case Opened", channel, &first_agent, team, None, "");
         ev(
@@ -261,10 +269,7 @@ impl Gen<'_> {
             );
         }
         if stays_open {
-            for e in events {
-                out.event(&e)?;
-            }
-            return Ok(());
+            return out.case(&case, &customer, events);
         }
         let mut resolved = now + HOUR * self.rng.random_range(1..30);
         if let Some(("resolution", due)) = promise {
@@ -385,20 +390,24 @@ impl Gen<'_> {
                 ])?;
             }
         }
-        // A sliver of broken timestamps, for validation to reject.
+        // A sliver of rows with broken timestamps, for validation to
+        // reject: a row of its own, so every shape rejects one row.
         if self.chance(0.001) {
-            events[0][2] = "2026-13-45 99:99".into();
+            out.broken_row(&format!("{case}-X"), &customer)?;
         }
-        for e in events {
-            out.event(&e)?;
-        }
-        Ok(())
+        out.case(&case, &customer, events)
     }
 }
 
-pub fn generate(cases: u64, seed: u64, out_dir: &Path, format: SampleFormat) -> Result<Truth> {
+pub fn generate(
+    cases: u64,
+    seed: u64,
+    out_dir: &Path,
+    format: SampleFormat,
+    shape: SampleShape,
+) -> Result<Truth> {
     let truth = Truth::new(seed, cases);
-    let mut sinks = Sinks::create(out_dir, format)?;
+    let mut sinks = Sinks::create(out_dir, format, shape)?;
     let mut g = Gen {
         rng: Xoshiro256PlusPlus::seed_from_u64(seed),
         noise: Normal::new(0.0, truth.noise_sd).expect("positive sd"),

@@ -7,21 +7,11 @@ use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 
-use super::SampleFormat;
 use super::model::Truth;
+use super::shapes::{DATETIME_COLS, INT_COLS, SampleShape};
+use super::{Ev, SampleFormat};
 use crate::error::{OutputError, Result};
 
-const EVENT_COLS: [&str; 9] = [
-    "Ticket",
-    "Account",
-    "When",
-    "Action",
-    "Via",
-    "Handled By",
-    "Queue",
-    "Promised For",
-    "Promise Type",
-];
 const SURVEY_COLS: [&str; 7] = [
     "Response ID",
     "Ticket",
@@ -31,13 +21,11 @@ const SURVEY_COLS: [&str; 7] = [
     "Rating",
     "Issue Resolved",
 ];
-const CONTACT_COLS: [&str; 6] = ["Day", "Account", "Ticket", "Calls", "Direction", "Channel"];
 
-/// Parquet exports carry types: these columns are written as naive
-/// datetimes (the CSV's text, read in the config's time zone) and this one
-/// as a date. A value that is no timestamp (the generator's dirty rows)
+/// Parquet exports carry types: timestamps as naive datetimes (the CSV's
+/// text, read in the config's time zone), the count day as a date, counts
+/// as integers. A value that is no timestamp (the generator's dirty rows)
 /// becomes a missing one, as a typed export would have it.
-const DATETIME_COLS: [&str; 4] = ["When", "Promised For", "Invited", "Completed"];
 const DATE_COLS: [&str; 1] = ["Day"];
 
 fn parquet_type(column: &str) -> DataType {
@@ -45,6 +33,8 @@ fn parquet_type(column: &str) -> DataType {
         DataType::Datetime(TimeUnit::Milliseconds, None)
     } else if DATE_COLS.contains(&column) {
         DataType::Date
+    } else if INT_COLS.contains(&column) {
+        DataType::Int64
     } else {
         DataType::String
     }
@@ -58,6 +48,7 @@ fn typed(df: DataFrame) -> PolarsResult<DataFrame> {
         .filter_map(|name| {
             let (dtype, format) = match parquet_type(name) {
                 DataType::String => return None,
+                DataType::Int64 => return Some(col(name.clone()).cast(DataType::Int64)),
                 DataType::Date => (DataType::Date, "%Y-%m-%d"),
                 dtype => (dtype, "%Y-%m-%d %H:%M:%S"),
             };
@@ -175,25 +166,39 @@ impl Table {
 pub struct Sinks {
     dir: PathBuf,
     format: SampleFormat,
+    shape: SampleShape,
     events: Table,
     surveys: Table,
     contacts: Table,
+    /// Interaction rows written so far, to number them.
+    interactions: u64,
 }
 
 impl Sinks {
-    pub fn create(dir: &Path, format: SampleFormat) -> Result<Sinks> {
+    pub fn create(dir: &Path, format: SampleFormat, shape: SampleShape) -> Result<Sinks> {
         std::fs::create_dir_all(dir).map_err(err(dir))?;
         Ok(Sinks {
             dir: dir.to_path_buf(),
             format,
-            events: Table::create(dir, "events", &EVENT_COLS, format)?,
+            shape,
+            events: Table::create(dir, "events", shape.event_columns(), format)?,
             surveys: Table::create(dir, "surveys", &SURVEY_COLS, format)?,
-            contacts: Table::create(dir, "contacts", &CONTACT_COLS, format)?,
+            contacts: Table::create(dir, "contacts", shape.contact_columns(), format)?,
+            interactions: 0,
         })
     }
 
-    pub fn event(&mut self, row: &[String]) -> Result<()> {
-        self.events.rows.push(row.to_vec());
+    /// One case's events, in the output's shape.
+    pub fn case(&mut self, case: &str, customer: &str, events: Vec<Ev>) -> Result<()> {
+        self.events
+            .rows
+            .extend(self.shape.event_rows(case, customer, events));
+        Ok(())
+    }
+
+    /// A row whose time cannot be read.
+    pub fn broken_row(&mut self, case: &str, customer: &str) -> Result<()> {
+        self.events.rows.push(self.shape.broken_row(case, customer));
         Ok(())
     }
 
@@ -202,8 +207,13 @@ impl Sinks {
         Ok(())
     }
 
+    /// One contact-count row (day, customer, ticket, count, direction,
+    /// channel), in the output's shape.
     pub fn contact(&mut self, row: &[String]) -> Result<()> {
-        self.contacts.rows.push(row.to_vec());
+        self.contacts
+            .rows
+            .push(self.shape.contact_row(row, self.interactions));
+        self.interactions += 1;
         Ok(())
     }
 
@@ -221,69 +231,11 @@ impl Sinks {
         self.events.finish()?;
         self.surveys.finish()?;
         self.contacts.finish()?;
-        let config = CONFIG.replace("{ext}", ext);
         let p = self.dir.join("cxgap.toml");
-        std::fs::write(&p, config).map_err(err(&p))?;
+        std::fs::write(&p, self.shape.config(ext)).map_err(err(&p))?;
         let p = self.dir.join("truth.json");
         let json = serde_json::to_string_pretty(truth).unwrap_or_default() + "\n";
         std::fs::write(&p, json).map_err(err(&p))?;
         Ok(())
     }
 }
-
-const CONFIG: &str = r#"# Written by `cxgap sample`: maps the generated export's names onto cxgap's.
-timezone = "UTC"
-
-[events]
-path = "events.{ext}"
-
-[events.columns]
-case_id = "Ticket"
-customer_id = "Account"
-timestamp = "When"
-event = "Action"
-channel = "Via"
-agent = "Handled By"
-team = "Queue"
-due_at = "Promised For"
-promise_kind = "Promise Type"
-
-[events.activities]
-case_opened = ["Case Opened"]
-contact_in = ["Inbound Contact"]
-contact_out = ["Outbound Contact"]
-transfer = ["Transferred"]
-escalation = ["Escalated"]
-promise = ["Commitment Made"]
-promise_kept = ["Commitment Fulfilled"]
-resolved = ["Resolved"]
-reopened = ["Reopened"]
-closed = ["Closed"]
-identify = ["ID Verified"]
-survey_sent = ["Survey Sent"]
-# "Internal Note" is left unmapped on purpose: it becomes `other`.
-
-[surveys]
-path = "surveys.{ext}"
-kind = "csat"
-
-[surveys.columns]
-survey_id = "Response ID"
-case_id = "Ticket"
-customer_id = "Account"
-sent_at = "Invited"
-responded_at = "Completed"
-score = "Rating"
-resolved = "Issue Resolved"
-
-[contacts]
-path = "contacts.{ext}"
-
-[contacts.columns]
-date = "Day"
-customer_id = "Account"
-case_id = "Ticket"
-contacts = "Calls"
-direction = "Direction"
-channel = "Channel"
-"#;

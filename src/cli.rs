@@ -60,14 +60,17 @@ pub enum Command {
         after_help = "Examples:\n  cxgap validate sample-data\n  cxgap validate sample-data --rejects rejects.csv\n  cxgap validate . --events tickets.csv --surveys qualtrics.csv"
     )]
     Validate(ValidateArgs),
-    /// Sniff the headers of export files and write a commented starter cxgap.toml
+    /// Recognise export files and write a commented cxgap.toml that runs as written
     ///
-    /// Each file is classified as events, surveys or contacts from its
-    /// columns; every canonical column gets the best-guess source column, and
-    /// activity names found in the first rows are listed for mapping. Check
-    /// the guesses, then run `cxgap validate`.
+    /// Each file is recognised from its columns and first rows: an event log
+    /// (one row per event, or XES), a wide ticket or order table (one row
+    /// per case with its times, due dates and counts), a case table, survey
+    /// answers (Qualtrics, SurveyMonkey, reviews; the score question found
+    /// by its answers), contact counts or one row per call, chat or email.
+    /// Every mapping is written with its evidence beside it. `--check`
+    /// prints what was recognised and what was not, and writes nothing.
     #[command(
-        after_help = "Examples:\n  cxgap init exports/ exports/tickets.csv exports/qualtrics.csv\n  cxgap init . events.csv --force"
+        after_help = "Examples:\n  cxgap init exports/ exports/tickets.csv exports/qualtrics.csv\n  cxgap init --check . orders.csv reviews.csv\n  cxgap init . events.csv --force"
     )]
     Init(InitArgs),
     /// Show one journey: timeline, promises, contact counts, features and survey answers
@@ -255,6 +258,9 @@ pub struct InitArgs {
     /// Overwrite an existing cxgap.toml (never an input)
     #[arg(long)]
     pub force: bool,
+    /// Print what each file was recognised as, each guess with its evidence, and what could not be found; write nothing
+    #[arg(long)]
+    pub check: bool,
     /// Seconds to wait for another cxgap run writing the same output before giving up (exit 2)
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     pub lock_wait: u64,

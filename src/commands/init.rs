@@ -1,146 +1,19 @@
-//! `cxgap init`: sniff export headers and write a commented starter config.
+//! `cxgap init`: recognise export files and write a commented cxgap.toml
+//! that runs as written; `--check` prints what was recognised and what
+//! could not be, and writes nothing.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
-
-use polars::prelude::*;
+use std::path::Path;
 
 use crate::Outcome;
 use crate::cli::InitArgs;
-use crate::error::{InputKind, OutputError, Result};
-use crate::input::columns::{self, Canon};
-use crate::input::config::{CONFIG_FILE, InputSpec};
+use crate::error::{Error, OutputError, Result};
+use crate::input::config::{CONFIG_FILE, SurveyKind};
 use crate::input::events::EVENT_TYPES;
-use crate::input::scan;
+use crate::input::recognise::{self, Guess, Recognised, Role};
 use crate::render::files::write_output;
 use crate::render::target::{self, FileKind};
 use crate::render::term::Term;
-
-/// Keywords that suggest a canonical event type, most specific first.
-const ACTIVITY_HINTS: &[(&str, &[&str])] = &[
-    (
-        "promise_kept",
-        &["promise kept", "promisekept", "fulfil", "kept"],
-    ),
-    ("promise", &["promise", "commit", "eta given", "scheduled"]),
-    ("reopened", &["reopen", "re-open"]),
-    (
-        "case_opened",
-        &["open", "created", "new ticket", "new case", "logged"],
-    ),
-    (
-        "contact_in",
-        &[
-            "inbound",
-            "customer call",
-            "customer email",
-            "customer chat",
-            "call in",
-            "incoming",
-            "customer contact",
-            "walk-in",
-            "visit",
-        ],
-    ),
-    (
-        "contact_out",
-        &[
-            "outbound",
-            "callback",
-            "call back",
-            "outgoing",
-            "agent call",
-            "follow-up call",
-            "followup",
-        ],
-    ),
-    ("transfer", &["transfer", "reassign", "handoff", "hand-off"]),
-    ("escalation", &["escalat", "supervisor"]),
-    (
-        "resolved",
-        &["resolv", "fixed", "solved", "completed", "done"],
-    ),
-    ("closed", &["close"]),
-    (
-        "identify",
-        &["verif", "authent", "identif", "security question"],
-    ),
-    ("survey_sent", &["survey"]),
-];
-
-fn guess_activity(name: &str) -> Option<&'static str> {
-    let low = name.to_lowercase();
-    if EVENT_TYPES.contains(&low.as_str()) {
-        return None; // canonical already: no mapping needed
-    }
-    ACTIVITY_HINTS
-        .iter()
-        .find(|(_, keys)| keys.iter().any(|k| low.contains(k)))
-        .map(|(t, _)| *t)
-}
-
-struct Sniffed {
-    kind: InputKind,
-    path: PathBuf,
-    header: Vec<String>,
-    shape: crate::input::detect::ExportShape,
-    score: usize,
-}
-
-/// How well a header fits an input kind: required columns count double.
-fn fit(canons: &[Canon], header: &[String]) -> usize {
-    let mut taken: Vec<&str> = Vec::new();
-    let mut score = 0;
-    for c in canons {
-        if let Some(g) = columns::guess(c, header, &taken) {
-            taken.push(g);
-            score += if c.required { 2 } else { 1 };
-        }
-    }
-    score
-}
-
-fn sniff_file(path: &Path, scratch: &Path) -> Result<Sniffed> {
-    // Sniff as surveys so Qualtrics and SurveyMonkey shapes are recognised.
-    let spec = InputSpec::bare(InputKind::Surveys, path);
-    let scanned = scan::scan(&spec, scratch)?;
-    let header = scanned.columns.clone();
-    let (kind, score) = InputKind::ALL
-        .iter()
-        .map(|k| (*k, fit(columns::canon_for(*k), &header)))
-        // Ties go to the earlier kind: events, surveys, contacts.
-        .fold((InputKind::Events, 0), |best, cur| {
-            if cur.1 > best.1 { cur } else { best }
-        });
-    Ok(Sniffed {
-        kind,
-        path: path.to_path_buf(),
-        header,
-        shape: scanned.sniffed.shape,
-        score,
-    })
-}
-
-/// Distinct activity names in the first rows of the events file.
-fn activities(path: &Path, column: &str, scratch: &Path) -> Result<Vec<String>> {
-    let spec = InputSpec::bare(InputKind::Events, path);
-    let scanned = scan::scan(&spec, scratch)?;
-    let df = scanned
-        .lf
-        .limit(50_000)
-        .select([col(column).cast(DataType::String).alias("a")])
-        .drop_nulls(None)
-        .unique_stable(None, UniqueKeepStrategy::First)
-        .limit(60)
-        .collect()?;
-    Ok(df
-        .column("a")?
-        .str()?
-        .iter()
-        .flatten()
-        .map(str::to_string)
-        .collect())
-}
 
 fn relative(path: &Path, dir: &Path) -> String {
     let abs = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
@@ -156,125 +29,338 @@ fn toml_str(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_default()
 }
 
+/// A TOML key: bare when it can be, quoted otherwise.
+fn key(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        s.to_string()
+    } else {
+        toml_str(s)
+    }
+}
+
+/// The files that make the config: one per section, in section order.
+struct Chosen<'a> {
+    events: Option<&'a Recognised>,
+    surveys: Option<&'a Recognised>,
+    contacts: Option<&'a Recognised>,
+    cases: Option<&'a Recognised>,
+    /// Files recognised but not used, with why.
+    unused: Vec<(&'a Recognised, String)>,
+}
+
+fn choose(found: &[Recognised]) -> Chosen<'_> {
+    let mut c = Chosen {
+        events: None,
+        surveys: None,
+        contacts: None,
+        cases: None,
+        unused: Vec::new(),
+    };
+    // A long log is the events; a wide table beside one is case attributes.
+    let long = found.iter().find(|r| r.role == Some(Role::LongEvents));
+    for r in found {
+        let slot = match r.role {
+            Some(Role::LongEvents) => &mut c.events,
+            Some(Role::WideEvents) if long.is_none() => &mut c.events,
+            Some(Role::WideEvents) | Some(Role::CaseTable) => &mut c.cases,
+            Some(Role::Surveys) => &mut c.surveys,
+            Some(Role::ContactCounts) | Some(Role::Interactions) => &mut c.contacts,
+            None => {
+                c.unused.push((r, "not recognised".into()));
+                continue;
+            }
+        };
+        match slot {
+            Some(first) => c.unused.push((
+                r,
+                format!(
+                    "also {}; keeping {}",
+                    r.role.map(Role::describe).unwrap_or_default(),
+                    first.path.display()
+                ),
+            )),
+            None => *slot = Some(r),
+        }
+    }
+    c
+}
+
+fn columns(out: &mut String, section: &str, guesses: &[Guess], missing: &[String]) {
+    let _ = writeln!(out, "\n[{section}.columns]");
+    for g in guesses {
+        let _ = writeln!(out, "{} = {}   # {}", g.key, toml_str(&g.value), g.why);
+    }
+    for m in missing {
+        let _ = writeln!(out, "# {m} = \"\"   # needed, and no column fits: map it");
+    }
+}
+
+fn events_section(out: &mut String, r: &Recognised, dir: &Path, surveys_elsewhere: bool) {
+    let wide = r.role == Some(Role::WideEvents);
+    let _ = writeln!(
+        out,
+        "\n[events]\npath = {}   # {}: {}",
+        toml_str(&relative(&r.path, dir)),
+        r.role.map(Role::describe).unwrap_or_default(),
+        r.why
+    );
+    if wide {
+        out.push_str("shape = \"wide\"\n");
+    }
+    columns(out, "events", &r.columns, &r.missing);
+    if !r.dimensions.is_empty() {
+        let _ = writeln!(
+            out,
+            "# kept as dimensions (--by): {}",
+            r.dimensions.join(", ")
+        );
+    }
+    if wide {
+        out.push_str("\n[events.timestamps]   # column -> the event it times (a type, or an activity name)\n");
+        for g in &r.timestamps {
+            let _ = writeln!(
+                out,
+                "{} = {}   # {}",
+                key(&g.key),
+                toml_str(&g.value),
+                g.why
+            );
+        }
+        if !r.due_dates.is_empty() {
+            out.push_str("\n[events.due_dates]   # due-date column -> the promise it records\n");
+            for d in &r.due_dates {
+                let mut parts = vec![match &d.kind_column {
+                    Some(k) => format!("kind_column = {}", toml_str(k)),
+                    None => format!("kind = {}", toml_str(&d.kind)),
+                }];
+                if let Some(m) = &d.made {
+                    parts.push(format!("made = {}", toml_str(m)));
+                }
+                if let Some(k) = &d.kept {
+                    parts.push(format!("kept = {}", toml_str(k)));
+                }
+                let _ = writeln!(
+                    out,
+                    "{} = {{ {} }}   # {}",
+                    key(&d.column),
+                    parts.join(", "),
+                    d.why
+                );
+            }
+        }
+        if !r.counts.is_empty() {
+            out.push_str("\n[events.counts]   # count column -> the event type it counts\n");
+            for g in &r.counts {
+                let _ = writeln!(
+                    out,
+                    "{} = {}   # {}",
+                    key(&g.key),
+                    toml_str(&g.value),
+                    g.why
+                );
+            }
+        }
+        if !r.survey.is_empty() {
+            let prefix = if surveys_elsewhere { "# " } else { "" };
+            let note = if surveys_elsewhere {
+                "   (the survey file below is used instead)"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                out,
+                "\n{prefix}[events.survey]   # the survey on the case row{note}"
+            );
+            for g in &r.survey {
+                let _ = writeln!(
+                    out,
+                    "{prefix}{} = {}   # {}",
+                    g.key,
+                    toml_str(&g.value),
+                    g.why
+                );
+            }
+        }
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\n[events.activities]\n# canonical types: {}\n# Unmapped names become `other`; `cxgap validate` lists them.",
+        EVENT_TYPES.join(", ")
+    );
+    for (t, names) in &r.activities {
+        let names: Vec<String> = names.iter().map(|n| toml_str(n)).collect();
+        let _ = writeln!(out, "{t} = [{}]", names.join(", "));
+    }
+    for n in &r.unmapped {
+        let _ = writeln!(out, "# {} -> ?", toml_str(n));
+    }
+}
+
+fn kind_name(k: SurveyKind) -> &'static str {
+    match k {
+        SurveyKind::Csat => "csat",
+        SurveyKind::Nps => "nps",
+        SurveyKind::Ces => "ces",
+        SurveyKind::Custom => "custom",
+    }
+}
+
+fn section(out: &mut String, name: &str, r: &Recognised, dir: &Path) {
+    let _ = writeln!(
+        out,
+        "\n[{name}]\npath = {}   # {}: {}",
+        toml_str(&relative(&r.path, dir)),
+        r.role.map(Role::describe).unwrap_or_default(),
+        r.why
+    );
+    match r.role {
+        Some(Role::Surveys) => {
+            let (kind, why) = r
+                .survey_kind
+                .clone()
+                .unwrap_or((SurveyKind::Csat, "no score column; the default".into()));
+            let _ = writeln!(
+                out,
+                "kind = \"{}\"   # {why}; csat (1-5), nps (0-10), ces (1-7) or custom with scale = [min, max]",
+                kind_name(kind)
+            );
+        }
+        Some(Role::Interactions) => {
+            out.push_str(
+                "shape = \"interactions\"   # one row per call, chat or email: cxgap counts them\n",
+            );
+        }
+        _ => {}
+    }
+    columns(out, name, &r.columns, &r.missing);
+}
+
+/// The config text for the chosen files.
+fn config(c: &Chosen, dir: &Path) -> String {
+    let mut out = String::from(
+        "# cxgap configuration, written by `cxgap init`. Every mapping is a guess\n\
+         # with its evidence beside it: check them, then run `cxgap validate`.\n\
+         # Canonical names need no mapping; unmapped columns are kept as dimensions.\n\n\
+         timezone = \"UTC\"          # time zone of timestamps without an offset (IANA name)\n\
+         # repeat_window_days = 7  # W: how long after resolution a contact counts as a recontact\n\
+         # min_n = 30              # groups smaller than this are flagged as thin\n",
+    );
+    if let Some(why) = c.events.and_then(|r| r.reopen_on_activity.clone()) {
+        let _ = writeln!(
+            out,
+            "reopen_on_activity = true   # {why}: work after a resolution counts as a reopen"
+        );
+    }
+    if let Some(r) = c.events {
+        events_section(&mut out, r, dir, c.surveys.is_some());
+    }
+    if let Some(r) = c.surveys {
+        section(&mut out, "surveys", r, dir);
+    }
+    if let Some(r) = c.contacts {
+        section(&mut out, "contacts", r, dir);
+    }
+    if let Some(r) = c.cases {
+        section(&mut out, "cases", r, dir);
+    }
+    out
+}
+
+/// What was recognised and what not, for `--check` (and the notes of a
+/// plain run).
+fn report(c: &Chosen, found: &[Recognised], dir: &Path) -> String {
+    let mut out = String::new();
+    for r in found {
+        let role = match r.role {
+            Some(role) => format!("{} ({})", role.kind().name(), role.describe()),
+            None => "not recognised".into(),
+        };
+        let _ = writeln!(
+            out,
+            "{}: {role}\n  because {}",
+            relative(&r.path, dir),
+            r.why
+        );
+        for g in &r.columns {
+            let _ = writeln!(out, "  {} <- `{}`: {}", g.key, g.value, g.why);
+        }
+        for g in r.timestamps.iter().chain(&r.counts) {
+            let _ = writeln!(out, "  `{}` -> {}: {}", g.key, g.value, g.why);
+        }
+        for d in &r.due_dates {
+            let _ = writeln!(out, "  `{}` -> {} promise: {}", d.column, d.kind, d.why);
+        }
+        for g in &r.survey {
+            let _ = writeln!(out, "  survey {} <- `{}`: {}", g.key, g.value, g.why);
+        }
+        if let Some((kind, why)) = &r.survey_kind {
+            let _ = writeln!(out, "  survey kind {}: {why}", kind_name(*kind));
+        }
+        for m in &r.missing {
+            let _ = writeln!(out, "  could not find: {m}");
+        }
+        if !r.unmapped.is_empty() {
+            let _ = writeln!(
+                out,
+                "  activities with no type (kept as `other`): {}",
+                r.unmapped.join(", ")
+            );
+        }
+        if let Some(why) = &r.reopen_on_activity {
+            let _ = writeln!(out, "  reopen_on_activity: {why}");
+        }
+    }
+    for (r, why) in &c.unused {
+        let _ = writeln!(out, "not used: {} ({why})", relative(&r.path, dir));
+    }
+    if c.events.is_none() {
+        out.push_str("could not find an event log or a case table: cxgap needs one\n");
+    }
+    out
+}
+
 pub fn run(args: &InitArgs, term: &Term) -> Result<Outcome> {
     let target = args.dir.join(CONFIG_FILE);
-    target::check_file(&target, FileKind::Config, &args.files, args.force)?;
+    if !args.check {
+        target::check_file(&target, FileKind::Config, &args.files, args.force)?;
+    }
+    if let Some(f) = args.files.iter().find(|f| !f.is_file()) {
+        return Err(Error::usage(
+            format!("{}: not an export file (a folder, or missing)", f.display()),
+            Some(
+                "name each export file: `cxgap init DIR DIR/tickets.csv DIR/survey.csv ...`".into(),
+            ),
+        ));
+    }
     let scratch = tempfile::tempdir().map_err(|source| OutputError::Write {
         path: std::env::temp_dir(),
         source,
     })?;
-    let mut found: Vec<Sniffed> = Vec::new();
-    for f in &args.files {
-        let s = sniff_file(f, scratch.path())?;
-        // Keep the best-fitting file per kind.
-        match found.iter_mut().find(|x| x.kind == s.kind) {
-            Some(prev) if prev.score >= s.score => {
-                term.warn(&format!(
-                    "{} also looks like {} input; keeping {}",
-                    f.display(),
-                    s.kind,
-                    prev.path.display()
-                ));
-            }
-            Some(prev) => *prev = s,
-            None => found.push(s),
-        }
+    let found: Vec<Recognised> = args
+        .files
+        .iter()
+        .map(|f| recognise::recognise(f, scratch.path()))
+        .collect::<Result<_>>()?;
+    let chosen = choose(&found);
+    let summary = report(&chosen, &found, &args.dir);
+    if args.check {
+        term.out(summary.as_bytes())?;
+        return Ok(Outcome::Done);
     }
-    found.sort_by_key(|s| s.kind);
-
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "# cxgap configuration, written by `cxgap init` from these headers:"
-    );
-    for s in &found {
-        let _ = writeln!(
-            out,
-            "#   {:<9} {} ({})",
-            s.kind.name(),
-            relative(&s.path, &args.dir),
-            s.shape.label()
-        );
+    if chosen.events.is_none() {
+        return Err(Error::usage(
+            "none of these files is an event log or a case table; cxgap needs one",
+            Some("`cxgap init --check DIR FILES...` shows what each file looked like".into()),
+        ));
     }
-    out.push_str(
-        "# Every mapping below is a guess: check it, then run `cxgap validate`.\n\
-         # Canonical names need no mapping; unmapped columns are kept as dimensions.\n\n\
-         timezone = \"UTC\"          # time zone of timestamps without an offset (IANA name)\n\
-         # attribution = \"last\"    # case team/agent/channel: the last (final owner) or first value\n\
-         # repeat_window_days = 7  # W: how long after resolution a contact counts as a recontact\n\
-         # min_n = 30              # groups smaller than this are flagged as thin\n",
-    );
-    for s in &found {
-        let kind = s.kind.name();
-        let _ = write!(
-            out,
-            "\n[{kind}]\npath = {}\n# format = \"csv\"            # csv, parquet or ndjson (default: from the extension)\n# timestamp_format = \"%Y-%m-%d %H:%M\"  # pin one layout instead of detecting it\n",
-            toml_str(&relative(&s.path, &args.dir))
-        );
-        match s.kind {
-            InputKind::Surveys => out.push_str(
-                "kind = \"csat\"               # csat (1-5), nps (0-10), ces (1-7) or custom with scale = [min, max]\n# pick = \"first\"            # several answers on one case: first, last or mean\n# window_days = 14          # S: how long after resolution a survey joins by customer\n",
-            ),
-            InputKind::Contacts => out.push_str(
-                "# overlap = \"add\"          # add: counts are contacts the log lacks; max: counts include them\n",
-            ),
-            InputKind::Events | InputKind::Cases => {}
-        }
-        let _ = writeln!(out, "\n[{kind}.columns]");
-        let mut taken: Vec<&str> = Vec::new();
-        let mut event_col = None;
-        for c in columns::canon_for(s.kind) {
-            match columns::guess(c, &s.header, &taken) {
-                Some(g) => {
-                    taken.push(g);
-                    if c.name == "event" {
-                        event_col = Some(g.to_string());
-                    }
-                    let _ = writeln!(out, "{} = {}", c.name, toml_str(g));
-                }
-                None => {
-                    let need = if c.required {
-                        "required, not found"
-                    } else {
-                        "optional, not found"
-                    };
-                    let _ = writeln!(out, "# {} = \"\"   # {need}", c.name);
-                }
-            }
-        }
-        let rest: Vec<&String> = s
-            .header
-            .iter()
-            .filter(|h| !taken.contains(&h.as_str()))
-            .collect();
-        if !rest.is_empty() {
-            let names: Vec<&str> = rest.iter().map(|h| h.as_str()).collect();
-            let _ = writeln!(out, "# kept as dimensions: {}", names.join(", "));
-        }
-        if let (InputKind::Events, Some(ev)) = (s.kind, event_col) {
-            let names = activities(&s.path, &ev, scratch.path())?;
-            let _ = writeln!(
-                out,
-                "\n[events.activities]\n# canonical types: {}\n# Unmapped names become `other`; `cxgap validate` lists them.",
-                EVENT_TYPES.join(", ")
-            );
-            for t in EVENT_TYPES {
-                let mine: Vec<String> = names
-                    .iter()
-                    .filter(|n| guess_activity(n) == Some(*t))
-                    .map(|n| toml_str(n))
-                    .collect();
-                if !mine.is_empty() {
-                    let _ = writeln!(out, "{t} = [{}]", mine.join(", "));
-                }
-            }
-            for n in names.iter().filter(|n| guess_activity(n).is_none()) {
-                if !EVENT_TYPES.contains(&n.to_lowercase().as_str()) {
-                    let _ = writeln!(out, "# {} -> ?", toml_str(n));
-                }
-            }
-        }
+    for (r, why) in &chosen.unused {
+        term.warn(&format!("{}: {why}", r.path.display()));
     }
+    let text = config(&chosen, &args.dir);
     write_output(
         &target,
         FileKind::Config,
@@ -282,7 +368,7 @@ pub fn run(args: &InitArgs, term: &Term) -> Result<Outcome> {
         args.force,
         super::lock_wait(args.lock_wait),
         |w| {
-            w.write_all(out.as_bytes()).map_err(|source| {
+            w.write_all(text.as_bytes()).map_err(|source| {
                 OutputError::Write {
                     path: target.clone(),
                     source,
@@ -291,24 +377,16 @@ pub fn run(args: &InitArgs, term: &Term) -> Result<Outcome> {
             })
         },
     )?;
+    let kinds: Vec<&str> = [chosen.events, chosen.surveys, chosen.contacts, chosen.cases]
+        .iter()
+        .flatten()
+        .filter_map(|r| r.role.map(|role| role.kind().name()))
+        .collect();
     term.note(&format!(
-        "wrote {}; check the guesses, then run `cxgap validate {}`",
+        "wrote {} ({}); check the guesses (`cxgap init --check` explains them), then run `cxgap validate {}`",
         target.display(),
+        kinds.join(", "),
         args.dir.display()
     ));
     Ok(Outcome::Done)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn activity_guesses() {
-        use super::guess_activity as g;
-        assert_eq!(g("Ticket created"), Some("case_opened"));
-        assert_eq!(g("Ticket reopened"), Some("reopened"));
-        assert_eq!(g("Inbound call"), Some("contact_in"));
-        assert_eq!(g("Promise kept"), Some("promise_kept"));
-        assert_eq!(g("Escalated to supervisor"), Some("escalation"));
-        assert_eq!(g("resolved"), None);
-    }
 }

@@ -43,6 +43,11 @@ impl Loaded {
     pub fn rows(&self) -> LazyFrame {
         self.rows.clone().lazy()
     }
+
+    /// How many used rows (for a wide table: the events its rows stand for).
+    pub fn height(&self) -> usize {
+        self.rows.height()
+    }
 }
 
 /// All inputs of a run, read and validated.

@@ -11,6 +11,7 @@ pub mod fields;
 pub mod gate;
 pub mod labels;
 pub mod load;
+pub mod recognise;
 pub mod scan;
 pub mod structure;
 pub mod surveys;

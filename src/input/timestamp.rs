@@ -240,6 +240,12 @@ fn fit(family: &Family, sample: &[String]) -> (usize, Vec<Layout>) {
     (read, chosen)
 }
 
+/// How many of `sample`'s values the best-fitting family reads (`init`
+/// tells time columns by it).
+pub fn best_read(sample: &[String]) -> usize {
+    FAMILIES.iter().map(|f| fit(f, sample).0).max().unwrap_or(0)
+}
+
 /// The column's reading from its sampled values (or the pinned format).
 /// With nothing readable in the sample, the ISO family is tried, so the
 /// rejects show which values are unreadable and the fix says how to pin.

@@ -82,15 +82,26 @@ fn unfulfillable_promises(
 
 /// Activities mapped to no event type that make up a noticeable share of
 /// the log: often a contact or a resolution under a name the config lacks.
-fn frequent_unmapped(inputs: &Inputs) -> PolarsResult<Vec<Warning>> {
-    let total = inputs.events.stats.rows_used as f64;
+fn frequent_unmapped(cfg: &RunConfig, inputs: &Inputs) -> PolarsResult<Vec<Warning>> {
+    // Events, not rows read: a wide table's row stands for several.
+    let total = inputs.events.height() as f64;
     if total == 0.0 {
         return Ok(Vec::new());
     }
+    // A wide table's time columns named as activities are kept on purpose.
+    let named: Vec<String> = cfg.events.wide.timestamps.values().cloned().collect();
     let df = inputs
         .events
         .rows()
         .filter(col("event").eq(lit("other")))
+        .filter(
+            col("activity")
+                .is_in(
+                    lit(Series::new("named".into(), named)).implode(false),
+                    false,
+                )
+                .not(),
+        )
         .group_by([col("activity")])
         .agg([len().cast(DataType::UInt64).alias("n")])
         .filter(
@@ -185,6 +196,6 @@ pub fn warnings(cfg: &RunConfig, inputs: &Inputs, j: &Journeys) -> PolarsResult<
     let mut v = no_answers(cfg, j)?;
     v.extend(unknown_case_rows(cfg, inputs, j)?);
     v.extend(unfulfillable_promises(cfg, inputs, j)?);
-    v.extend(frequent_unmapped(inputs)?);
+    v.extend(frequent_unmapped(cfg, inputs)?);
     Ok(v)
 }

@@ -24,53 +24,6 @@ fn help_teaches_with_examples() {
 }
 
 #[test]
-fn init_writes_a_starter_config_that_validates() {
-    let f = Fixture::new();
-    f.file(
-        "exports/tickets.csv",
-        "Ticket ID,Created,Activity,Queue,Account\nT1,2026-01-01 10:00,Ticket created,Q1,C1\nT1,2026-01-01 10:05,Inbound call,Q1,C1\nT1,2026-01-02 10:00,Ticket solved,Q1,C1\nT1,2026-01-02 11:00,Waiting on parts,Q1,C1\n",
-    )
-    .file("exports/counts.csv", "Day,Account,Calls\n2026-01-01,C1,2\n");
-    f.cmd(&[
-        "init",
-        "exports",
-        "exports/tickets.csv",
-        "exports/counts.csv",
-    ])
-    .assert()
-    .success()
-    .stderr(predicate::str::contains("wrote exports/cxgap.toml"));
-    let toml = std::fs::read_to_string(f.join("exports/cxgap.toml")).unwrap();
-    assert!(toml.contains("case_id = \"Ticket ID\""), "{toml}");
-    assert!(toml.contains("timestamp = \"Created\""), "{toml}");
-    assert!(
-        toml.contains("case_opened = [\"Ticket created\"]"),
-        "{toml}"
-    );
-    assert!(toml.contains("contact_in = [\"Inbound call\"]"), "{toml}");
-    assert!(toml.contains("resolved = [\"Ticket solved\"]"), "{toml}");
-    assert!(toml.contains("# \"Waiting on parts\" -> ?"), "{toml}");
-    assert!(
-        toml.contains("customer_id = \"Account\"\ndate = \"Day\"\ncontacts = \"Calls\""),
-        "{toml}"
-    );
-    assert!(
-        toml.contains("#   events    tickets.csv (plain CSV)"),
-        "{toml}"
-    );
-    // The written config works as it is.
-    f.cmd(&["validate", "exports"]).assert().success();
-    // A second init refuses to overwrite (exit 2: a refused output).
-    f.cmd(&["init", "exports", "exports/tickets.csv"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains(
-            "exports/cxgap.toml: already exists; it may hold your edits",
-        ))
-        .stderr(predicate::str::contains("pass --force to replace it"));
-}
-
-#[test]
 fn case_shows_the_journey_side_by_side() {
     let f = Fixture::new();
     let out = f

@@ -12,6 +12,7 @@ mod commands;
 mod contacts;
 mod exports;
 mod features;
+mod init;
 mod metrics;
 mod mutations;
 mod outputs;

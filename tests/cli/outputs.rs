@@ -16,10 +16,13 @@ fn sample_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data")
 }
 
-/// A copy of the bundled sample data in the fixture's `data/`.
+/// A copy of the bundled sample data's main files in the fixture's `data/`.
 fn copy_sample(f: &Fixture) {
     for e in std::fs::read_dir(sample_dir()).unwrap() {
         let p = e.unwrap().path();
+        if !p.is_file() {
+            continue;
+        }
         let name = p.file_name().unwrap().to_str().unwrap().to_string();
         f.bytes(&format!("data/{name}"), &std::fs::read(&p).unwrap());
     }

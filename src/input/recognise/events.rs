@@ -1,0 +1,354 @@
+//! How an event log's and a case table's columns map: the case, times,
+//! activities and their types, a wide table's due dates and counts.
+
+use polars::prelude::*;
+
+use super::guess::{
+    activity_column, activity_type, by_name, canon, case_column, customer, dimensions, map_name,
+    record, score_column,
+};
+use super::profile::Profile;
+use super::surveys::survey_kind;
+use super::{DueGuess, Recognised, guess};
+use crate::input::columns;
+use crate::input::events::EVENT_TYPES;
+
+pub fn long_events(r: &mut Recognised, p: &[Profile], rows: &DataFrame) {
+    let case = case_column(p).map(|c| {
+        let why = format!(
+            "its name says case; {} in {}",
+            super::count_of(c.distinct, "case"),
+            super::count_of(c.filled(), "row")
+        );
+        record(r, "case_id", c, why)
+    });
+    match p
+        .iter()
+        .filter(|c| c.is_time())
+        .find(|c| {
+            by_name(
+                canon(columns::EVENTS, "timestamp"),
+                std::slice::from_ref(*c),
+                &[],
+                |_| true,
+            )
+            .is_some()
+        })
+        .or_else(|| p.iter().find(|c| c.is_time()))
+    {
+        Some(t) => {
+            let why = format!("holds times ({})", t.examples(2));
+            record(r, "timestamp", t, why);
+        }
+        None => r.missing.push("timestamp".into()),
+    }
+    let activity = activity_column(p).filter(|a| !r.columns.iter().any(|g| g.value == a.name));
+    match activity {
+        Some(a) => {
+            let why = format!("names what happened ({} kinds)", a.distinct);
+            record(r, "event", a, why);
+        }
+        None => r.missing.push("event".into()),
+    }
+    if case.is_none() {
+        r.missing.push("case_id".into());
+    }
+    customer(r, columns::EVENTS, p, case.as_deref().map(|c| (rows, c)));
+    for name in ["channel", "agent", "team", "due_at", "promise_kind"] {
+        map_name(r, columns::EVENTS, name, p, |c| {
+            if name == "due_at" {
+                c.is_time()
+            } else {
+                !c.is_time()
+            }
+        });
+    }
+    let Some(a) = activity else {
+        dimensions(r, p);
+        return;
+    };
+    // Activity names, in order of first appearance.
+    let mut names: Vec<String> = Vec::new();
+    for v in &a.values {
+        if !names.contains(v) {
+            names.push(v.clone());
+        }
+    }
+    for t in EVENT_TYPES {
+        let mine: Vec<String> = names
+            .iter()
+            .filter(|n| activity_type(n) == Some(*t))
+            .cloned()
+            .collect();
+        if !mine.is_empty() {
+            r.activities.push((t.to_string(), mine));
+        }
+    }
+    r.unmapped = names
+        .iter()
+        .filter(|n| activity_type(n).is_none() && !EVENT_TYPES.contains(&n.to_lowercase().as_str()))
+        .cloned()
+        .collect();
+    reopen_evidence(r, rows, case.as_deref(), &a.name);
+    dimensions(r, p);
+}
+
+/// A log with no reopened activity whose tickets go back to work after a
+/// resolution: `reopen_on_activity` would count those reopens.
+fn reopen_evidence(r: &mut Recognised, rows: &DataFrame, case: Option<&str>, activity: &str) {
+    // A name's type: a keyword's, or its own when it is canonical.
+    let type_of = |name: &str| {
+        activity_type(name).or_else(|| {
+            EVENT_TYPES
+                .iter()
+                .copied()
+                .find(|t| *t == name.to_lowercase())
+        })
+    };
+    let names = r
+        .activities
+        .iter()
+        .flat_map(|(_, n)| n.iter())
+        .chain(&r.unmapped);
+    let mut all_names: Vec<&String> = names.collect();
+    let canonical: Vec<String> = rows
+        .column(activity)
+        .ok()
+        .and_then(|c| c.str().ok().cloned())
+        .map(|c| c.iter().flatten().map(str::to_string).collect())
+        .unwrap_or_default();
+    all_names.extend(canonical.iter());
+    if all_names.iter().any(|n| type_of(n) == Some("reopened")) {
+        return;
+    }
+    let Some(case) = case else { return };
+    let (Ok(cases), Ok(acts)) = (rows.column(case), rows.column(activity)) else {
+        return;
+    };
+    let (Ok(cases), Ok(acts)) = (cases.str(), acts.str()) else {
+        return;
+    };
+    // In file order within each case: work after a resolution.
+    let mut state: std::collections::HashMap<&str, bool> = Default::default();
+    let mut back: std::collections::BTreeSet<&str> = Default::default();
+    let mut resolved_name = String::new();
+    for (c, a) in cases.iter().zip(acts.iter()) {
+        let (Some(c), Some(a)) = (c, a) else { continue };
+        match type_of(a) {
+            Some("resolved") => {
+                state.insert(c, true);
+                resolved_name = a.to_string();
+            }
+            Some("closed") | Some("survey_sent") => {}
+            _ if state.get(c) == Some(&true) => {
+                back.insert(c);
+                state.insert(c, false);
+            }
+            _ => {}
+        }
+    }
+    if !back.is_empty() {
+        r.reopen_on_activity = Some(format!(
+            "{} of {} cases in the first rows go back to work after `{resolved_name}`, and no activity says reopened",
+            back.len(),
+            state.len().max(back.len())
+        ));
+    }
+}
+
+/// What a wide table's time column is, by its name.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum TimeRole {
+    /// When a promise fell due.
+    Due,
+    /// When a promise was made.
+    Made,
+    /// When a promise was kept.
+    Kept,
+    /// When the survey on the row was answered.
+    Answered,
+    /// An event of this type.
+    Event(&'static str),
+    /// Another step of the case, kept under its own name.
+    Activity,
+}
+
+fn time_role(name: &str) -> TimeRole {
+    let n = name.to_lowercase().replace(['_', '-'], " ");
+    let has = |w: &[&str]| w.iter().any(|x| n.contains(x));
+    if has(&["kept", "fulfil", "honour", "honor"]) {
+        TimeRole::Kept
+    } else if has(&[
+        "due",
+        "estimat",
+        "deadline",
+        "sla",
+        "eta ",
+        "expected",
+        "promised for",
+        "promised by",
+        "promise date",
+        "target",
+    ]) {
+        TimeRole::Due
+    } else if has(&["promis", "commit"]) {
+        TimeRole::Made
+    } else if has(&["survey sent", "invit"]) {
+        TimeRole::Event("survey_sent")
+    } else if has(&["rated", "satisfaction", "survey", "review answer"]) {
+        TimeRole::Answered
+    } else if has(&["first reply", "first respon", "replied"]) {
+        TimeRole::Event("contact_out")
+    } else if has(&[
+        "creat", "open", "purchase", "submit", "receiv", "logged", "placed",
+    ]) {
+        TimeRole::Event("case_opened")
+    } else if has(&[
+        "solved",
+        "resolv",
+        "complet",
+        "delivered customer",
+        "fulfilled",
+    ]) {
+        TimeRole::Event("resolved")
+    } else if has(&["close"]) {
+        TimeRole::Event("closed")
+    } else if has(&["escalat"]) {
+        TimeRole::Event("escalation")
+    } else {
+        TimeRole::Activity
+    }
+}
+
+/// The event a count column counts, by its name.
+fn count_event(c: &Profile) -> Option<&'static str> {
+    Some(if c.named(&["reopen"]) {
+        "reopened"
+    } else if c.named(&["agent", "repl", "outbound", "callback"]) {
+        "contact_out"
+    } else if c.named(&["customer", "requester", "inbound", "calls", "contacts"]) {
+        "contact_in"
+    } else if c.named(&["transfer", "reassign", "groupstation"]) {
+        "transfer"
+    } else if c.named(&["escalat"]) {
+        "escalation"
+    } else if c.named(&["verif", "idcheck", "authent"]) {
+        "identify"
+    } else {
+        return None;
+    })
+}
+
+pub fn wide_events(r: &mut Recognised, p: &[Profile]) {
+    if let Some(c) = case_column(p).filter(|c| c.is_unique()) {
+        let why = format!(
+            "its name says case; every row its own ({} rows)",
+            c.filled()
+        );
+        record(r, "case_id", c, why);
+    } else {
+        r.missing.push("case_id".into());
+    }
+    customer(r, columns::EVENTS, p, None);
+    for name in ["channel", "agent", "team"] {
+        map_name(r, columns::EVENTS, name, p, |c| !c.is_time());
+    }
+    let times: Vec<(&Profile, TimeRole)> = p
+        .iter()
+        .filter(|c| c.is_time())
+        .map(|c| (c, time_role(&c.name)))
+        .collect();
+    let of = |role: TimeRole| {
+        times
+            .iter()
+            .filter(move |(_, r)| *r == role)
+            .map(|(c, _)| *c)
+    };
+    let mut opened = false;
+    for (t, role) in &times {
+        match role {
+            TimeRole::Event("case_opened") if opened => {
+                r.timestamps
+                    .push(guess(&t.name, &t.name, "a time of the case"))
+            }
+            TimeRole::Event(event) => {
+                opened |= *event == "case_opened";
+                r.timestamps
+                    .push(guess(&t.name, event, format!("its name says {event}")));
+            }
+            TimeRole::Activity => r
+                .timestamps
+                .push(guess(&t.name, &t.name, "a time of the case")),
+            _ => {}
+        }
+    }
+    let resolved = of(TimeRole::Event("resolved"))
+        .next_back()
+        .map(|c| c.name.clone());
+    let made = of(TimeRole::Made).next().map(|c| c.name.clone());
+    let kept_col = of(TimeRole::Kept).next().map(|c| c.name.clone());
+    let kind_column = p.iter().find(|c| {
+        c.is_categorical() && c.named(&["promisetype", "promisekind", "commitmenttype", "kind"])
+    });
+    for d in of(TimeRole::Due) {
+        let n = d.name.to_lowercase();
+        let kind = if n.contains("deliver") || n.contains("ship") {
+            "delivery"
+        } else if n.contains("call") {
+            "callback"
+        } else {
+            "resolution"
+        };
+        // Kept by its own column, a delivery by the delivery, else the rules.
+        let kept = kept_col
+            .clone()
+            .or_else(|| (kind == "delivery").then(|| resolved.clone()).flatten());
+        r.due_dates.push(DueGuess {
+            column: d.name.clone(),
+            kind: kind.into(),
+            kind_column: kind_column.map(|c| c.name.clone()),
+            made: made.clone(),
+            kept,
+            why: match kind_column {
+                Some(k) => format!("a due date: the promise's kind in `{}`", k.name),
+                None => format!("a due date: a {kind} promise"),
+            },
+        });
+    }
+    for c in p.iter().filter(|c| c.is_count() && !c.is_time()) {
+        if let Some(event) = count_event(c) {
+            r.counts
+                .push(guess(&c.name, event, format!("counts {event} events")));
+        }
+    }
+    if let Some(s) = score_column(p) {
+        r.survey.push(guess(
+            "score",
+            &s.name,
+            format!("answers ({})", s.examples(3)),
+        ));
+        r.survey_kind = Some(survey_kind(s));
+        if let Some(t) = of(TimeRole::Answered).next() {
+            r.survey
+                .push(guess("responded_at", &t.name, "when the answer came"));
+        }
+    }
+    dimensions(r, p);
+}
+
+pub fn case_table(r: &mut Recognised, p: &[Profile]) {
+    match case_column(p) {
+        Some(c) => {
+            let why = format!(
+                "its name says case; every row its own ({} rows)",
+                c.filled()
+            );
+            record(r, "case_id", c, why);
+        }
+        None => r.missing.push("case_id".into()),
+    }
+    for name in ["team", "agent", "channel"] {
+        map_name(r, columns::CASES, name, p, |c| !c.is_time());
+    }
+    dimensions(r, p);
+}

@@ -1,0 +1,273 @@
+//! The guesses every kind of export shares: a column by its name (the
+//! synonyms of `columns`) or by its content (what the first rows hold),
+//! the case, the activity, the score and the customer, each with the
+//! evidence `init` writes beside it.
+
+use polars::prelude::*;
+
+use super::profile::Profile;
+use super::{Recognised, guess};
+use crate::input::columns::{self, Canon};
+use crate::input::events::EVENT_TYPES;
+
+/// Keywords that suggest a canonical event type, most specific first.
+const ACTIVITY_HINTS: &[(&str, &[&str])] = &[
+    (
+        "promise_kept",
+        &[
+            "promise kept",
+            "promisekept",
+            "fulfil",
+            "kept",
+            "attended",
+            "on site",
+        ],
+    ),
+    (
+        "promise",
+        &["promise", "commit", "given", "scheduled", "booked"],
+    ),
+    ("reopened", &["reopen", "re-open"]),
+    (
+        "case_opened",
+        &[
+            "open",
+            "created",
+            "new ticket",
+            "new case",
+            "logged",
+            "insert ticket",
+        ],
+    ),
+    (
+        "contact_in",
+        &[
+            "inbound",
+            "customer call",
+            "customer email",
+            "customer chat",
+            "call in",
+            "incoming",
+            "customer contact",
+            "walk-in",
+            "visit",
+            "web form",
+            "chat started",
+        ],
+    ),
+    (
+        "contact_out",
+        &[
+            "outbound",
+            "callback",
+            "call back",
+            "outgoing",
+            "agent call",
+            "follow-up call",
+            "followup",
+            "proactive",
+        ],
+    ),
+    ("transfer", &["transfer", "reassign", "handoff", "hand-off"]),
+    ("escalation", &["escalat", "supervisor"]),
+    (
+        "resolved",
+        &["resolv", "fixed", "solved", "complete", "done", "restored"],
+    ),
+    ("closed", &["close"]),
+    (
+        "identify",
+        &["verif", "authent", "identif", "security question"],
+    ),
+    ("survey_sent", &["survey sent", "survey"]),
+];
+
+/// The event type an activity name suggests (None for a canonical name,
+/// which needs no mapping, or a name no keyword fits).
+pub fn activity_type(name: &str) -> Option<&'static str> {
+    let low = name.to_lowercase();
+    if EVENT_TYPES.contains(&low.as_str()) {
+        return None;
+    }
+    ACTIVITY_HINTS
+        .iter()
+        .find(|(_, keys)| keys.iter().any(|k| low.contains(k)))
+        .map(|(t, _)| *t)
+}
+
+/// The column among `p` (passing `fit`, not `taken`) whose name fits `canon`.
+pub(super) fn by_name<'a>(
+    canon: &Canon,
+    p: &'a [Profile],
+    taken: &[String],
+    fit: impl Fn(&Profile) -> bool,
+) -> Option<&'a Profile> {
+    let names: Vec<String> = p
+        .iter()
+        .filter(|c| fit(c) && !taken.contains(&c.name))
+        .map(|c| c.name.clone())
+        .collect();
+    let hit = columns::guess(canon, &names, &[])?.to_string();
+    p.iter().find(|c| c.name == hit)
+}
+
+pub(super) fn canon(list: &'static [Canon], name: &str) -> &'static Canon {
+    list.iter().find(|c| c.name == name).unwrap_or(&list[0])
+}
+
+/// What names what happened in a long log: by name, else a column of a
+/// few repeated words.
+pub fn activity_column(p: &[Profile]) -> Option<&Profile> {
+    let words = |c: &Profile| c.share(c.numbers) < 0.5 && c.distinct >= 2;
+    by_name(canon(columns::EVENTS, "event"), p, &[], |c| {
+        words(c) && (c.is_categorical() || c.named(&["activity", "event", "action"]))
+    })
+    .or_else(|| {
+        p.iter().find(|c| {
+            c.is_categorical()
+                && c.values.iter().any(|v| v.contains(' '))
+                && !c.named(&[
+                    "team", "queue", "group", "channel", "via", "agent", "status",
+                ])
+        })
+    })
+}
+
+/// The case: by name, else the first id-like column.
+pub fn case_column(p: &[Profile]) -> Option<&Profile> {
+    by_name(canon(columns::EVENTS, "case_id"), p, &[], |c| !c.is_time())
+        .or_else(|| by_name(canon(columns::CASES, "case_id"), p, &[], |c| !c.is_time()))
+}
+
+/// The survey answer: a column whose values a label map or a scale reads,
+/// preferring one named like a score.
+pub fn score_column(p: &[Profile]) -> Option<&Profile> {
+    let readable = |c: &Profile| c.labels.iter().any(|n| c.share(*n) >= 0.8);
+    p.iter()
+        .find(|c| {
+            readable(c)
+                && c.named(&[
+                    "score",
+                    "rating",
+                    "satisf",
+                    "csat",
+                    "nps",
+                    "likely",
+                    "recommend",
+                    "easy",
+                    "effort",
+                    "q1",
+                ])
+        })
+        .or_else(|| {
+            // Text answers are a score by their labels alone (a SurveyMonkey
+            // question); plain numbers need a name.
+            p.iter().find(|c| {
+                readable(c) && c.share(c.numbers) < 0.5 && !c.is_unique() && !c.named(&["id"])
+            })
+        })
+}
+
+/// Map `canon` by name among columns passing `fit`, recording the guess.
+pub(super) fn map_name(
+    r: &mut Recognised,
+    list: &'static [Canon],
+    name: &str,
+    p: &[Profile],
+    fit: impl Fn(&Profile) -> bool,
+) -> Option<String> {
+    let taken: Vec<String> = r.columns.iter().map(|g| g.value.clone()).collect();
+    let hit = by_name(canon(list, name), p, &taken, fit)?;
+    r.columns
+        .push(guess(name, &hit.name, format!("its name says {name}")));
+    Some(hit.name.clone())
+}
+
+pub(super) fn record(r: &mut Recognised, name: &str, c: &Profile, why: String) -> String {
+    r.columns.push(guess(name, &c.name, why));
+    c.name.clone()
+}
+
+/// The customer, by name or else by content: a column constant within each
+/// case that repeats across cases (customers have several cases; a team
+/// has few values, a customer many).
+pub(super) fn customer(
+    r: &mut Recognised,
+    list: &'static [Canon],
+    p: &[Profile],
+    rows: Option<(&DataFrame, &str)>,
+) {
+    let taken: Vec<String> = r.columns.iter().map(|g| g.value.clone()).collect();
+    if let Some(c) = by_name(canon(list, "customer_id"), p, &taken, |c| !c.is_time()) {
+        let why = format!(
+            "its name says customer ({})",
+            super::count_of(c.distinct, "value")
+        );
+        record(r, "customer_id", c, why);
+        return;
+    }
+    let Some((rows, case)) = rows else { return };
+    let cases = p
+        .iter()
+        .find(|c| c.name == case)
+        .map(|c| c.distinct)
+        .unwrap_or(0);
+    for c in p {
+        if taken.contains(&c.name)
+            || c.name == case
+            || c.is_time()
+            || c.is_categorical()
+            || c.is_text()
+            || c.named(&[
+                "team", "queue", "group", "agent", "owner", "assignee", "channel",
+            ])
+            || c.distinct < 2
+            || c.distinct > cases
+        {
+            continue;
+        }
+        let constant = rows
+            .clone()
+            .lazy()
+            .group_by([col(case)])
+            .agg([col(c.name.as_str()).drop_nulls().n_unique().alias("n")])
+            .select([col("n").lt_eq(lit(1u32)).cast(DataType::Float64).mean()])
+            .collect()
+            .ok()
+            .and_then(|d| d.column("n").ok()?.f64().ok()?.get(0))
+            .unwrap_or(0.0);
+        if constant >= 0.95 && c.distinct < cases {
+            let why = format!(
+                "by content: one value per case, {} values over {} cases",
+                c.distinct, cases
+            );
+            record(r, "customer_id", c, why);
+            return;
+        }
+    }
+}
+
+/// The dimensions: every column no guess maps.
+pub(super) fn dimensions(r: &mut Recognised, p: &[Profile]) {
+    let used: Vec<String> = r
+        .columns
+        .iter()
+        .chain(&r.timestamps)
+        .chain(&r.counts)
+        .chain(&r.survey)
+        .map(|g| g.value.clone())
+        .chain(r.timestamps.iter().map(|g| g.key.clone()))
+        .chain(r.counts.iter().map(|g| g.key.clone()))
+        .chain(r.due_dates.iter().flat_map(|d| {
+            std::iter::once(d.column.clone())
+                .chain(d.kept.clone())
+                .chain(d.made.clone())
+                .chain(d.kind_column.clone())
+        }))
+        .collect();
+    r.dimensions = p
+        .iter()
+        .filter(|c| !used.contains(&c.name))
+        .map(|c| c.name.clone())
+        .collect();
+}

@@ -1,0 +1,341 @@
+//! What an export is, for `cxgap init` (SPEC 1.5): a long event log, a
+//! wide ticket or order table, a case table, a survey export (Qualtrics,
+//! SurveyMonkey, reviews), contact counts or an interaction-level contact
+//! export; and how its columns map. Every guess carries its evidence (the
+//! column's name, or what its first rows hold), which `init` writes beside
+//! it and `init --check` prints.
+
+mod contacts;
+mod events;
+pub mod guess;
+pub mod profile;
+mod surveys;
+
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+
+use crate::error::{InputKind, Result};
+use crate::input::config::{FileFormat, InputSpec, SurveyKind};
+use crate::input::detect::ExportShape;
+use crate::input::scan;
+use profile::Profile;
+
+/// How many rows of each file are read to recognise it.
+const SAMPLE_ROWS: u32 = 2000;
+
+/// What a file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    LongEvents,
+    WideEvents,
+    CaseTable,
+    Surveys,
+    ContactCounts,
+    Interactions,
+}
+
+impl Role {
+    pub fn kind(self) -> InputKind {
+        match self {
+            Role::LongEvents | Role::WideEvents => InputKind::Events,
+            Role::CaseTable => InputKind::Cases,
+            Role::Surveys => InputKind::Surveys,
+            Role::ContactCounts | Role::Interactions => InputKind::Contacts,
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Role::LongEvents => "an event log, one row per event",
+            Role::WideEvents => "a case table, one row per ticket or order with its times",
+            Role::CaseTable => "case attributes, one row per case",
+            Role::Surveys => "survey answers",
+            Role::ContactCounts => "contact counts, one row per customer or case and day",
+            Role::Interactions => "contacts, one row per call, chat or email",
+        }
+    }
+}
+
+/// One mapping with the evidence for it: `key = value   # why`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Guess {
+    pub key: String,
+    pub value: String,
+    pub why: String,
+}
+
+pub fn guess(key: &str, value: &str, why: impl Into<String>) -> Guess {
+    Guess {
+        key: key.to_string(),
+        value: value.to_string(),
+        why: why.into(),
+    }
+}
+
+/// A due-date column of a wide table, as `init` maps it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DueGuess {
+    pub column: String,
+    pub kind: String,
+    /// The column holding each row's kind, when there is one.
+    pub kind_column: Option<String>,
+    pub made: Option<String>,
+    pub kept: Option<String>,
+    pub why: String,
+}
+
+/// Everything `init` found out about one file.
+#[derive(Debug, Clone)]
+pub struct Recognised {
+    pub path: PathBuf,
+    pub format: FileFormat,
+    pub export: ExportShape,
+    pub role: Option<Role>,
+    /// Why the file is what `role` says (or why nothing fits).
+    pub why: String,
+    /// canonical column -> the file's column
+    pub columns: Vec<Guess>,
+    /// Canonical columns the role needs and no column fits.
+    pub missing: Vec<String>,
+    /// Wide tables: time column -> event type or activity.
+    pub timestamps: Vec<Guess>,
+    pub due_dates: Vec<DueGuess>,
+    /// Wide tables: count column -> event type.
+    pub counts: Vec<Guess>,
+    /// Wide tables: survey column -> the row's column.
+    pub survey: Vec<Guess>,
+    pub survey_kind: Option<(SurveyKind, String)>,
+    /// Long logs: event type -> activity names; and the names no type fits.
+    pub activities: Vec<(String, Vec<String>)>,
+    pub unmapped: Vec<String>,
+    /// Long logs without a reopened activity whose tickets go back to work
+    /// after a resolution: the evidence for `reopen_on_activity`.
+    pub reopen_on_activity: Option<String>,
+    pub dimensions: Vec<String>,
+}
+
+/// The first rows of a file, every column as text, and how it was read.
+struct Sample {
+    format: FileFormat,
+    export: ExportShape,
+    profiles: Vec<Profile>,
+    rows: DataFrame,
+}
+
+fn sample(path: &Path, scratch: &Path) -> Result<Sample> {
+    let xes = {
+        let name = path.to_string_lossy().to_lowercase();
+        name.ends_with(".xes") || name.ends_with(".xes.gz")
+    };
+    // Read as surveys, so Qualtrics and SurveyMonkey header rows are known
+    // (an XES log can only be events).
+    let kind = if xes {
+        InputKind::Events
+    } else {
+        InputKind::Surveys
+    };
+    let scanned = scan::scan(&InputSpec::bare(kind, path), scratch)?;
+    let texts: Vec<Expr> = scanned
+        .columns
+        .iter()
+        .map(|c| {
+            col(c.as_str())
+                .cast(DataType::String)
+                .str()
+                .strip_chars(lit(NULL))
+        })
+        .collect();
+    let rows = scanned.lf.limit(SAMPLE_ROWS).select(texts).collect()?;
+    let profiles = scanned
+        .columns
+        .iter()
+        .map(|c| {
+            let values = rows
+                .column(c)
+                .ok()
+                .and_then(|s| s.str().ok().cloned())
+                .map(|s| {
+                    s.iter()
+                        .flatten()
+                        .filter(|v| !v.is_empty())
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default();
+            Profile::new(c, values)
+        })
+        .collect();
+    Ok(Sample {
+        format: scanned.sniffed.format,
+        export: scanned.sniffed.shape,
+        profiles,
+        rows,
+    })
+}
+
+/// Recognise one export file.
+pub fn recognise(path: &Path, scratch: &Path) -> Result<Recognised> {
+    let s = sample(path, scratch)?;
+    let (role, why) = classify(&s);
+    let mut r = Recognised {
+        path: path.to_path_buf(),
+        format: s.format,
+        export: s.export,
+        role,
+        why,
+        columns: Vec::new(),
+        missing: Vec::new(),
+        timestamps: Vec::new(),
+        due_dates: Vec::new(),
+        counts: Vec::new(),
+        survey: Vec::new(),
+        survey_kind: None,
+        activities: Vec::new(),
+        unmapped: Vec::new(),
+        reopen_on_activity: None,
+        dimensions: Vec::new(),
+    };
+    match role {
+        Some(Role::LongEvents) => events::long_events(&mut r, &s.profiles, &s.rows),
+        Some(Role::WideEvents) => events::wide_events(&mut r, &s.profiles),
+        Some(Role::CaseTable) => events::case_table(&mut r, &s.profiles),
+        Some(Role::Surveys) => surveys::surveys(&mut r, &s.profiles),
+        Some(Role::ContactCounts) => contacts::contacts(&mut r, &s.profiles, false),
+        Some(Role::Interactions) => contacts::contacts(&mut r, &s.profiles, true),
+        None => {}
+    }
+    Ok(r)
+}
+
+pub(super) fn count_of(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}
+
+/// What the file is, and why.
+fn classify(s: &Sample) -> (Option<Role>, String) {
+    let p = &s.profiles;
+    if matches!(
+        s.export,
+        ExportShape::Qualtrics | ExportShape::QualtricsLegacy | ExportShape::SurveyMonkey
+    ) {
+        return (
+            Some(Role::Surveys),
+            format!("its header rows are those of a {}", s.export.label()),
+        );
+    }
+    if s.format == FileFormat::Xes {
+        return (
+            Some(Role::LongEvents),
+            "an XES process-mining log: traces are cases, events rows".into(),
+        );
+    }
+    let times: Vec<&Profile> = p.iter().filter(|c| c.is_time()).collect();
+    let activity = guess::activity_column(p);
+    let score = guess::score_column(p);
+    let case = guess::case_column(p);
+    let named_id = |words: &[&str]| {
+        p.iter()
+            .find(|c| c.named(words) && c.named(&["id", "ref", "number"]))
+    };
+    let response_id = named_id(&["response", "respondent", "review", "survey"]);
+    let direction = p
+        .iter()
+        .find(|c| c.share(c.directions) >= 0.9 && c.named(&["direction", "inout", "type"]));
+    let interaction_id = named_id(&["conversation", "interaction", "call", "contact", "session"]);
+    let count = p.iter().find(|c| {
+        c.is_count()
+            && c.named(&[
+                "calls", "contacts", "count", "volume", "offered", "attempts",
+            ])
+    });
+    if let (Some(score), Some(id)) = (score, response_id) {
+        return (
+            Some(Role::Surveys),
+            format!(
+                "`{}` identifies responses and `{}` holds answers ({})",
+                id.name,
+                score.name,
+                score.examples(3)
+            ),
+        );
+    }
+    if let (Some(a), Some(c)) = (activity, case)
+        && !times.is_empty()
+        && !c.is_unique()
+    {
+        return (
+            Some(Role::LongEvents),
+            format!(
+                "`{}` repeats over rows ({} in {}) and `{}` names what happened ({})",
+                c.name,
+                count_of(c.distinct, "case"),
+                count_of(c.filled(), "row"),
+                a.name,
+                a.examples(3)
+            ),
+        );
+    }
+    if !times.is_empty() && activity.is_none() && (direction.is_some() || interaction_id.is_some())
+    {
+        let what = direction
+            .or(interaction_id)
+            .map(|c| c.name.clone())
+            .unwrap_or_default();
+        return match count {
+            Some(n) => (
+                Some(Role::ContactCounts),
+                format!("`{}` counts contacts and `{what}` describes them", n.name),
+            ),
+            None => (
+                Some(Role::Interactions),
+                format!("one contact per row: `{what}` describes each, and no column counts them"),
+            ),
+        };
+    }
+    if let Some(c) = case.filter(|c| c.is_unique()) {
+        return if times.len() >= 2 {
+            (
+                Some(Role::WideEvents),
+                format!(
+                    "`{}` names each row once and {} hold times ({})",
+                    c.name,
+                    count_of(times.len(), "column"),
+                    times
+                        .iter()
+                        .take(4)
+                        .map(|t| format!("`{}`", t.name))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+        } else {
+            (
+                Some(Role::CaseTable),
+                format!(
+                    "`{}` names each row once, with attributes but no timeline",
+                    c.name
+                ),
+            )
+        };
+    }
+    if let Some(n) = count
+        && activity.is_none()
+        && !times.is_empty()
+    {
+        return (
+            Some(Role::ContactCounts),
+            format!("`{}` counts contacts per day (`{}`)", n.name, times[0].name),
+        );
+    }
+    (
+        None,
+        format!(
+            "no case, activity, time, score or count column fits (columns: {})",
+            p.iter()
+                .map(|c| c.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    )
+}

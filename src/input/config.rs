@@ -501,7 +501,7 @@ fn load_file(path: &Path) -> Result<ConfigFile> {
             path: path.to_path_buf(),
             message: e.message().to_string()
                 + &e.span()
-                    .map(|s| format!(" (line {})", text[..s.start].lines().count().max(1)))
+                    .map(|s| format!(" (line {})", text[..s.start].matches('\n').count() + 1))
                     .unwrap_or_default(),
         }
         .into()

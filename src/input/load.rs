@@ -186,10 +186,17 @@ impl Settled {
         self.all.clone().lazy().filter(col(REASON).is_null())
     }
 
-    /// The used rows as `rows` (the `keep` columns, in `order`; none:
-    /// input order, kept by a stable sort), so a consumer that needs an
-    /// order never sorts a copy of its own.
-    pub fn into_loaded(self, rows: LazyFrame, order: &[&str]) -> Result<Loaded> {
+    /// The used rows made into `rows` by `shape` (which selects the columns
+    /// to keep), in `order` (none: input order; the sort is stable), so a
+    /// consumer that needs an order never sorts a copy of its own. The
+    /// checked frame is handed over, not kept: the engine drops the columns
+    /// it no longer needs as it goes.
+    pub fn into_loaded(
+        self,
+        shape: impl FnOnce(LazyFrame) -> PolarsResult<LazyFrame>,
+        order: &[&str],
+    ) -> Result<Loaded> {
+        let rows = shape(self.all.lazy().filter(col(REASON).is_null()))?;
         let rows = if order.is_empty() {
             rows
         } else {
@@ -220,9 +227,7 @@ fn split(
     keep_cols: &[&str],
     order: &[&str],
 ) -> Result<Loaded> {
-    let settled = settle(spec, scanned, checked)?;
-    let rows = keep(settled.used(), keep_cols);
-    settled.into_loaded(rows, order)
+    settle(spec, scanned, checked)?.into_loaded(|used| Ok(keep(used, keep_cols)), order)
 }
 
 /// Collect the checked frame once: rejects with their reason, column,

@@ -292,14 +292,12 @@ pub fn load(spec: &InputSpec, cfg: &RunConfig, scratch: &Path) -> Result<Wide> {
     };
     let checked = check(&scanned, &cols, cfg, &layout)?;
     let settled = load::settle(spec, &scanned, checked)?;
-    let case_rows = settled.used();
     let surveys = if wide.survey.is_empty() {
         None
     } else {
-        Some(survey_rows(spec, cfg, &scanned, &cols, case_rows.clone())?)
+        Some(survey_rows(spec, cfg, &scanned, &cols, settled.used())?)
     };
-    let long = unpivot(case_rows, &layout)?;
-    let events = settled.into_loaded(long, events::ORDER)?;
+    let events = settled.into_loaded(|rows| unpivot(rows, &layout), events::ORDER)?;
     Ok(Wide {
         events,
         surveys,
@@ -569,7 +567,6 @@ fn survey_rows(
     };
     let map = columns::resolve(&survey_spec, &synthetic.columns)?;
     let checked = surveys::check(&synthetic, &map, &survey_spec, cfg)?;
-    let settled = load::settle(&survey_spec, &synthetic, checked)?;
-    let rows = load::keep(settled.used(), surveys::COLUMNS);
-    settled.into_loaded(rows, &[])
+    load::settle(&survey_spec, &synthetic, checked)?
+        .into_loaded(|used| Ok(load::keep(used, surveys::COLUMNS)), &[])
 }

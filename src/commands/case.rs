@@ -37,7 +37,8 @@ pub fn run(args: &CaseArgs, term: &Term) -> Result<Outcome> {
     }
 
     // Only this case's events are put in timeline order.
-    let events = p.inputs.events.rows().filter(col("case_id").eq(lit(id)));
+    let events =
+        crate::input::events::as_text(p.inputs.events.rows()).filter(col("case_id").eq(lit(id)));
     let timeline = crate::journey::timeline::ordered(events, &p.cfg)?
         .select([
             col("ts").alias("time"),

@@ -137,7 +137,10 @@ pub fn run(args: &SqlArgs, term: &Term) -> Result<Outcome> {
     let j = &p.journeys;
     let mut ctx = SQLContext::new();
     ctx.register("journeys", j.cases.clone().lazy());
-    ctx.register("events", p.inputs.events.rows());
+    ctx.register(
+        "events",
+        crate::input::events::as_text(p.inputs.events.rows()),
+    );
     ctx.register("surveys", j.matched_surveys.clone().lazy());
     ctx.register("contacts", j.attributed_contacts.clone().lazy());
     ctx.register("promises", j.promises.clone().lazy());

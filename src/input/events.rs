@@ -41,6 +41,27 @@ pub const COLUMNS: &[&str] = &[
     "promise_kind",
 ];
 
+/// Columns of few distinct values, kept as categoricals (`fields::categorical`).
+pub const CATEGORICAL: [&str; 6] = [
+    "event",
+    "activity",
+    "channel",
+    "agent",
+    "team",
+    "promise_kind",
+];
+
+/// The validated events with every categorical column as text, for output
+/// and for readers that compare text (SQL, the case view, data quality).
+pub fn as_text(events: LazyFrame) -> LazyFrame {
+    events.with_columns(
+        CATEGORICAL
+            .iter()
+            .map(|c| col(*c).cast(DataType::String))
+            .collect::<Vec<_>>(),
+    )
+}
+
 /// Timeline order (SPEC 2.1): case, timestamp, then input order (the sort
 /// is stable and the rows arrive in input order). The validated events are
 /// kept in it: one sort at load time serves every later step.
@@ -105,15 +126,16 @@ pub fn check(
         fields::line(),
         text(&case).alias("case_id"),
         col(TS).alias("ts"),
-        event.alias("event"),
-        activity.alias("activity"),
+        fields::categorical(event).alias("event"),
+        fields::categorical(activity).alias("activity"),
         text_or_null(cols, "customer_id").alias("customer_id"),
-        fields::lowercase(text_or_null(cols, "channel")).alias("channel"),
-        text_or_null(cols, "agent").alias("agent"),
-        text_or_null(cols, "team").alias("team"),
+        fields::categorical(fields::lowercase(text_or_null(cols, "channel"))).alias("channel"),
+        fields::categorical(text_or_null(cols, "agent")).alias("agent"),
+        fields::categorical(text_or_null(cols, "team")).alias("team"),
         due.unwrap_or_else(|| lit(NULL).cast(crate::input::timestamp::utc_dtype()))
             .alias("due_at"),
-        fields::lowercase(text_or_null(cols, "promise_kind")).alias("promise_kind"),
+        fields::categorical(fields::lowercase(text_or_null(cols, "promise_kind")))
+            .alias("promise_kind"),
     ];
     exprs.extend(dimension_exprs(cols));
     exprs.push(fields::reason_code(&rules));

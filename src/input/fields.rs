@@ -116,6 +116,13 @@ pub fn map_names(text: Expr, map: BTreeMap<String, String>, default: &'static st
     )
 }
 
+/// A text column of few distinct values (activities, channels, teams) as
+/// a categorical: 4 bytes a row instead of a 16-byte string view, so the
+/// event log takes less memory and sorts and gathers move less.
+pub fn categorical(text: Expr) -> Expr {
+    text.cast(DataType::from_categories(Categories::global()))
+}
+
 /// Optional canonical text column: the user's column or all-null.
 pub fn text_or_null(cols: &ColumnMap, canon: &str) -> Expr {
     match cols.get(canon) {

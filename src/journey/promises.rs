@@ -21,6 +21,7 @@ pub fn ledger(
         col("ts").alias("made_at"),
         col("due_at"),
         col("promise_kind")
+            .cast(DataType::String)
             .fill_null(lit("unspecified"))
             .alias("kind"),
     ]);
@@ -42,8 +43,8 @@ pub fn ledger(
             col("case_id"),
             col("pos").alias("f_pos"),
             col("ts").alias("f_ts"),
-            col("event").alias("f_event"),
-            col("promise_kind").alias("f_kind"),
+            col("event").cast(DataType::String).alias("f_event"),
+            col("promise_kind").cast(DataType::String).alias("f_kind"),
         ]);
     let fulfils = when(col("f_event").eq(lit("promise_kept")))
         .then(col("f_kind").is_null().or(col("f_kind").eq(col("kind"))))

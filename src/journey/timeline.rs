@@ -46,13 +46,18 @@ pub fn ordered(events: LazyFrame, cfg: &RunConfig) -> PolarsResult<LazyFrame> {
     let list = |v: Vec<String>| lit(Series::new("l".into(), v)).implode(false);
     let mut types: Vec<String> = NOT_WORK.iter().map(|s| s.to_string()).collect();
     types.extend(ignored.iter().cloned());
-    let work = col("event").is_in(list(types), false).not().and(
-        col("activity")
-            .str()
-            .to_lowercase()
-            .is_in(list(ignored), false)
-            .not(),
-    );
+    let work = col("event")
+        .cast(DataType::String)
+        .is_in(list(types), false)
+        .not()
+        .and(
+            col("activity")
+                .cast(DataType::String)
+                .str()
+                .to_lowercase()
+                .is_in(list(ignored), false)
+                .not(),
+        );
     // Positions of the latest resolution and the latest work (a reopened
     // event counts as work) before each row, -1 when none.
     let latest_before = |on: Expr| {
@@ -161,11 +166,12 @@ pub fn cases(ordered: LazyFrame, dims: &[String], attribution: Attribution) -> L
             .cast(DataType::Int64)
             .alias("other_events"),
     ]);
-    for d in ["team", "agent", "channel"]
-        .into_iter()
-        .chain(dims.iter().map(String::as_str))
-    {
-        aggs.push(owner(d).alias(d));
+    // The owners leave the categorical event log as text: journeys are output.
+    for d in ["team", "agent", "channel"] {
+        aggs.push(owner(d).cast(DataType::String).alias(d));
+    }
+    for d in dims {
+        aggs.push(owner(d).alias(d.as_str()));
     }
     ordered
         .with_columns(helpers)

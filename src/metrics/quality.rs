@@ -6,6 +6,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::input::config::RunConfig;
+use crate::input::events;
 use crate::input::load::{InputStats, Inputs};
 use crate::journey::Journeys;
 use crate::metrics::table::Table;
@@ -123,7 +124,7 @@ fn grouped(df: &DataFrame, input: Option<&str>, column: bool) -> PolarsResult<Ve
 
 pub fn quality(cfg: &RunConfig, inputs: &Inputs, journeys: &Journeys) -> PolarsResult<Quality> {
     let unmapped = counted(
-        inputs.events.rows().filter(col("event").eq(lit("other"))),
+        events::as_text(inputs.events.rows()).filter(col("event").eq(lit("other"))),
         "activity",
         20,
     )?;

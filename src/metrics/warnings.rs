@@ -6,6 +6,7 @@ use polars::prelude::*;
 use serde::Serialize;
 
 use crate::input::config::RunConfig;
+use crate::input::events;
 use crate::input::load::Inputs;
 use crate::journey::Journeys;
 
@@ -46,9 +47,7 @@ fn unfulfillable_promises(
         .sort(["kind"], SortMultipleOptions::default())
         .collect()?;
     // promise_kept events of each kind (an empty kind keeps any promise).
-    let kept = inputs
-        .events
-        .rows()
+    let kept = events::as_text(inputs.events.rows())
         .filter(col("event").eq(lit("promise_kept")))
         .select([col("promise_kind")])
         .unique(None, UniqueKeepStrategy::Any)
@@ -90,9 +89,7 @@ fn frequent_unmapped(cfg: &RunConfig, inputs: &Inputs) -> PolarsResult<Vec<Warni
     }
     // A wide table's time columns named as activities are kept on purpose.
     let named: Vec<String> = cfg.events.wide.timestamps.values().cloned().collect();
-    let df = inputs
-        .events
-        .rows()
+    let df = events::as_text(inputs.events.rows())
         .filter(col("event").eq(lit("other")))
         .filter(
             col("activity")

@@ -1,5 +1,9 @@
 //! Small helpers around the lazy engine that several stages share.
 
+use std::io::Write;
+use std::sync::Mutex;
+use std::time::Instant;
+
 use polars::prelude::*;
 
 /// Collect several plans in one go, so inputs and caches they share are
@@ -14,4 +18,33 @@ pub fn collect_all(plans: Vec<LazyFrame>) -> PolarsResult<Vec<DataFrame>> {
         Engine::Auto,
         opt,
     )
+}
+
+/// With `CXGAP_TRACE` set, print a phase's wall time and the peak memory
+/// since the previous phase to stderr (Linux: from /proc), then reset the
+/// peak. How BENCHMARKS.md's profile was taken; silent otherwise.
+pub fn phase(label: &str) {
+    static LAST: Mutex<Option<Instant>> = Mutex::new(None);
+    if std::env::var_os("CXGAP_TRACE").is_none() {
+        return;
+    }
+    let Ok(mut last) = LAST.lock() else { return };
+    let ms = last.map(|t| t.elapsed().as_millis()).unwrap_or(0);
+    *last = Some(Instant::now());
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let mib = |key: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(key))
+            .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+            .map_or(0, |kib| kib / 1024)
+    };
+    let _ = writeln!(
+        std::io::stderr(),
+        "trace {label:<24} {ms:>7} ms  peak {:>6} MiB  now {:>6} MiB",
+        mib("VmHWM"),
+        mib("VmRSS")
+    );
+    // Writing 5 resets the peak (VmHWM), so each phase shows its own.
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
 }

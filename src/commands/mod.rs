@@ -24,6 +24,7 @@ use crate::metrics::warnings::{self, Warning};
 use crate::render::term::Term;
 
 pub fn run(command: Command, term: &Term) -> Result<Outcome> {
+    crate::engine::phase("start");
     match command {
         Command::Validate(args) => validate::run(&args, term),
         Command::Init(args) => init::run(&args, term),

@@ -73,6 +73,7 @@ impl<'a> Stages<'a> {
             bar.finish_and_clear();
             self.timings
                 .push((self.current, self.started.elapsed().as_secs_f64() * 1000.0));
+            crate::engine::phase(self.current);
             // Test hook: fail after a named stage, to prove atomicity.
             if let Some((stage, secs)) = self.pause_after
                 && stage == self.current

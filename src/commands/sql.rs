@@ -139,7 +139,7 @@ pub fn run(args: &SqlArgs, term: &Term) -> Result<Outcome> {
     ctx.register("journeys", j.cases.clone().lazy());
     ctx.register(
         "events",
-        crate::input::events::as_text(p.inputs.events.rows()),
+        crate::input::events::public(p.inputs.events.rows()),
     );
     ctx.register("surveys", j.matched_surveys.clone().lazy());
     ctx.register("contacts", j.attributed_contacts.clone().lazy());

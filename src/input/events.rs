@@ -62,6 +62,36 @@ pub fn as_text(events: LazyFrame) -> LazyFrame {
     )
 }
 
+/// The validated events as a user sees them: text columns, no case number.
+pub fn public(events: LazyFrame) -> LazyFrame {
+    as_text(events).drop(cols([CASE]))
+}
+
+/// A case's number: dense, ascending with case_id, given once the events
+/// are in timeline order (`number_cases`). Case-level frames join on it:
+/// an integer key marked sorted lets the engine merge instead of hashing
+/// text.
+pub const CASE: &str = "case_no";
+
+/// Add `CASE` to events in timeline order, marked sorted.
+pub fn number_cases(rows: &DataFrame) -> PolarsResult<DataFrame> {
+    let numbers = rows
+        .clone()
+        .lazy()
+        .select([col("case_id")
+            .neq(col("case_id").shift(lit(1)))
+            .fill_null(lit(true))
+            .cast(DataType::UInt32)
+            .cum_sum(false)
+            .alias(CASE)])
+        .collect()?;
+    let mut numbers = numbers.column(CASE)?.clone();
+    numbers.set_sorted_flag(polars::series::IsSorted::Ascending);
+    let mut rows = rows.clone();
+    rows.with_column(numbers)?;
+    Ok(rows)
+}
+
 /// Timeline order (SPEC 2.1): case, timestamp, then input order (the sort
 /// is stable and the rows arrive in input order). The validated events are
 /// kept in it: one sort at load time serves every later step.

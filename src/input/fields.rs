@@ -423,11 +423,14 @@ fn raw_name(i: usize) -> String {
 /// The untouched user columns `prepared` kept (and a damaged record's
 /// original text), to carry through a select.
 pub fn raw_columns(scanned: &Scanned) -> Vec<Expr> {
-    let mut v: Vec<Expr> = (0..scanned.columns.len())
-        .map(|i| col(raw_name(i)))
-        .collect();
+    raw_names(scanned).into_iter().map(col).collect()
+}
+
+/// The names of `raw_columns`.
+pub fn raw_names(scanned: &Scanned) -> Vec<String> {
+    let mut v: Vec<String> = (0..scanned.columns.len()).map(raw_name).collect();
     if !scanned.damage.is_empty() {
-        v.push(col(RAW_LINE));
+        v.push(RAW_LINE.to_string());
     }
     v
 }

@@ -291,7 +291,13 @@ pub fn load(spec: &InputSpec, cfg: &RunConfig, scratch: &Path) -> Result<Wide> {
         dimensions,
     };
     let checked = check(&scanned, &cols, cfg, &layout)?;
-    let settled = load::settle(spec, &scanned, checked)?;
+    // The survey columns are read from the raw text of the used rows.
+    let raw = if wide.survey.is_empty() {
+        load::Raw::Drop
+    } else {
+        load::Raw::Keep
+    };
+    let settled = load::settle(spec, &scanned, checked, raw)?;
     let surveys = if wide.survey.is_empty() {
         None
     } else {
@@ -567,6 +573,6 @@ fn survey_rows(
     };
     let map = columns::resolve(&survey_spec, &synthetic.columns)?;
     let checked = surveys::check(&synthetic, &map, &survey_spec, cfg)?;
-    load::settle(&survey_spec, &synthetic, checked)?
+    load::settle(&survey_spec, &synthetic, checked, load::Raw::Drop)?
         .into_loaded(|used| Ok(load::keep(used, surveys::COLUMNS)), &[])
 }

@@ -4,7 +4,7 @@
 use polars::prelude::*;
 
 use crate::input::config::Overlap;
-use crate::journey::timeline::is;
+use crate::journey::timeline::{CASE, is, on_case, per_case};
 
 /// A Datetime column as the calendar day in `tz`.
 pub fn local_date(e: Expr, tz: &TimeZone) -> Expr {
@@ -12,7 +12,8 @@ pub fn local_date(e: Expr, tz: &TimeZone) -> Expr {
 }
 
 pub struct Attribution {
-    /// line, case_id, date, contacts, channel, direction — rows that found a case.
+    /// line, case_id, date, contacts, channel, direction — rows that found a
+    /// case — and the case's number (`timeline::CASE`).
     pub attributed: LazyFrame,
     /// line, case_id, customer_id, date, contacts, channel, direction, reason.
     pub unattributed: LazyFrame,
@@ -28,6 +29,7 @@ pub fn attribute(
 ) -> PolarsResult<Attribution> {
     let spans = cases.select([
         col("case_id"),
+        col(CASE),
         col("customer_id"),
         col("opened_at"),
         col("opened_date").cast(DataType::Int32).alias("from_day"),
@@ -37,12 +39,18 @@ pub fn attribute(
             .alias("to_day"),
     ]);
     let with_case = counts.clone().filter(col("case_id").is_not_null());
-    let by_case = with_case.clone().join(
-        spans.clone().select([col("case_id").alias("known")]),
-        [col("case_id")],
-        [col("known")],
-        JoinArgs::new(JoinType::Left).with_coalesce(JoinCoalesce::KeepColumns),
-    );
+    // Each of these feeds both outputs: cached, so it runs once.
+    let by_case = with_case
+        .clone()
+        .join(
+            spans
+                .clone()
+                .select([col("case_id").alias("known"), col(CASE)]),
+            [col("case_id")],
+            [col("known")],
+            JoinArgs::new(JoinType::Left).with_coalesce(JoinCoalesce::KeepColumns),
+        )
+        .cache();
     let known_case = by_case.clone().filter(col("known").is_not_null());
     let unknown_case = by_case
         .filter(col("known").is_null())
@@ -55,6 +63,7 @@ pub fn attribute(
             spans.select([
                 col("customer_id"),
                 col("case_id").alias("fit_case"),
+                col(CASE).alias("fit_no"),
                 col("opened_at").alias("fit_opened"),
                 col("from_day"),
                 col("to_day"),
@@ -75,17 +84,19 @@ pub fn attribute(
             SortMultipleOptions::default().with_order_descending_multi([false, true, true]),
         )
         .group_by([col("line")])
-        .agg([col("fit_case").first().alias("fit_case")]);
-    let resolved = customer_only.join(
-        fits,
-        [col("line")],
-        [col("line")],
-        JoinArgs::new(JoinType::Left),
-    );
+        .agg([col("fit_case").first(), col("fit_no").first()]);
+    let resolved = customer_only
+        .join(
+            fits,
+            [col("line")],
+            [col("line")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .cache();
     let by_customer = resolved
         .clone()
         .filter(col("fit_case").is_not_null())
-        .with_column(col("fit_case").alias("case_id"));
+        .with_columns([col("fit_case").alias("case_id"), col("fit_no").alias(CASE)]);
     let no_fit = resolved
         .filter(col("fit_case").is_null())
         .select(unattributed_cols("no_case_for_customer"));
@@ -94,6 +105,7 @@ pub fn attribute(
         [
             col("line"),
             col("case_id"),
+            col(CASE),
             col("date"),
             col("contacts"),
             col("channel"),
@@ -150,35 +162,31 @@ fn added(cases: LazyFrame, attributed: LazyFrame) -> LazyFrame {
             .then(col("contacts"))
             .otherwise(lit(0i64))
     };
-    let per_case = attributed
-        .with_columns([
+    let counted = per_case(
+        attributed.with_columns([
             counted("in").alias("counted_in"),
             counted("out").alias("counted_out"),
-        ])
-        .group_by([col("case_id")])
-        .agg([col("counted_in").sum(), col("counted_out").sum()]);
-    cases
-        .select([col("case_id"), col("logged_in"), col("logged_out")])
-        .join(
-            per_case,
-            [col("case_id")],
-            [col("case_id")],
-            JoinArgs::new(JoinType::Left),
-        )
-        .select([
-            col("case_id"),
-            (col("logged_in") + col("counted_in").fill_null(lit(0i64))).alias("inbound_contacts"),
-            (col("logged_out") + col("counted_out").fill_null(lit(0i64)))
-                .alias("outbound_contacts"),
-        ])
+        ]),
+        vec![col("counted_in").sum(), col("counted_out").sum()],
+    );
+    on_case(
+        cases.select([col(CASE), col("logged_in"), col("logged_out")]),
+        counted,
+        JoinType::Left,
+    )
+    .select([
+        col(CASE),
+        (col("logged_in") + col("counted_in").fill_null(lit(0i64))).alias("inbound_contacts"),
+        (col("logged_out") + col("counted_out").fill_null(lit(0i64))).alias("outbound_contacts"),
+    ])
 }
 
 fn day_by_day_max(ordered: LazyFrame, attributed: LazyFrame, tz: &TimeZone) -> LazyFrame {
-    let keys = [col("case_id"), col("day"), col("direction")];
+    let keys = [col(CASE), col("day"), col("direction")];
     let logged = ordered
         .filter(is("contact_in").or(is("contact_out")))
         .select([
-            col("case_id"),
+            col(CASE),
             local_date(col("ts"), tz).alias("day"),
             when(is("contact_in"))
                 .then(lit("in"))
@@ -189,7 +197,7 @@ fn day_by_day_max(ordered: LazyFrame, attributed: LazyFrame, tz: &TimeZone) -> L
         .agg([len().cast(DataType::Int64).alias("logged")]);
     let counted = attributed
         .select([
-            col("case_id"),
+            col(CASE),
             col("date").alias("day"),
             col("direction"),
             col("contacts"),
@@ -204,15 +212,14 @@ fn day_by_day_max(ordered: LazyFrame, attributed: LazyFrame, tz: &TimeZone) -> L
     );
     let l = col("logged").fill_null(lit(0i64));
     let c = col("counted").fill_null(lit(0i64));
-    per_day
-        .with_column(
+    per_case(
+        per_day.with_column(
             when(l.clone().gt_eq(c.clone()))
                 .then(l)
                 .otherwise(c)
                 .alias("n"),
-        )
-        .group_by([col("case_id")])
-        .agg([
+        ),
+        vec![
             col("n")
                 .filter(col("direction").eq(lit("in")))
                 .sum()
@@ -221,5 +228,6 @@ fn day_by_day_max(ordered: LazyFrame, attributed: LazyFrame, tz: &TimeZone) -> L
                 .filter(col("direction").eq(lit("out")))
                 .sum()
                 .alias("outbound_contacts"),
-        ])
+        ],
+    )
 }

@@ -17,7 +17,7 @@ use crate::engine;
 use crate::error::Result;
 use crate::input::config::RunConfig;
 use crate::input::load::Inputs;
-use crate::journey::timeline::is;
+use crate::journey::timeline::{CASE, is, on_case};
 
 /// Journey columns in output order (the dimensions follow them). An event
 /// column with one of these names is not kept as a dimension.
@@ -77,6 +77,7 @@ const INTERNAL: &[&str] = &[
     "pos",
     "key",
     timeline::REOPEN,
+    timeline::CASE,
 ];
 
 /// Whether an event column may become a dimension: not if its name is a
@@ -201,31 +202,25 @@ pub fn build(inputs: &Inputs, cfg: &RunConfig) -> Result<Journeys> {
     };
     let joined = survey_join::join(
         surveys,
-        cases
-            .clone()
-            .select([col("case_id"), col("customer_id"), col("resolved_at")]),
+        cases.clone().select([
+            col("case_id"),
+            col(CASE),
+            col("customer_id"),
+            col("resolved_at"),
+        ]),
         cfg.survey.window_days,
     )?;
     let matched = joined.matched.cache();
     let answers = survey_join::per_case(matched.clone(), &cfg.survey).cache();
 
-    let left = |lf: LazyFrame, other: LazyFrame| {
-        lf.join(
-            other,
-            [col("case_id")],
-            [col("case_id")],
-            JoinArgs::new(JoinType::Left),
-        )
-    };
+    let left = |lf: LazyFrame, other: LazyFrame| on_case(lf, other, JoinType::Left);
     // followed_up reads only the resolution and the answer's time: built
     // from those two, not from the joined frame, so that frame's plan is
     // not run twice.
     let followed = followed_up(
         left(
-            cases.clone().select([col("case_id"), col("resolved_at")]),
-            answers
-                .clone()
-                .select([col("case_id"), col("responded_at")]),
+            cases.clone().select([col(CASE), col("resolved_at")]),
+            answers.clone().select([col(CASE), col("responded_at")]),
         ),
         ordered.clone(),
         cfg.repeat_window_days,
@@ -237,14 +232,16 @@ pub fn build(inputs: &Inputs, cfg: &RunConfig) -> Result<Journeys> {
     let journeys = left(joined_cases, followed)
         .with_columns(derived())
         .with_column(fcr())
+        .sort([CASE], SortMultipleOptions::default())
         .select(
             COLUMNS
                 .iter()
                 .map(|c| col(*c))
                 .chain(dimensions.iter().map(|d| col(d.as_str())))
                 .collect::<Vec<_>>(),
-        )
-        .sort(["case_id"], SortMultipleOptions::default());
+        );
+    // The case number stays inside the engine.
+    let public = |lf: LazyFrame| lf.drop(cols([CASE]));
 
     let [
         cases,
@@ -255,10 +252,10 @@ pub fn build(inputs: &Inputs, cfg: &RunConfig) -> Result<Journeys> {
         unattributed,
     ]: [DataFrame; 6] = engine::collect_all(vec![
         journeys,
-        ledger,
-        matched,
+        public(ledger),
+        public(matched),
         joined.unmatched,
-        attributed,
+        public(attributed),
         unattributed,
     ])?
     .try_into()
@@ -409,29 +406,20 @@ fn followed_up(cases: LazyFrame, ordered: LazyFrame, window_days: f64) -> LazyFr
     let ms = |c: &str| ms(col(c));
     let outs = ordered
         .filter(is("contact_out"))
-        .select([col("case_id"), ms("ts").alias("o_ms")]);
-    cases
-        .filter(col("resolved_at").is_not_null())
-        .select([
-            col("case_id"),
-            ms("resolved_at").alias("r_ms"),
-            ms("responded_at").alias("a_ms"),
-        ])
-        .join(
-            outs,
-            [col("case_id")],
-            [col("case_id")],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .filter(
-            col("o_ms").gt(col("r_ms")).and(
-                when(col("a_ms").is_not_null())
-                    .then(col("o_ms").lt(col("a_ms")))
-                    .otherwise(col("o_ms").lt_eq(col("r_ms") + lit(w_ms))),
-            ),
-        )
-        .group_by([col("case_id")])
-        .agg([lit(true).alias("followed_up")])
+        .select([col(CASE), ms("ts").alias("o_ms")]);
+    let resolved = cases.filter(col("resolved_at").is_not_null()).select([
+        col(CASE),
+        ms("resolved_at").alias("r_ms"),
+        ms("responded_at").alias("a_ms"),
+    ]);
+    let hits = on_case(resolved, outs, JoinType::Inner).filter(
+        col("o_ms").gt(col("r_ms")).and(
+            when(col("a_ms").is_not_null())
+                .then(col("o_ms").lt(col("a_ms")))
+                .otherwise(col("o_ms").lt_eq(col("r_ms") + lit(w_ms))),
+        ),
+    );
+    timeline::per_case(hits, vec![lit(true).alias("followed_up")])
 }
 
 fn contact_schema() -> Schema {

@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
-use crate::journey::timeline::is;
+use crate::journey::timeline::{CASE, is, on_case, per_case as grouped};
 
-/// One row per promise: case_id, line, made_at, due_at, kind, fulfilled_at,
-/// status, hours_late.
+/// One row per promise, in timeline order: case_id, line, made_at, due_at,
+/// kind, fulfilled_at, status, hours_late, and the case number.
 pub fn ledger(
     ordered: LazyFrame,
     fulfilled_by: &BTreeMap<String, Vec<String>>,
@@ -16,6 +16,7 @@ pub fn ledger(
 ) -> LazyFrame {
     let promises = ordered.clone().filter(is("promise")).select([
         col("case_id"),
+        col(CASE),
         col("line"),
         col("pos").alias("p_pos"),
         col("ts").alias("made_at"),
@@ -40,7 +41,7 @@ pub fn ledger(
             false,
         ))
         .select([
-            col("case_id"),
+            col(CASE),
             col("pos").alias("f_pos"),
             col("ts").alias("f_ts"),
             col("event").cast(DataType::String).alias("f_event"),
@@ -52,14 +53,7 @@ pub fn ledger(
             concat_str([col("kind"), col("f_event")], "|", false)
                 .is_in(lit(Series::new("p".into(), pairs)).implode(false), false),
         );
-    let fulfilled = promises
-        .clone()
-        .join(
-            candidates,
-            [col("case_id")],
-            [col("case_id")],
-            JoinArgs::new(JoinType::Inner),
-        )
+    let fulfilled = on_case(promises.clone(), candidates, JoinType::Inner)
         .filter(
             col("f_ts")
                 .gt_eq(col("made_at"))
@@ -102,9 +96,11 @@ pub fn ledger(
             .otherwise(lit(NULL).cast(DataType::Float64))
             .alias("hours_late"),
         )
-        .sort(["case_id", "p_pos"], SortMultipleOptions::default())
+        // Positions follow the timeline, cases included.
+        .sort(["p_pos"], SortMultipleOptions::default())
         .select([
             col("case_id"),
+            col(CASE),
             col("line"),
             col("made_at"),
             col("due_at"),
@@ -118,15 +114,16 @@ pub fn ledger(
 /// Per case: promises, kept, late, broken, pending, undated, missed, any missed.
 pub fn per_case(ledger: LazyFrame) -> LazyFrame {
     let n = |s: &str| col("status").eq(lit(s)).sum().cast(DataType::Int64);
-    ledger
-        .group_by([col("case_id")])
-        .agg([
+    grouped(
+        ledger,
+        vec![
             len().cast(DataType::Int64).alias("promises"),
             n("kept").alias("promises_kept"),
             n("late").alias("promises_late"),
             n("broken").alias("promises_broken"),
             n("pending").alias("promises_pending"),
             n("undated").alias("promises_undated"),
-        ])
-        .with_column((col("promises_late") + col("promises_broken")).alias("promises_missed"))
+        ],
+    )
+    .with_column((col("promises_late") + col("promises_broken")).alias("promises_missed"))
 }

@@ -7,7 +7,7 @@ use polars::prelude::*;
 
 use super::ms;
 
-use crate::journey::timeline::is;
+use crate::journey::timeline::{CASE, is, on_case};
 
 const DAY_MS: f64 = 86_400_000.0;
 
@@ -20,7 +20,7 @@ pub fn key() -> Expr {
     .alias("key")
 }
 
-/// case_id -> recontacted (true / false / null = open or window still open).
+/// case number -> recontacted (true / false / null = open or window still open).
 ///
 /// `cases`: case_id, key, resolved_at, resolved_date. `ordered`: events.
 /// `attributed` / `unattributed`: count rows (unattributed ones count by
@@ -38,24 +38,22 @@ pub fn recontacted(
         .clone()
         .filter(col("resolved_at").is_not_null())
         .select([
-            col("case_id"),
+            col(CASE),
             col("key"),
             ms(col("resolved_at")).alias("r_ms"),
             col("resolved_date").cast(DataType::Int32).alias("r_day"),
         ]);
-    let case_keys = cases.select([col("case_id"), col("key")]);
+    let case_keys = cases.select([col(CASE), col("key")]);
 
     // Inbound contact events of every case, under their case's key.
-    let event_contacts = ordered
-        .filter(is("contact_in"))
-        .select([col("case_id"), ms(col("ts")).alias("c_ms")])
-        .join(
-            case_keys.clone(),
-            [col("case_id")],
-            [col("case_id")],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .select([col("key"), col("c_ms")]);
+    let event_contacts = on_case(
+        ordered
+            .filter(is("contact_in"))
+            .select([col(CASE), ms(col("ts")).alias("c_ms")]),
+        case_keys.clone(),
+        JoinType::Inner,
+    )
+    .select([col("key"), col("c_ms")]);
     let by_event = resolved
         .clone()
         .join(
@@ -69,7 +67,7 @@ pub fn recontacted(
                 .gt(col("r_ms"))
                 .and(col("c_ms").lt_eq(col("r_ms") + lit(w_ms))),
         )
-        .select([col("case_id")]);
+        .select([col(CASE)]);
 
     // Inbound count rows: attributed ones under their case's key, the
     // unattributed ones under their customer_id.
@@ -82,13 +80,7 @@ pub fn recontacted(
     };
     let counted = concat(
         [
-            inbound(attributed)
-                .join(
-                    case_keys,
-                    [col("case_id")],
-                    [col("case_id")],
-                    JoinArgs::new(JoinType::Inner),
-                )
+            on_case(inbound(attributed), case_keys, JoinType::Inner)
                 .select([col("key"), col("date")]),
             inbound(unattributed)
                 .filter(col("customer_id").is_not_null())
@@ -112,26 +104,20 @@ pub fn recontacted(
                     .lt_eq(lit(window_days)),
             ),
         )
-        .select([col("case_id")]);
+        .select([col(CASE)]);
 
     let hits = concat([by_event, by_count], UnionArgs::default())?
         .unique(None, UniqueKeepStrategy::Any)
         .with_column(lit(true).alias("hit"));
-    Ok(resolved
-        .join(
-            hits,
-            [col("case_id")],
-            [col("case_id")],
-            JoinArgs::new(JoinType::Left),
-        )
-        .select([
-            col("case_id"),
-            when(col("hit").is_not_null())
-                .then(lit(true))
-                // No recontact yet, but the window has not closed: pending.
-                .when((col("r_ms") + lit(w_ms)).gt(lit(as_of_ms)))
-                .then(lit(NULL).cast(DataType::Boolean))
-                .otherwise(lit(false))
-                .alias("recontacted"),
-        ]))
+    let hits = hits.sort([CASE], SortMultipleOptions::default());
+    Ok(on_case(resolved, hits, JoinType::Left).select([
+        col(CASE),
+        when(col("hit").is_not_null())
+            .then(lit(true))
+            // No recontact yet, but the window has not closed: pending.
+            .when((col("r_ms") + lit(w_ms)).gt(lit(as_of_ms)))
+            .then(lit(NULL).cast(DataType::Boolean))
+            .otherwise(lit(false))
+            .alias("recontacted"),
+    ]))
 }

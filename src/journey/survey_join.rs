@@ -6,20 +6,24 @@ use polars::prelude::*;
 use super::ms;
 
 use crate::input::config::{SurveyPick, SurveySettings};
+use crate::journey::timeline::{CASE, per_case as grouped};
 
 const DAY_MS: f64 = 86_400_000.0;
 
 pub struct Joined {
     /// Every matched survey row with the case it joined: survey_id, line,
-    /// case_id, matched_by, answered, score, resolved, sent_at, responded_at.
+    /// case_id, matched_by, answered, score, resolved, sent_at, responded_at,
+    /// and the case number.
     pub matched: LazyFrame,
     /// line, survey_id, case_id, customer_id, answered, reason.
     pub unmatched: LazyFrame,
 }
 
-/// `cases`: case_id, customer_id, resolved_at.
+/// `cases`: case_id, case number, customer_id, resolved_at.
 pub fn join(surveys: LazyFrame, cases: LazyFrame, window_days: f64) -> PolarsResult<Joined> {
-    let known = cases.clone().select([col("case_id").alias("known_case")]);
+    let known = cases
+        .clone()
+        .select([col("case_id").alias("known_case"), col(CASE)]);
     let by_case = surveys.clone().filter(col("case_id").is_not_null()).join(
         known,
         [col("case_id")],
@@ -47,6 +51,7 @@ pub fn join(surveys: LazyFrame, cases: LazyFrame, window_days: f64) -> PolarsRes
             cases.filter(col("resolved_at").is_not_null()).select([
                 col("customer_id"),
                 col("case_id").alias("fit_case"),
+                col(CASE).alias("fit_no"),
                 col("resolved_at"),
             ]),
             [col("customer_id")],
@@ -63,7 +68,7 @@ pub fn join(surveys: LazyFrame, cases: LazyFrame, window_days: f64) -> PolarsRes
             SortMultipleOptions::default().with_order_descending_multi([false, true, true]),
         )
         .group_by([col("line")])
-        .agg([col("fit_case").first()]);
+        .agg([col("fit_case").first(), col("fit_no").first()]);
     let by_customer = customer_only.join(
         fits,
         [col("line")],
@@ -75,6 +80,7 @@ pub fn join(surveys: LazyFrame, cases: LazyFrame, window_days: f64) -> PolarsRes
         .filter(col("fit_case").is_not_null())
         .with_columns([
             col("fit_case").alias("case_id"),
+            col("fit_no").alias(CASE),
             lit("customer_as_of").alias("matched_by"),
         ]);
     let no_case = by_customer
@@ -93,6 +99,7 @@ pub fn join(surveys: LazyFrame, cases: LazyFrame, window_days: f64) -> PolarsRes
             col("comment"),
             col("sent_at"),
             col("responded_at"),
+            col(CASE),
         ]
     };
     let unmatched_cols = || {
@@ -131,7 +138,7 @@ pub fn join(surveys: LazyFrame, cases: LazyFrame, window_days: f64) -> PolarsRes
 pub fn per_case(matched: LazyFrame, s: &SurveySettings) -> LazyFrame {
     let answered = col("answered");
     let ordered = matched.sort(
-        ["case_id", "responded_at", "line"],
+        [CASE, "responded_at", "line"],
         SortMultipleOptions::default().with_nulls_last(true),
     );
     let pick = |c: &str| {
@@ -151,9 +158,9 @@ pub fn per_case(matched: LazyFrame, s: &SurveySettings) -> LazyFrame {
         _ => pick("resolved"),
     };
     let span = s.scale_max - s.scale_min;
-    ordered
-        .group_by([col("case_id")])
-        .agg([
+    grouped(
+        ordered,
+        vec![
             lit(true).alias("survey_invited"),
             answered
                 .clone()
@@ -165,12 +172,13 @@ pub fn per_case(matched: LazyFrame, s: &SurveySettings) -> LazyFrame {
             score.alias("score"),
             resolved.alias("customer_resolved"),
             pick("comment").alias("comment"),
-        ])
-        .with_columns([
-            col("surveys_answered").gt(lit(0i64)).alias("surveyed"),
-            (lit(100.0) * (col("score") - lit(s.scale_min)) / lit(span)).alias("score_norm"),
-            col("score")
-                .gt_eq(lit(s.satisfied_threshold()))
-                .alias("satisfied"),
-        ])
+        ],
+    )
+    .with_columns([
+        col("surveys_answered").gt(lit(0i64)).alias("surveyed"),
+        (lit(100.0) * (col("score") - lit(s.scale_min)) / lit(span)).alias("score_norm"),
+        col("score")
+            .gt_eq(lit(s.satisfied_threshold()))
+            .alias("satisfied"),
+    ])
 }

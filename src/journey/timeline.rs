@@ -24,6 +24,22 @@ fn masked(event: &str, c: &str) -> Expr {
 /// Whether the row reopens the case.
 pub const REOPEN: &str = "reopen";
 
+/// The case number column (`input::events::CASE`).
+pub use crate::input::events::CASE;
+
+/// Join two case-level frames on the case number (`how`: left or inner).
+pub fn on_case(left: LazyFrame, right: LazyFrame, how: JoinType) -> LazyFrame {
+    left.join(right, [col(CASE)], [col(CASE)], JoinArgs::new(how))
+}
+
+/// A frame grouped by case, in case order (a no-op sort when the engine
+/// kept the order, which it does for a sorted key).
+pub fn per_case(lf: LazyFrame, aggs: Vec<Expr>) -> LazyFrame {
+    lf.group_by([col(CASE)])
+        .agg(aggs)
+        .sort([CASE], SortMultipleOptions::default())
+}
+
 /// Event types that are never work on the case, for `reopen_on_activity`.
 const NOT_WORK: [&str; 4] = ["resolved", "closed", "survey_sent", "case_opened"];
 
@@ -67,7 +83,7 @@ pub fn ordered(events: LazyFrame, cfg: &RunConfig) -> PolarsResult<LazyFrame> {
             .cum_max(false)
             .shift(lit(1))
             .fill_null(lit(-1i64))
-            .over([col("case_id")])
+            .over([col(CASE)])
     };
     let resolved = latest_before(is("resolved"))?;
     let worked = latest_before(work.clone().or(is("reopened")))?;
@@ -123,6 +139,7 @@ pub fn cases(ordered: LazyFrame, dims: &[String], attribution: Attribution) -> L
     };
     let mut aggs: Vec<Expr> = LATEST.iter().map(|(_, _, name)| col(*name).max()).collect();
     aggs.extend([
+        col("case_id").first(),
         col("customer_id").first_non_null().alias("customer_id"),
         coalesce(&[col("__opened_ts").min(), col("ts").first()]).alias("opened_at"),
         col("ts").last().alias("last_event_at"),
@@ -173,10 +190,7 @@ pub fn cases(ordered: LazyFrame, dims: &[String], attribution: Attribution) -> L
     for d in dims {
         aggs.push(owner(d).alias(d.as_str()));
     }
-    ordered
-        .with_columns(helpers)
-        .group_by([col("case_id")])
-        .agg(aggs)
+    per_case(ordered.with_columns(helpers), aggs)
         .with_column(resolved_at.alias("resolved_at"))
         .drop(cols(LATEST.map(|(_, _, name)| name)))
 }

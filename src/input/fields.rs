@@ -165,9 +165,10 @@ fn native_temporal(scanned: &Scanned, user_col: &str) -> Option<DataType> {
         .filter(|dt| dt.is_temporal())
 }
 
-/// A parsed timestamp column plus its raw text, so a rule can tell "empty"
-/// from "unreadable".
+/// A parsed timestamp column plus the column as it came (text, or a native
+/// datetime), so a rule can tell "empty" (raw is null) from "unreadable".
 pub struct Stamp {
+    /// Only ever tested for null: a native column is not formatted as text.
     pub raw: Expr,
     pub parsed: Expr,
 }
@@ -195,7 +196,7 @@ pub fn stamp(
             _ => timestamp::localize(c.cast(DataType::Datetime(TimeUnit::Milliseconds, None)), tz),
         };
         return Ok(Stamp {
-            raw: col(user_col).cast(DataType::String),
+            raw: col(user_col),
             parsed,
         });
     }

@@ -4,7 +4,7 @@
 use polars::prelude::*;
 
 use crate::input::config::Overlap;
-use crate::journey::timeline::{CASE, is, on_case, per_case};
+use crate::journey::timeline::{CASE, first_of_each, is, on_case, per_case};
 
 /// A Datetime column as the calendar day in `tz`.
 pub fn local_date(e: Expr, tz: &TimeZone) -> Expr {
@@ -79,12 +79,12 @@ pub fn attribute(
                 .and(col("date").cast(DataType::Int32).lt_eq(col("to_day"))),
         )
         // Most recently opened wins; the case id breaks exact ties.
+        // The case number orders as the case id does.
         .sort(
-            ["line", "fit_opened", "fit_case"],
+            ["line", "fit_opened", "fit_no"],
             SortMultipleOptions::default().with_order_descending_multi([false, true, true]),
-        )
-        .group_by([col("line")])
-        .agg([col("fit_case").first(), col("fit_no").first()]);
+        );
+    let fits = first_of_each(fits, "line").select([col("line"), col("fit_case"), col("fit_no")]);
     let resolved = customer_only
         .join(
             fits,

@@ -12,6 +12,7 @@ pub mod timeline;
 
 use chrono::{DateTime, Utc};
 use polars::prelude::*;
+use std::io::Write;
 
 use crate::engine;
 use crate::error::Result;
@@ -243,6 +244,20 @@ pub fn build(inputs: &Inputs, cfg: &RunConfig) -> Result<Journeys> {
     // The case number stays inside the engine.
     let public = |lf: LazyFrame| lf.drop(cols([CASE]));
 
+    if std::env::var("XP").is_ok() {
+        for (name, lf) in [("journeys", journeys.clone()), ("ledger", ledger.clone()), ("matched", matched.clone()), ("attributed", attributed.clone())] {
+            let t0 = std::time::Instant::now();
+            let (_df, prof) = lf.profile().unwrap();
+            let _ = writeln!(std::io::stderr(), "PROFJ {name} {:?}", t0.elapsed());
+            let n = prof.column("node").unwrap().str().unwrap().clone();
+            let a = prof.column("start").unwrap().cast(&DataType::Int64).unwrap();
+            let b = prof.column("end").unwrap().cast(&DataType::Int64).unwrap();
+            for i in 0..prof.height() {
+                let node = n.get(i).unwrap();
+                let _ = writeln!(std::io::stderr(), "PROFJ {:>10} {:>10} {:>8} {}", a.get(i).unwrap(), b.get(i).unwrap(), b.get(i).unwrap().extract::<i64>().unwrap()-a.get(i).unwrap().extract::<i64>().unwrap(), &node[..node.len().min(200)]);
+            }
+        }
+    }
     let [
         cases,
         promises,

@@ -6,7 +6,7 @@ use polars::prelude::*;
 use super::ms;
 
 use crate::input::config::{SurveyPick, SurveySettings};
-use crate::journey::timeline::{CASE, per_case as grouped};
+use crate::journey::timeline::{CASE, first_of_each, per_case as grouped};
 
 const DAY_MS: f64 = 86_400_000.0;
 
@@ -63,12 +63,12 @@ pub fn join(surveys: LazyFrame, cases: LazyFrame, window_days: f64) -> PolarsRes
                 .lt_eq(ms(col("ref_at")))
                 .and((ms(col("ref_at")) - ms(col("resolved_at"))).lt_eq(lit(window_ms))),
         )
+        // The case number orders as the case id does.
         .sort(
-            ["line", "resolved_at", "fit_case"],
+            ["line", "resolved_at", "fit_no"],
             SortMultipleOptions::default().with_order_descending_multi([false, true, true]),
-        )
-        .group_by([col("line")])
-        .agg([col("fit_case").first(), col("fit_no").first()]);
+        );
+    let fits = first_of_each(fits, "line").select([col("line"), col("fit_case"), col("fit_no")]);
     let by_customer = customer_only.join(
         fits,
         [col("line")],

@@ -32,6 +32,16 @@ pub fn on_case(left: LazyFrame, right: LazyFrame, how: JoinType) -> LazyFrame {
     left.join(right, [col(CASE)], [col(CASE)], JoinArgs::new(how))
 }
 
+/// The first row of each `key` in a frame sorted by it: a flat comparison
+/// with the row before, where grouping would hash every key.
+pub fn first_of_each(sorted: LazyFrame, key: &str) -> LazyFrame {
+    sorted.filter(
+        col(key)
+            .neq(col(key).shift(lit(1)))
+            .fill_null(lit(true)),
+    )
+}
+
 /// A frame grouped by case, in case order (a no-op sort when the engine
 /// kept the order, which it does for a sorted key).
 pub fn per_case(lf: LazyFrame, aggs: Vec<Expr>) -> LazyFrame {

@@ -16,7 +16,7 @@ pub fn run(args: &MetricsArgs, term: &Term) -> Result<Outcome> {
         period: args.period,
     };
     let mut figures = overview::figures(&ctx)?;
-    figures.extend(overview::reject_shares(&p.inputs.stats()));
+    figures.extend(overview::reject_shares(&p.journeys.inputs.stats));
     let verdicts = super::judge_thresholds(&args.fail_if, &figures)?;
     // A table of score comparisons without a single answer would print
     // empty and exit 0: say why instead.

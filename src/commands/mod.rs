@@ -58,15 +58,22 @@ pub fn config(args: &InputArgs) -> Result<RunConfig> {
 /// Read the inputs, judge their quality (exit 4 on a breach), build the
 /// journeys, and say on stderr what would make its figures wrong.
 pub fn prepare_from(cfg: RunConfig, term: &Term) -> Result<Prepared> {
-    let inputs = load::load(&cfg)?;
-    gate::check(&inputs, cfg.max_reject_share)?;
+    let inputs = read_inputs(&cfg)?;
     let journeys = journey::build(&inputs, &cfg)?;
-    warn_all(&warnings::warnings(&cfg, &inputs, &journeys)?, term);
+    warn_all(&warnings::warnings(&cfg, &journeys)?, term);
     Ok(Prepared {
         cfg,
         inputs,
         journeys,
     })
+}
+
+/// Read and validate the inputs and judge their quality: exit 4 on a
+/// breach, before any journey is built.
+pub fn read_inputs(cfg: &RunConfig) -> Result<Inputs> {
+    let inputs = load::load(cfg)?;
+    gate::check(&inputs.summary()?, cfg.max_reject_share)?;
+    Ok(inputs)
 }
 
 /// One line per warning on stderr, with its fix.

@@ -9,7 +9,6 @@ use serde_json::json;
 use crate::Outcome;
 use crate::cli::{FrameFormat, ReportArgs};
 use crate::error::{OutputError, Result};
-use crate::input::{gate, load};
 use crate::journey;
 use crate::render::folder::Staging;
 use crate::render::target::{self, FolderKind};
@@ -94,25 +93,18 @@ pub fn run(args: &ReportArgs, term: &Term) -> Result<Outcome> {
     // A target that is not cxgap's own is refused before any work.
     target::check_folder(&args.out, FolderKind::Report, &cfg.input_paths())?;
     stages.start("read inputs")?;
-    let inputs = load::load(&cfg)?;
-    gate::check(&inputs, cfg.max_reject_share)?;
-    stages.start("build journeys")?;
-    let journeys = journey::build(&inputs, &cfg)?;
-    let prepared = super::Prepared {
-        cfg,
-        inputs,
-        journeys,
+    let journeys = {
+        // The rows are dropped once the journeys are built: the metrics
+        // read only the journeys.
+        let inputs = super::read_inputs(&cfg)?;
+        stages.start("build journeys")?;
+        journey::build(&inputs, &cfg)?
     };
     stages.start("metrics")?;
-    let rep = report::build(
-        &prepared.cfg,
-        &prepared.inputs,
-        &prepared.journeys,
-        args.by.as_deref(),
-    )?;
+    let rep = report::build(&cfg, &journeys, args.by.as_deref())?;
     let mut figures = rep.overview.clone();
     figures.extend(crate::metrics::overview::reject_shares(
-        &prepared.inputs.stats(),
+        &journeys.inputs.stats,
     ));
     let verdicts = super::judge_thresholds(&args.fail_if, &figures)?;
     super::warn_all(&rep.quality.warnings, term);
@@ -121,7 +113,7 @@ pub fn run(args: &ReportArgs, term: &Term) -> Result<Outcome> {
     let mut out = Staging::new(
         &args.out,
         FolderKind::Report,
-        &prepared.cfg.input_paths(),
+        &cfg.input_paths(),
         super::lock_wait(args.lock_wait),
     )?;
     for t in &rep.tables {
@@ -132,7 +124,7 @@ pub fn run(args: &ReportArgs, term: &Term) -> Result<Outcome> {
         let json = serde_json::to_string_pretty(&t.json()).unwrap_or_default() + "\n";
         out.write(&format!("tables/{}.json", t.name), json.as_bytes())?;
     }
-    let mut journeys_df = prepared.journeys.cases.clone();
+    let mut journeys_df = journeys.cases.clone();
     let path = out.path("journeys.parquet")?;
     files::write_atomic(&path, |w| {
         Ok(files::write_frame(
@@ -141,7 +133,7 @@ pub fn run(args: &ReportArgs, term: &Term) -> Result<Outcome> {
             w,
         )?)
     })?;
-    let mut rejects = prepared.inputs.rejects()?;
+    let mut rejects = journeys.inputs.rejects.clone();
     let path = out.path("rejects.csv")?;
     files::write_atomic(&path, |w| {
         Ok(files::write_frame(&mut rejects, FrameFormat::Csv, w)?)
@@ -192,7 +184,7 @@ pub fn run(args: &ReportArgs, term: &Term) -> Result<Outcome> {
         "schema_version": 1,
         "version": env!("CARGO_PKG_VERSION"),
         "arguments": std::env::args().skip(1).collect::<Vec<_>>(),
-        "config": prepared.cfg,
+        "config": cfg,
         "as_of": rep.quality.as_of,
         "as_of_source": rep.quality.as_of_source,
         "definitions": rep.definitions.iter().map(|(k, v)| json!({"name": k, "value": v})).collect::<Vec<_>>(),

@@ -18,11 +18,11 @@ pub fn run(args: &ValidateArgs, term: &Term) -> Result<Outcome> {
     }
     let inputs = load::load(&cfg)?;
     let journeys = journey::build(&inputs, &cfg)?;
-    let q = quality::quality(&cfg, &inputs, &journeys)?;
+    let q = quality::quality(&cfg, &journeys)?;
     term.out(render::render(&q.tables(), args.format, term).as_bytes())?;
     super::warn_all(&q.warnings, term);
     if let Some(path) = &args.rejects {
-        let mut rejects = inputs.rejects()?;
+        let mut rejects = journeys.inputs.rejects.clone();
         files::write_output(
             path,
             FileKind::Rejects,
@@ -37,6 +37,6 @@ pub fn run(args: &ValidateArgs, term: &Term) -> Result<Outcome> {
             path.display()
         ));
     }
-    gate::check(&inputs, cfg.max_reject_share)?;
+    gate::check(&journeys.inputs, cfg.max_reject_share)?;
     Ok(Outcome::Done)
 }

@@ -13,7 +13,7 @@ use crate::input::config::{FileFormat, InputSpec};
 /// How many bytes of the head are sniffed.
 const SNIFF_BYTES: usize = 256 * 1024;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ExportShape {
     Plain,

@@ -5,8 +5,8 @@
 
 use polars::prelude::*;
 
-use crate::error::{QualityError, Result};
-use crate::input::load::{Inputs, Loaded};
+use crate::error::{InputKind, QualityError, Result};
+use crate::input::summary::InputSummary;
 
 /// Reasons that reject a survey answer (not an invitation).
 const ANSWER_REASONS: &[&str] = &[
@@ -80,11 +80,9 @@ struct Reason {
     examples: Vec<(i64, String)>,
 }
 
-fn top_reasons(l: &Loaded) -> PolarsResult<Vec<Reason>> {
-    let g = l
-        .rejects
-        .clone()
-        .lazy()
+fn top_reasons(inputs: &InputSummary, kind: InputKind) -> PolarsResult<Vec<Reason>> {
+    let g = inputs
+        .rejects_of(kind)
         .sort(["line"], SortMultipleOptions::default())
         .group_by([col("reason"), col("column")])
         .agg([
@@ -172,9 +170,8 @@ fn pct(share: f64) -> String {
 }
 
 /// Stop the run when the inputs cannot support a trustworthy result.
-pub fn check(inputs: &Inputs, max_reject_share: f64) -> Result<()> {
-    for l in inputs.loaded() {
-        let s = &l.stats;
+pub fn check(inputs: &InputSummary, max_reject_share: f64) -> Result<()> {
+    for s in &inputs.stats {
         let set_aside: u64 = SET_ASIDE
             .iter()
             .filter_map(|r| s.rejected_by_reason.get(*r))
@@ -183,7 +180,7 @@ pub fn check(inputs: &Inputs, max_reject_share: f64) -> Result<()> {
         let share = (s.rows_rejected - set_aside) as f64 / read;
         if share > max_reject_share {
             let name = s.input.name();
-            let reasons = top_reasons(l)?;
+            let reasons = top_reasons(inputs, s.input)?;
             let first = reasons.first();
             return Err(QualityError {
                 summary: format!(
@@ -205,30 +202,25 @@ pub fn check(inputs: &Inputs, max_reject_share: f64) -> Result<()> {
             .into());
         }
     }
-    let events = &inputs.events.stats;
-    if events.rows_used == 0 {
+    if let Some(events) = inputs.stats_of(InputKind::Events)
+        && events.rows_used == 0
+    {
         return Err(QualityError {
             summary: format!(
                 "{}: no event row is usable, so there is no case to report on",
                 events.path.display()
             ),
-            details: describe("events", &top_reasons(&inputs.events)?),
+            details: describe("events", &top_reasons(inputs, InputKind::Events)?),
             hint: "map the case, timestamp and event columns in [events.columns]; `cxgap validate` lists every rejected row".into(),
         }
         .into());
     }
-    if let Some(surveys) = &inputs.surveys {
-        let answered = surveys
-            .rows()
-            .select([col("answered").sum().cast(DataType::UInt64).alias("n")])
-            .collect()?
-            .column("n")?
-            .u64()?
-            .get(0)
-            .unwrap_or(0);
-        let reasons = top_reasons(surveys)?;
+    if let (Some(surveys), Some(answered)) = (
+        inputs.stats_of(InputKind::Surveys),
+        inputs.answered_surveys,
+    ) {
+        let reasons = top_reasons(inputs, InputKind::Surveys)?;
         let rejected_answers: u64 = surveys
-            .stats
             .rejected_by_reason
             .iter()
             .filter(|(r, _)| ANSWER_REASONS.contains(&r.as_str()))
@@ -241,7 +233,7 @@ pub fn check(inputs: &Inputs, max_reject_share: f64) -> Result<()> {
             return Err(QualityError {
                 summary: format!(
                     "{}: every survey answer was rejected ({rejected_answers} answer{}), so no score can be reported",
-                    surveys.stats.path.display(),
+                    surveys.path.display(),
                     if rejected_answers == 1 { "" } else { "s" }
                 ),
                 details: describe("surveys", &reasons),

@@ -2,32 +2,18 @@
 //! used rows and rejected rows in one collect. Rows read = used + rejected.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use polars::prelude::*;
-use serde::Serialize;
 
-use crate::error::{ConfigError, InputError, InputKind, Result};
+use crate::error::{ConfigError, InputError, Result};
 use crate::input::columns::{self, ColumnMap};
-use crate::input::config::{FileFormat, InputSpec, RunConfig, Shape};
-use crate::input::detect::ExportShape;
+use crate::input::config::{InputSpec, RunConfig, Shape};
 use crate::input::fields::{self, Checked, REASON};
 use crate::input::scan::{self, Scanned};
+pub use crate::input::summary::InputStats;
+use crate::input::summary::InputSummary;
 use crate::input::{cases, contacts, events, surveys, wide};
-
-/// Per-input bookkeeping for the data-quality summary and run.json.
-#[derive(Debug, Clone, Serialize)]
-pub struct InputStats {
-    pub input: InputKind,
-    pub path: PathBuf,
-    pub format: FileFormat,
-    pub shape: ExportShape,
-    pub rows_read: u64,
-    pub rows_used: u64,
-    pub rows_rejected: u64,
-    pub rejected_by_reason: BTreeMap<String, u64>,
-}
 
 /// One validated input.
 pub struct Loaded {
@@ -74,15 +60,26 @@ impl Inputs {
             .chain(self.cases.as_ref())
     }
 
-    /// Each input's row counts, events first.
-    pub fn stats(&self) -> Vec<InputStats> {
-        self.loaded().map(|l| l.stats.clone()).collect()
-    }
-
-    /// Every rejected row of every input, in input then line order.
-    pub fn rejects(&self) -> PolarsResult<DataFrame> {
-        let frames: Vec<LazyFrame> = self.loaded().map(|l| l.rejects.clone().lazy()).collect();
-        concat(frames, UnionArgs::default())?.collect()
+    /// Counts, rejects and used answers: what outlives the rows.
+    pub fn summary(&self) -> PolarsResult<InputSummary> {
+        let rejects: Vec<LazyFrame> = self.loaded().map(|l| l.rejects.clone().lazy()).collect();
+        let answered_surveys = match &self.surveys {
+            Some(s) => Some(
+                s.rows()
+                    .select([col("answered").sum().cast(DataType::UInt64).alias("n")])
+                    .collect()?
+                    .column("n")?
+                    .u64()?
+                    .get(0)
+                    .unwrap_or(0),
+            ),
+            None => None,
+        };
+        Ok(InputSummary {
+            stats: self.loaded().map(|l| l.stats.clone()).collect(),
+            rejects: concat(rejects, UnionArgs::default())?.collect()?,
+            answered_surveys,
+        })
     }
 }
 

@@ -14,6 +14,7 @@ pub mod load;
 pub mod recognise;
 pub mod scan;
 pub mod structure;
+pub mod summary;
 pub mod surveys;
 pub mod timestamp;
 pub mod wide;

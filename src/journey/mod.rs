@@ -12,12 +12,12 @@ pub mod timeline;
 
 use chrono::{DateTime, Utc};
 use polars::prelude::*;
-use std::io::Write;
 
 use crate::engine;
 use crate::error::Result;
 use crate::input::config::RunConfig;
 use crate::input::load::Inputs;
+use crate::input::summary::InputSummary;
 use crate::journey::timeline::{CASE, is, on_case};
 
 /// Journey columns in output order (the dimensions follow them). An event
@@ -115,6 +115,12 @@ pub struct Journeys {
     /// Count rows that fit no case, with the reason.
     pub unattributed_contacts: DataFrame,
     pub dimensions: Vec<String>,
+    /// Events by event, activity and promise_kind (text), with `rows`.
+    pub activities: DataFrame,
+    /// Rows of the case table (`[cases]`) naming no case of the log.
+    pub unknown_case_table_rows: u64,
+    /// The inputs' counts and rejects.
+    pub inputs: InputSummary,
 }
 
 /// `as_of`: the configured moment, else the latest event timestamp; and
@@ -227,7 +233,7 @@ pub fn build(inputs: &Inputs, cfg: &RunConfig) -> Result<Journeys> {
         cfg.repeat_window_days,
     );
     let joined_cases = left(
-        left(left(left(cases, totals), recontacted), promise_counts),
+        left(left(left(cases.clone(), totals), recontacted), promise_counts),
         answers,
     );
     let journeys = left(joined_cases, followed)
@@ -244,20 +250,6 @@ pub fn build(inputs: &Inputs, cfg: &RunConfig) -> Result<Journeys> {
     // The case number stays inside the engine.
     let public = |lf: LazyFrame| lf.drop(cols([CASE]));
 
-    if std::env::var("XP").is_ok() {
-        for (name, lf) in [("journeys", journeys.clone()), ("ledger", ledger.clone()), ("matched", matched.clone()), ("attributed", attributed.clone())] {
-            let t0 = std::time::Instant::now();
-            let (_df, prof) = lf.profile().unwrap();
-            let _ = writeln!(std::io::stderr(), "PROFJ {name} {:?}", t0.elapsed());
-            let n = prof.column("node").unwrap().str().unwrap().clone();
-            let a = prof.column("start").unwrap().cast(&DataType::Int64).unwrap();
-            let b = prof.column("end").unwrap().cast(&DataType::Int64).unwrap();
-            for i in 0..prof.height() {
-                let node = n.get(i).unwrap();
-                let _ = writeln!(std::io::stderr(), "PROFJ {:>10} {:>10} {:>8} {}", a.get(i).unwrap(), b.get(i).unwrap(), b.get(i).unwrap().extract::<i64>().unwrap()-a.get(i).unwrap().extract::<i64>().unwrap(), &node[..node.len().min(200)]);
-            }
-        }
-    }
     let [
         cases,
         promises,
@@ -265,13 +257,17 @@ pub fn build(inputs: &Inputs, cfg: &RunConfig) -> Result<Journeys> {
         unmatched,
         attributed,
         unattributed,
-    ]: [DataFrame; 6] = engine::collect_all(vec![
+        activities,
+        unknown_case_rows,
+    ]: [DataFrame; 8] = engine::collect_all(vec![
         journeys,
         public(ledger),
         public(matched),
         joined.unmatched,
         public(attributed),
         unattributed,
+        activity_counts(ordered),
+        unknown_case_table_rows(inputs, cases.clone()),
     ])?
     .try_into()
     .map_err(|_| PolarsError::ComputeError("collect_all returned the wrong count".into()))?;
@@ -285,7 +281,43 @@ pub fn build(inputs: &Inputs, cfg: &RunConfig) -> Result<Journeys> {
         attributed_contacts: attributed,
         unattributed_contacts: unattributed,
         dimensions,
+        activities,
+        unknown_case_table_rows: unknown_case_rows
+            .column("n")?
+            .u64()?
+            .get(0)
+            .unwrap_or(0),
+        inputs: inputs.summary()?,
     })
+}
+
+/// Events counted by type, activity name and promise kind, as text: what
+/// the data-quality checks read instead of the log itself.
+fn activity_counts(ordered: LazyFrame) -> LazyFrame {
+    let keys = ["event", "activity", "promise_kind"];
+    ordered
+        .group_by(keys.map(col))
+        .agg([len().cast(DataType::UInt64).alias("rows")])
+        .with_columns(keys.map(|k| col(k).cast(DataType::String)))
+        .sort(keys, SortMultipleOptions::default().with_nulls_last(true))
+}
+
+/// Case-table rows (`[cases]`) naming no case of the log, counted.
+fn unknown_case_table_rows(inputs: &Inputs, cases: LazyFrame) -> LazyFrame {
+    let rows = match &inputs.cases {
+        Some(table) => table.rows().select([col("case_id")]),
+        None => empty(&Schema::from_iter([Field::new(
+            "case_id".into(),
+            DataType::String,
+        )])),
+    };
+    rows.join(
+        cases.select([col("case_id")]),
+        [col("case_id")],
+        [col("case_id")],
+        JoinArgs::new(JoinType::Anti),
+    )
+    .select([len().cast(DataType::UInt64).alias("n")])
 }
 
 /// A Datetime as milliseconds since the epoch.

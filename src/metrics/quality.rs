@@ -5,9 +5,9 @@ use polars::prelude::*;
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use crate::error::InputKind;
 use crate::input::config::RunConfig;
-use crate::input::events;
-use crate::input::load::{InputStats, Inputs};
+use crate::input::summary::InputStats;
 use crate::journey::Journeys;
 use crate::metrics::table::Table;
 use crate::metrics::warnings::{self, Warning};
@@ -33,9 +33,15 @@ pub struct Unmapped {
 
 /// (text, rows) of a text column counted by value, most frequent first.
 fn counted(lf: LazyFrame, column: &str, limit: IdxSize) -> PolarsResult<Vec<Unmapped>> {
+    summed(lf.with_column(lit(1u64).alias("rows")), column, limit)
+}
+
+/// (text, rows) of a text column, its `rows` added up by value, most
+/// frequent first.
+fn summed(lf: LazyFrame, column: &str, limit: IdxSize) -> PolarsResult<Vec<Unmapped>> {
     let df = lf
         .group_by([col(column)])
-        .agg([len().cast(DataType::UInt64).alias("rows")])
+        .agg([col("rows").sum().cast(DataType::UInt64)])
         .sort(
             ["rows", column],
             SortMultipleOptions::default().with_order_descending_multi([true, false]),
@@ -122,23 +128,24 @@ fn grouped(df: &DataFrame, input: Option<&str>, column: bool) -> PolarsResult<Ve
         .collect()
 }
 
-pub fn quality(cfg: &RunConfig, inputs: &Inputs, journeys: &Journeys) -> PolarsResult<Quality> {
-    let unmapped = counted(
-        events::as_text(inputs.events.rows()).filter(col("event").eq(lit("other"))),
+pub fn quality(cfg: &RunConfig, journeys: &Journeys) -> PolarsResult<Quality> {
+    let unmapped = summed(
+        journeys
+            .activities
+            .clone()
+            .lazy()
+            .filter(col("event").eq(lit("other"))),
         "activity",
         20,
     )?;
-    let unmapped_answers = match &inputs.surveys {
-        Some(s) => counted(
-            s.rejects
-                .clone()
-                .lazy()
-                .filter(col("reason").eq(lit("unmapped_answer"))),
-            "value",
-            50,
-        )?,
-        None => Vec::new(),
-    };
+    let inputs = &journeys.inputs;
+    let unmapped_answers = counted(
+        inputs
+            .rejects_of(InputKind::Surveys)
+            .filter(col("reason").eq(lit("unmapped_answer"))),
+        "value",
+        50,
+    )?;
     let cases = &journeys.cases;
     let open = cases.column("resolved_at")?.null_count() as u64;
     let undated = journeys
@@ -154,14 +161,14 @@ pub fn quality(cfg: &RunConfig, inputs: &Inputs, journeys: &Journeys) -> PolarsR
         timezone: cfg.timezone.clone(),
         cases: cases.height() as u64,
         open_cases: open,
-        inputs: inputs.loaded().map(|l| l.stats.clone()).collect(),
-        rejected: grouped(&inputs.rejects()?, None, true)?,
+        inputs: inputs.stats.clone(),
+        rejected: grouped(&inputs.rejects, None, true)?,
         unmapped_activities: unmapped,
         unmapped_answers,
         unmatched_surveys: grouped(&journeys.unmatched_surveys, Some("surveys"), false)?,
         unattributed_contacts: grouped(&journeys.unattributed_contacts, Some("contacts"), false)?,
         undated_promises: undated,
-        warnings: warnings::warnings(cfg, inputs, journeys)?,
+        warnings: warnings::warnings(cfg, journeys)?,
     })
 }
 

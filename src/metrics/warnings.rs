@@ -6,8 +6,6 @@ use polars::prelude::*;
 use serde::Serialize;
 
 use crate::input::config::RunConfig;
-use crate::input::events;
-use crate::input::load::Inputs;
 use crate::journey::Journeys;
 
 /// An activity mapped to no event type is worth a warning from this share
@@ -33,11 +31,7 @@ fn text_column(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<String>>> 
 
 /// Promise kinds nothing in the data or the config can fulfil: every such
 /// promise can only end broken (or pending).
-fn unfulfillable_promises(
-    cfg: &RunConfig,
-    inputs: &Inputs,
-    j: &Journeys,
-) -> PolarsResult<Vec<Warning>> {
+fn unfulfillable_promises(cfg: &RunConfig, j: &Journeys) -> PolarsResult<Vec<Warning>> {
     let kinds = j
         .promises
         .clone()
@@ -47,7 +41,10 @@ fn unfulfillable_promises(
         .sort(["kind"], SortMultipleOptions::default())
         .collect()?;
     // promise_kept events of each kind (an empty kind keeps any promise).
-    let kept = events::as_text(inputs.events.rows())
+    let kept = j
+        .activities
+        .clone()
+        .lazy()
         .filter(col("event").eq(lit("promise_kept")))
         .select([col("promise_kind")])
         .unique(None, UniqueKeepStrategy::Any)
@@ -81,15 +78,19 @@ fn unfulfillable_promises(
 
 /// Activities mapped to no event type that make up a noticeable share of
 /// the log: often a contact or a resolution under a name the config lacks.
-fn frequent_unmapped(cfg: &RunConfig, inputs: &Inputs) -> PolarsResult<Vec<Warning>> {
+fn frequent_unmapped(cfg: &RunConfig, j: &Journeys) -> PolarsResult<Vec<Warning>> {
     // Events, not rows read: a wide table's row stands for several.
-    let total = inputs.events.height() as f64;
+    let total: u64 = j.activities.column("rows")?.u64()?.sum().unwrap_or(0);
+    let total = total as f64;
     if total == 0.0 {
         return Ok(Vec::new());
     }
     // A wide table's time columns named as activities are kept on purpose.
     let named: Vec<String> = cfg.events.wide.timestamps.values().cloned().collect();
-    let df = events::as_text(inputs.events.rows())
+    let df = j
+        .activities
+        .clone()
+        .lazy()
         .filter(col("event").eq(lit("other")))
         .filter(
             col("activity")
@@ -100,7 +101,7 @@ fn frequent_unmapped(cfg: &RunConfig, inputs: &Inputs) -> PolarsResult<Vec<Warni
                 .not(),
         )
         .group_by([col("activity")])
-        .agg([len().cast(DataType::UInt64).alias("n")])
+        .agg([col("rows").sum().cast(DataType::UInt64).alias("n")])
         .filter(
             col("n")
                 .cast(DataType::Float64)
@@ -158,25 +159,11 @@ pub fn no_answers(cfg: &RunConfig, j: &Journeys) -> PolarsResult<Vec<Warning>> {
 }
 
 /// Case-table rows naming no case of the log: their attributes go nowhere.
-fn unknown_case_rows(cfg: &RunConfig, inputs: &Inputs, j: &Journeys) -> PolarsResult<Vec<Warning>> {
-    let (Some(table), Some(spec)) = (&inputs.cases, &cfg.cases) else {
-        return Ok(Vec::new());
+fn unknown_case_rows(cfg: &RunConfig, j: &Journeys) -> Vec<Warning> {
+    let (unknown, Some(spec)) = (j.unknown_case_table_rows, &cfg.cases) else {
+        return Vec::new();
     };
-    let unknown = table
-        .rows()
-        .join(
-            j.cases.clone().lazy().select([col("case_id")]),
-            [col("case_id")],
-            [col("case_id")],
-            JoinArgs::new(JoinType::Anti),
-        )
-        .select([len().cast(DataType::UInt64).alias("n")])
-        .collect()?
-        .column("n")?
-        .u64()?
-        .get(0)
-        .unwrap_or(0);
-    Ok((unknown > 0)
+    (unknown > 0)
         .then(|| Warning {
             message: format!(
                 "{unknown} rows of {} name no case in the events: their attributes go nowhere",
@@ -185,14 +172,14 @@ fn unknown_case_rows(cfg: &RunConfig, inputs: &Inputs, j: &Journeys) -> PolarsRe
             fix: "check that [cases.columns] case_id holds the same ids as the events".into(),
         })
         .into_iter()
-        .collect())
+        .collect()
 }
 
 /// Every warning for this run, most consequential first.
-pub fn warnings(cfg: &RunConfig, inputs: &Inputs, j: &Journeys) -> PolarsResult<Vec<Warning>> {
+pub fn warnings(cfg: &RunConfig, j: &Journeys) -> PolarsResult<Vec<Warning>> {
     let mut v = no_answers(cfg, j)?;
-    v.extend(unknown_case_rows(cfg, inputs, j)?);
-    v.extend(unfulfillable_promises(cfg, inputs, j)?);
-    v.extend(frequent_unmapped(cfg, inputs)?);
+    v.extend(unknown_case_rows(cfg, j));
+    v.extend(unfulfillable_promises(cfg, j)?);
+    v.extend(frequent_unmapped(cfg, j)?);
     Ok(v)
 }

@@ -7,7 +7,6 @@ use serde_json::json;
 
 use crate::error::Result;
 use crate::input::config::{RunConfig, SurveyKind};
-use crate::input::load::Inputs;
 use crate::journey::Journeys;
 use crate::metrics::quality::{self, Quality};
 use crate::metrics::table::Table;
@@ -25,12 +24,7 @@ pub struct Report {
     pub definitions: Vec<(String, String)>,
 }
 
-pub fn build(
-    cfg: &RunConfig,
-    inputs: &Inputs,
-    journeys: &Journeys,
-    by: Option<&str>,
-) -> Result<Report> {
+pub fn build(cfg: &RunConfig, journeys: &Journeys, by: Option<&str>) -> Result<Report> {
     let ctx = Ctx {
         cfg,
         journeys,
@@ -142,7 +136,7 @@ pub fn build(
         }));
     }
 
-    let quality = quality::quality(cfg, inputs, journeys)?;
+    let quality = quality::quality(cfg, journeys)?;
     let kind = match s.kind {
         SurveyKind::Csat => "csat",
         SurveyKind::Nps => "nps",

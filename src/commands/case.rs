@@ -10,7 +10,7 @@ use crate::render::term::Term;
 use crate::render::{self, Table};
 
 pub fn run(args: &CaseArgs, term: &Term) -> Result<Outcome> {
-    let p = super::prepare(&args.input, term)?;
+    let (p, inputs) = super::prepare_keeping_inputs(&args.input, term)?;
     let j = &p.journeys;
     let id = args.case_id.as_str();
     let this = |df: &DataFrame| -> PolarsResult<DataFrame> {
@@ -38,7 +38,7 @@ pub fn run(args: &CaseArgs, term: &Term) -> Result<Outcome> {
 
     // Only this case's events are put in timeline order.
     let events =
-        crate::input::events::as_text(p.inputs.events.rows()).filter(col("case_id").eq(lit(id)));
+        crate::input::events::as_text(inputs.events.rows()).filter(col("case_id").eq(lit(id)));
     let timeline = crate::journey::timeline::ordered(events, &p.cfg)?
         .select([
             col("ts").alias("time"),

@@ -41,12 +41,20 @@ pub fn run(command: Command, term: &Term) -> Result<Outcome> {
 /// and validate the inputs, build the journeys.
 pub struct Prepared {
     pub cfg: RunConfig,
-    pub inputs: Inputs,
     pub journeys: Journeys,
 }
 
 pub fn prepare(args: &InputArgs, term: &Term) -> Result<Prepared> {
     prepare_from(config(args)?, term)
+}
+
+/// `prepare`, keeping the validated inputs for a command that shows the
+/// events themselves.
+pub fn prepare_keeping_inputs(args: &InputArgs, term: &Term) -> Result<(Prepared, Inputs)> {
+    let cfg = config(args)?;
+    let inputs = read_inputs(&cfg)?;
+    let prepared = prepared(cfg, inputs.clone(), term)?;
+    Ok((prepared, inputs))
 }
 
 /// The run's config from the flags and cxgap.toml: cheap, so a command can
@@ -59,13 +67,13 @@ pub fn config(args: &InputArgs) -> Result<RunConfig> {
 /// journeys, and say on stderr what would make its figures wrong.
 pub fn prepare_from(cfg: RunConfig, term: &Term) -> Result<Prepared> {
     let inputs = read_inputs(&cfg)?;
-    let journeys = journey::build(&inputs, &cfg)?;
+    prepared(cfg, inputs, term)
+}
+
+fn prepared(cfg: RunConfig, inputs: Inputs, term: &Term) -> Result<Prepared> {
+    let journeys = journey::build(inputs, &cfg)?;
     warn_all(&warnings::warnings(&cfg, &journeys)?, term);
-    Ok(Prepared {
-        cfg,
-        inputs,
-        journeys,
-    })
+    Ok(Prepared { cfg, journeys })
 }
 
 /// Read and validate the inputs and judge their quality: exit 4 on a

@@ -98,7 +98,7 @@ pub fn run(args: &ReportArgs, term: &Term) -> Result<Outcome> {
         // read only the journeys.
         let inputs = super::read_inputs(&cfg)?;
         stages.start("build journeys")?;
-        journey::build(&inputs, &cfg)?
+        journey::build(inputs, &cfg)?
     };
     stages.start("metrics")?;
     let rep = report::build(&cfg, &journeys, args.by.as_deref())?;

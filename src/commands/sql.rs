@@ -133,14 +133,11 @@ pub fn check(query: &str) -> Result<()> {
 pub fn run(args: &SqlArgs, term: &Term) -> Result<Outcome> {
     // Refused before any input is read.
     check(&args.query)?;
-    let p = super::prepare(&args.input, term)?;
+    let (p, inputs) = super::prepare_keeping_inputs(&args.input, term)?;
     let j = &p.journeys;
     let mut ctx = SQLContext::new();
     ctx.register("journeys", j.cases.clone().lazy());
-    ctx.register(
-        "events",
-        crate::input::events::public(p.inputs.events.rows()),
-    );
+    ctx.register("events", crate::input::events::public(inputs.events.rows()));
     ctx.register("surveys", j.matched_surveys.clone().lazy());
     ctx.register("contacts", j.attributed_contacts.clone().lazy());
     ctx.register("promises", j.promises.clone().lazy());

@@ -17,7 +17,7 @@ pub fn run(args: &ValidateArgs, term: &Term) -> Result<Outcome> {
         target::check_file(path, FileKind::Rejects, &cfg.input_paths(), args.force)?;
     }
     let inputs = load::load(&cfg)?;
-    let journeys = journey::build(&inputs, &cfg)?;
+    let journeys = journey::build(inputs, &cfg)?;
     let q = quality::quality(&cfg, &journeys)?;
     term.out(render::render(&q.tables(), args.format, term).as_bytes())?;
     super::warn_all(&q.warnings, term);

@@ -215,10 +215,9 @@ pub fn check(inputs: &InputSummary, max_reject_share: f64) -> Result<()> {
         }
         .into());
     }
-    if let (Some(surveys), Some(answered)) = (
-        inputs.stats_of(InputKind::Surveys),
-        inputs.answered_surveys,
-    ) {
+    if let (Some(surveys), Some(answered)) =
+        (inputs.stats_of(InputKind::Surveys), inputs.answered_surveys)
+    {
         let reasons = top_reasons(inputs, InputKind::Surveys)?;
         let rejected_answers: u64 = surveys
             .rejected_by_reason

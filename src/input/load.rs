@@ -16,6 +16,7 @@ use crate::input::summary::InputSummary;
 use crate::input::{cases, contacts, events, surveys, wide};
 
 /// One validated input.
+#[derive(Clone)]
 pub struct Loaded {
     /// Used rows, canonical columns (and, for events, the dimensions);
     /// events in timeline order (`events::ORDER`).
@@ -26,6 +27,11 @@ pub struct Loaded {
 }
 
 impl Loaded {
+    /// The used rows, handed over: dropping them frees the frame.
+    pub fn into_rows(self) -> DataFrame {
+        self.rows
+    }
+
     /// The used rows, as a plan (the frame is shared, not copied).
     pub fn rows(&self) -> LazyFrame {
         self.rows.clone().lazy()
@@ -37,7 +43,8 @@ impl Loaded {
     }
 }
 
-/// All inputs of a run, read and validated.
+/// All inputs of a run, read and validated. A clone shares the frames.
+#[derive(Clone)]
 pub struct Inputs {
     pub events: Loaded,
     pub surveys: Option<Loaded>,
@@ -49,7 +56,7 @@ pub struct Inputs {
     /// The case table's dimensions (its columns but the id and owners).
     pub case_dimensions: Vec<String>,
     /// Kept alive for the run: decompressed copies of gzip inputs live here.
-    _scratch: tempfile::TempDir,
+    _scratch: Arc<tempfile::TempDir>,
 }
 
 impl Inputs {
@@ -156,7 +163,7 @@ pub fn load(cfg: &RunConfig) -> Result<Inputs> {
         cases,
         case_dimensions,
         dimensions,
-        _scratch: scratch,
+        _scratch: Arc::new(scratch),
     })
 }
 

@@ -143,14 +143,14 @@ fn unattributed_cols(reason: &str) -> [Expr; 8] {
 /// `add` needs no pass over the events; only `max` compares day by day.
 pub fn totals(
     cases: LazyFrame,
-    ordered: LazyFrame,
+    contact_events: LazyFrame,
     attributed: LazyFrame,
     tz: &TimeZone,
     overlap: Overlap,
 ) -> LazyFrame {
     match overlap {
         Overlap::Add => added(cases, attributed),
-        Overlap::Max => day_by_day_max(ordered, attributed, tz),
+        Overlap::Max => day_by_day_max(contact_events, attributed, tz),
     }
 }
 
@@ -181,10 +181,9 @@ fn added(cases: LazyFrame, attributed: LazyFrame) -> LazyFrame {
     ])
 }
 
-fn day_by_day_max(ordered: LazyFrame, attributed: LazyFrame, tz: &TimeZone) -> LazyFrame {
+fn day_by_day_max(contact_events: LazyFrame, attributed: LazyFrame, tz: &TimeZone) -> LazyFrame {
     let keys = [col(CASE), col("day"), col("direction")];
-    let logged = ordered
-        .filter(is("contact_in").or(is("contact_out")))
+    let logged = contact_events
         .select([
             col(CASE),
             local_date(col("ts"), tz).alias("day"),

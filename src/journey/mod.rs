@@ -5,6 +5,7 @@
 //! them all in one `collect_all` so shared inputs are computed once.
 
 pub mod contacts;
+pub mod log;
 pub mod promises;
 pub mod recontact;
 pub mod survey_join;
@@ -16,7 +17,7 @@ use polars::prelude::*;
 use crate::engine;
 use crate::error::Result;
 use crate::input::config::RunConfig;
-use crate::input::load::Inputs;
+use crate::input::load::{Inputs, Loaded};
 use crate::input::summary::InputSummary;
 use crate::journey::timeline::{CASE, is, on_case};
 
@@ -152,8 +153,10 @@ pub fn as_of(inputs: &Inputs, cfg: &RunConfig) -> Result<(DateTime<Utc>, String)
     ))
 }
 
-pub fn build(inputs: &Inputs, cfg: &RunConfig) -> Result<Journeys> {
-    let (as_of, as_of_source) = as_of(inputs, cfg)?;
+/// Build the journeys, consuming the inputs: the event log is dropped
+/// after its one pass (`log`), before the case-level steps.
+pub fn build(inputs: Inputs, cfg: &RunConfig) -> Result<Journeys> {
+    let (as_of, as_of_source) = as_of(&inputs, cfg)?;
     let as_of_ms = as_of.timestamp_millis();
     let tz = TimeZone::opt_try_new(Some(cfg.timezone.as_str()))?.unwrap_or(TimeZone::UTC);
     let as_of_day = as_of
@@ -166,10 +169,25 @@ pub fn build(inputs: &Inputs, cfg: &RunConfig) -> Result<Journeys> {
         .signed_duration_since(chrono::NaiveDate::default())
         .num_days() as i32;
 
-    let dimensions = case_dimensions(inputs);
-    let ordered = timeline::ordered(inputs.events.rows(), cfg)?.cache();
-    let cases = timeline::cases(ordered.clone(), &dimensions, cfg.attribution);
-    let (cases, dimensions) = with_case_table(cases, inputs, dimensions);
+    let summary = inputs.summary()?;
+    let dimensions = case_dimensions(&inputs);
+    let case_table_dimensions = inputs.case_dimensions.clone();
+    let Inputs {
+        events,
+        surveys,
+        contacts,
+        cases: case_table,
+        ..
+    } = inputs;
+    let log = log::read(events.into_rows(), cfg, &dimensions, as_of_ms)?;
+    crate::engine::phase("journeys: log read");
+
+    let (cases, dimensions) = with_case_table(
+        log.cases.lazy(),
+        case_table.as_ref(),
+        &case_table_dimensions,
+        dimensions,
+    );
     let cases = cases
         .with_columns([
             contacts::local_date(col("opened_at"), &tz).alias("opened_date"),
@@ -177,8 +195,9 @@ pub fn build(inputs: &Inputs, cfg: &RunConfig) -> Result<Journeys> {
             recontact::key(),
         ])
         .cache();
+    let contact_events = log.contact_events.lazy();
 
-    let counts = match &inputs.contacts {
+    let counts = match &contacts {
         Some(c) => c.rows(),
         None => empty(&contact_schema()),
     };
@@ -187,23 +206,23 @@ pub fn build(inputs: &Inputs, cfg: &RunConfig) -> Result<Journeys> {
     let unattributed = attribution.unattributed.cache();
     let totals = contacts::totals(
         cases.clone(),
-        ordered.clone(),
+        contact_events.clone(),
         attributed.clone(),
         &tz,
         cfg.overlap,
     );
     let recontacted = recontact::recontacted(
         cases.clone(),
-        ordered.clone(),
+        contact_events.clone(),
         attributed.clone(),
         unattributed.clone(),
         cfg.repeat_window_days,
         as_of_ms,
     )?;
-    let ledger = promises::ledger(ordered.clone(), &cfg.fulfilled_by, as_of_ms).cache();
+    let ledger = log.ledger.lazy();
     let promise_counts = promises::per_case(ledger.clone());
 
-    let surveys = match &inputs.surveys {
+    let surveys = match &surveys {
         Some(s) => s.rows(),
         None => empty(&survey_schema()),
     };
@@ -229,11 +248,14 @@ pub fn build(inputs: &Inputs, cfg: &RunConfig) -> Result<Journeys> {
             cases.clone().select([col(CASE), col("resolved_at")]),
             answers.clone().select([col(CASE), col("responded_at")]),
         ),
-        ordered.clone(),
+        contact_events,
         cfg.repeat_window_days,
     );
     let joined_cases = left(
-        left(left(left(cases.clone(), totals), recontacted), promise_counts),
+        left(
+            left(left(cases.clone(), totals), recontacted),
+            promise_counts,
+        ),
         answers,
     );
     let journeys = left(joined_cases, followed)
@@ -257,17 +279,15 @@ pub fn build(inputs: &Inputs, cfg: &RunConfig) -> Result<Journeys> {
         unmatched,
         attributed,
         unattributed,
-        activities,
         unknown_case_rows,
-    ]: [DataFrame; 8] = engine::collect_all(vec![
+    ]: [DataFrame; 7] = engine::collect_all(vec![
         journeys,
         public(ledger),
         public(matched),
         joined.unmatched,
         public(attributed),
         unattributed,
-        activity_counts(ordered),
-        unknown_case_table_rows(inputs, cases.clone()),
+        unknown_case_table_rows(case_table.as_ref(), cases),
     ])?
     .try_into()
     .map_err(|_| PolarsError::ComputeError("collect_all returned the wrong count".into()))?;
@@ -281,30 +301,15 @@ pub fn build(inputs: &Inputs, cfg: &RunConfig) -> Result<Journeys> {
         attributed_contacts: attributed,
         unattributed_contacts: unattributed,
         dimensions,
-        activities,
-        unknown_case_table_rows: unknown_case_rows
-            .column("n")?
-            .u64()?
-            .get(0)
-            .unwrap_or(0),
-        inputs: inputs.summary()?,
+        activities: log.activities,
+        unknown_case_table_rows: unknown_case_rows.column("n")?.u64()?.get(0).unwrap_or(0),
+        inputs: summary,
     })
 }
 
-/// Events counted by type, activity name and promise kind, as text: what
-/// the data-quality checks read instead of the log itself.
-fn activity_counts(ordered: LazyFrame) -> LazyFrame {
-    let keys = ["event", "activity", "promise_kind"];
-    ordered
-        .group_by(keys.map(col))
-        .agg([len().cast(DataType::UInt64).alias("rows")])
-        .with_columns(keys.map(|k| col(k).cast(DataType::String)))
-        .sort(keys, SortMultipleOptions::default().with_nulls_last(true))
-}
-
 /// Case-table rows (`[cases]`) naming no case of the log, counted.
-fn unknown_case_table_rows(inputs: &Inputs, cases: LazyFrame) -> LazyFrame {
-    let rows = match &inputs.cases {
+fn unknown_case_table_rows(table: Option<&Loaded>, cases: LazyFrame) -> LazyFrame {
+    let rows = match table {
         Some(table) => table.rows().select([col("case_id")]),
         None => empty(&Schema::from_iter([Field::new(
             "case_id".into(),
@@ -339,10 +344,11 @@ pub fn hours(duration_ms: Expr) -> Expr {
 /// its other columns become dimensions.
 fn with_case_table(
     cases: LazyFrame,
-    inputs: &Inputs,
+    table: Option<&Loaded>,
+    table_dimensions: &[String],
     mut dimensions: Vec<String>,
 ) -> (LazyFrame, Vec<String>) {
-    let Some(table) = &inputs.cases else {
+    let Some(table) = table else {
         return (cases, dimensions);
     };
     let present: Vec<String> = crate::input::cases::OWNERS
@@ -353,13 +359,7 @@ fn with_case_table(
     let attributes: Vec<String> = crate::input::cases::OWNERS
         .iter()
         .map(|o| o.to_string())
-        .chain(
-            inputs
-                .case_dimensions
-                .iter()
-                .filter(|d| !is_reserved(d))
-                .cloned(),
-        )
+        .chain(table_dimensions.iter().filter(|d| !is_reserved(d)).cloned())
         .collect();
     let tagged = |a: &str| format!("__case_{a}");
     let mut right = vec![col("case_id")];
@@ -448,10 +448,10 @@ fn fcr() -> Expr {
 
 /// followed_up: a `contact_out` after resolved_at and before the survey
 /// response, or within W of the resolution when there is no response.
-fn followed_up(cases: LazyFrame, ordered: LazyFrame, window_days: f64) -> LazyFrame {
+fn followed_up(cases: LazyFrame, contact_events: LazyFrame, window_days: f64) -> LazyFrame {
     let w_ms = (window_days * 86_400_000.0).round() as i64;
     let ms = |c: &str| ms(col(c));
-    let outs = ordered
+    let outs = contact_events
         .filter(is("contact_out"))
         .select([col(CASE), ms("ts").alias("o_ms")]);
     let resolved = cases.filter(col("resolved_at").is_not_null()).select([

@@ -85,7 +85,9 @@ pub fn recontacted(
     as_of_ms: i64,
 ) -> PolarsResult<LazyFrame> {
     let w_ms = (window_days * DAY_MS).round() as i64;
-    let cases = cases.with_column(key_code(col("key")).alias(KEY_NO)).cache();
+    let cases = cases
+        .with_column(key_code(col("key")).alias(KEY_NO))
+        .cache();
     let resolved = cases
         .clone()
         .filter(col("resolved_at").is_not_null())
@@ -107,7 +109,9 @@ pub fn recontacted(
         JoinType::Inner,
     );
     let next_event = next_after(
-        resolved.clone().select([col(CASE), col(KEY_NO), col("r_ms").alias("at")]),
+        resolved
+            .clone()
+            .select([col(CASE), col(KEY_NO), col("r_ms").alias("at")]),
         event_contacts,
     )?
     .select([col(CASE), col("next_at").alias("next_event_ms")]);
@@ -132,7 +136,9 @@ pub fn recontacted(
         UnionArgs::default(),
     )?;
     let next_count = next_after(
-        resolved.clone().select([col(CASE), col(KEY_NO), col("r_day").alias("at")]),
+        resolved
+            .clone()
+            .select([col(CASE), col(KEY_NO), col("r_day").alias("at")]),
         counted,
     )?
     .select([col(CASE), col("next_at").alias("next_count_day")]);

@@ -1,0 +1,63 @@
+//! The one pass over the event log. Everything later steps need from the
+//! events is collected here together: each case's timeline facts, the
+//! promise ledger, the contact events and the activity counts. Then the
+//! log itself can be dropped, so the case-level steps after it run without
+//! the largest frame of the run in memory.
+
+use polars::prelude::*;
+
+use crate::engine;
+use crate::error::Result;
+use crate::input::config::RunConfig;
+use crate::journey::promises;
+use crate::journey::timeline::{self, CASE, is};
+
+pub struct LogFacts {
+    /// One row per case (`timeline::cases`), in case order.
+    pub cases: DataFrame,
+    /// One row per promise (`promises::ledger`), in timeline order.
+    pub ledger: DataFrame,
+    /// The contact_in and contact_out events: case number, ts, event.
+    pub contact_events: DataFrame,
+    /// Events by event, activity and promise_kind (text), with `rows`.
+    pub activities: DataFrame,
+}
+
+/// Read the facts out of `events` (validated, in timeline order, numbered
+/// by case). `dims`: the dimensions besides team, agent and channel.
+pub fn read(
+    events: DataFrame,
+    cfg: &RunConfig,
+    dims: &[String],
+    as_of_ms: i64,
+) -> Result<LogFacts> {
+    let ordered = timeline::ordered(events.lazy(), cfg)?.cache();
+    let [cases, ledger, contact_events, activities]: [DataFrame; 4] = engine::collect_all(vec![
+        timeline::cases(ordered.clone(), dims, cfg.attribution),
+        promises::ledger(ordered.clone(), &cfg.fulfilled_by, as_of_ms),
+        ordered
+            .clone()
+            .filter(is("contact_in").or(is("contact_out")))
+            .select([col(CASE), col("ts"), col("event")]),
+        activity_counts(ordered),
+    ])?
+    .try_into()
+    .map_err(|_| PolarsError::ComputeError("collect_all returned the wrong count".into()))?;
+    Ok(LogFacts {
+        cases,
+        ledger,
+        contact_events,
+        activities,
+    })
+}
+
+/// Events counted by type, activity name and promise kind, as text: what
+/// the data-quality checks read instead of the log itself.
+fn activity_counts(ordered: LazyFrame) -> LazyFrame {
+    let keys = ["event", "activity", "promise_kind"];
+    ordered
+        .group_by(keys.map(col))
+        .agg([len().cast(DataType::UInt64).alias("rows")])
+        .with_columns(keys.map(|k| col(k).cast(DataType::String)))
+        .sort(keys, SortMultipleOptions::default().with_nulls_last(true))
+}

@@ -209,6 +209,27 @@ pub struct InputArgs {
     /// stops with exit 4 and publishes nothing (default 0.05)
     #[arg(long, value_name = "SHARE")]
     pub max_reject_share: Option<f64>,
+    /// Memory the run should stay under, e.g. `8GiB` or `500MB` (default:
+    /// half the machine's memory). Past it, journeys are built one customer
+    /// partition at a time; the figures are the same either way
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub memory_limit: Option<u64>,
+    /// Build the journeys in exactly N customer partitions (default: as many
+    /// as --memory-limit needs, usually 1)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub partitions: Option<u32>,
+}
+
+/// A memory size: bytes, or a number with a unit (KiB, MiB, GiB; KB, MB, GB).
+fn parse_size(text: &str) -> Result<u64, String> {
+    let size: bytesize::ByteSize = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size; write e.g. `8GiB`, `500MiB` or `2GB`"))?;
+    if size.as_u64() == 0 {
+        return Err("a memory limit must be more than 0".into());
+    }
+    Ok(size.as_u64())
 }
 
 impl InputArgs {
@@ -226,6 +247,10 @@ impl InputArgs {
             timezone: self.timezone.clone(),
             min_n: self.min_n,
             max_reject_share: self.max_reject_share,
+            scale: crate::input::config::Scale {
+                memory_limit: self.memory_limit,
+                partitions: self.partitions,
+            },
         }
     }
 }

@@ -48,3 +48,21 @@ pub fn phase(label: &str) {
     // Writing 5 resets the peak (VmHWM), so each phase shows its own.
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
+
+/// The machine's physical memory in bytes, when the system says.
+pub fn physical_memory() -> Option<u64> {
+    #[cfg(unix)]
+    {
+        // SAFETY: sysconf only reads system constants.
+        let (pages, page_size) = unsafe {
+            (
+                libc::sysconf(libc::_SC_PHYS_PAGES),
+                libc::sysconf(libc::_SC_PAGESIZE),
+            )
+        };
+        if pages > 0 && page_size > 0 {
+            return Some(pages as u64 * page_size as u64);
+        }
+    }
+    None
+}

@@ -72,6 +72,12 @@ pub fn prepare_from(cfg: RunConfig, term: &Term) -> Result<Prepared> {
 
 fn prepared(cfg: RunConfig, inputs: Inputs, term: &Term) -> Result<Prepared> {
     let journeys = journey::build(inputs, &cfg)?;
+    if journeys.partitions > 1 {
+        term.note(&format!(
+            "built the journeys in {} customer partitions (--memory-limit, --partitions)",
+            journeys.partitions
+        ));
+    }
     warn_all(&warnings::warnings(&cfg, &journeys)?, term);
     Ok(Prepared { cfg, journeys })
 }

@@ -29,6 +29,17 @@ pub struct Overrides {
     pub timezone: Option<String>,
     pub min_n: Option<usize>,
     pub max_reject_share: Option<f64>,
+    pub scale: Scale,
+}
+
+/// How big a run may get in memory (SPEC 7). Not part of run.json: the
+/// figures never depend on it, only how the journeys are built.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Scale {
+    /// Bytes the run should stay under; `None`: half the machine's memory.
+    pub memory_limit: Option<u64>,
+    /// Build the journeys in exactly this many customer partitions.
+    pub partitions: Option<u32>,
 }
 
 /// The file as written by the user. Every key is optional.
@@ -308,6 +319,8 @@ pub struct RunConfig {
     pub max_reject_share: f64,
     /// Largest count a contact-count row may hold.
     pub max_count: u64,
+    #[serde(skip)]
+    pub scale: Scale,
 }
 
 impl InputSpec {
@@ -476,6 +489,7 @@ impl RunConfig {
             reopen_ignore: file.reopen_ignore.clone(),
             max_reject_share,
             max_count: file.contacts.max_count.unwrap_or(100_000),
+            scale: args.scale,
         })
     }
 

@@ -67,6 +67,35 @@ impl Inputs {
             .chain(self.cases.as_ref())
     }
 
+    /// The same inputs holding other used rows (one partition's): counts,
+    /// rejects, dimensions and scratch are shared. `rows` maps an input's
+    /// rows to the part's.
+    pub fn with_rows(
+        &self,
+        mut rows: impl FnMut(&Loaded) -> PolarsResult<DataFrame>,
+    ) -> PolarsResult<Inputs> {
+        let mut part = |l: &Loaded| -> PolarsResult<Loaded> {
+            Ok(Loaded {
+                rows: rows(l)?,
+                ..l.clone()
+            })
+        };
+        Ok(Inputs {
+            events: part(&self.events)?,
+            surveys: self.surveys.as_ref().map(&mut part).transpose()?,
+            contacts: self.contacts.as_ref().map(&mut part).transpose()?,
+            cases: self.cases.as_ref().map(&mut part).transpose()?,
+            dimensions: self.dimensions.clone(),
+            case_dimensions: self.case_dimensions.clone(),
+            _scratch: self._scratch.clone(),
+        })
+    }
+
+    /// Bytes the used rows take in memory (an estimate).
+    pub fn rows_bytes(&self) -> usize {
+        self.loaded().map(|l| l.rows.estimated_size()).sum()
+    }
+
     /// Counts, rejects and used answers: what outlives the rows.
     pub fn summary(&self) -> PolarsResult<InputSummary> {
         let rejects: Vec<LazyFrame> = self.loaded().map(|l| l.rejects.clone().lazy()).collect();

@@ -54,10 +54,15 @@ pub fn read(
 /// Events counted by type, activity name and promise kind, as text: what
 /// the data-quality checks read instead of the log itself.
 fn activity_counts(ordered: LazyFrame) -> LazyFrame {
-    let keys = ["event", "activity", "promise_kind"];
     ordered
-        .group_by(keys.map(col))
+        .group_by(ACTIVITY_KEYS.map(col))
         .agg([len().cast(DataType::UInt64).alias("rows")])
-        .with_columns(keys.map(|k| col(k).cast(DataType::String)))
-        .sort(keys, SortMultipleOptions::default().with_nulls_last(true))
+        .with_columns(ACTIVITY_KEYS.map(|k| col(k).cast(DataType::String)))
+        .sort(
+            ACTIVITY_KEYS,
+            SortMultipleOptions::default().with_nulls_last(true),
+        )
 }
+
+/// What activity counts are counted by.
+pub const ACTIVITY_KEYS: [&str; 3] = ["event", "activity", "promise_kind"];

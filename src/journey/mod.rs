@@ -6,6 +6,8 @@
 
 pub mod contacts;
 pub mod log;
+pub mod merge;
+pub mod partition;
 pub mod promises;
 pub mod recontact;
 pub mod survey_join;
@@ -122,6 +124,8 @@ pub struct Journeys {
     pub unknown_case_table_rows: u64,
     /// The inputs' counts and rejects.
     pub inputs: InputSummary,
+    /// How many customer partitions the journeys were built in.
+    pub partitions: u32,
 }
 
 /// `as_of`: the configured moment, else the latest event timestamp; and
@@ -153,10 +157,44 @@ pub fn as_of(inputs: &Inputs, cfg: &RunConfig) -> Result<(DateTime<Utc>, String)
     ))
 }
 
-/// Build the journeys, consuming the inputs: the event log is dropped
-/// after its one pass (`log`), before the case-level steps.
+/// Build the journeys, consuming the inputs: in one go, or one customer
+/// partition at a time when the run would not fit its memory budget
+/// (`partition::count`). The figures are the same either way.
 pub fn build(inputs: Inputs, cfg: &RunConfig) -> Result<Journeys> {
     let (as_of, as_of_source) = as_of(&inputs, cfg)?;
+    let summary = inputs.summary()?;
+    let parts = partition::count(&inputs, &cfg.scale);
+    if parts == 1 {
+        return build_part(inputs, cfg, as_of, as_of_source, summary);
+    }
+    let routing = partition::Routing::new(&inputs, parts)?;
+    crate::engine::phase("journeys: routed");
+    let mut built = Vec::with_capacity(parts as usize);
+    for k in 0..parts {
+        let part = routing.part(&inputs, k)?;
+        built.push(build_part(
+            part,
+            cfg,
+            as_of,
+            as_of_source.clone(),
+            summary.clone(),
+        )?);
+        crate::engine::phase("journeys: part built");
+    }
+    drop(inputs);
+    merge::merge(built)
+}
+
+/// The journeys of one set of inputs (all of a run's, or one partition's)
+/// under the run's `as_of` and input summary. The event log is dropped
+/// after its one pass (`log`), before the case-level steps.
+fn build_part(
+    inputs: Inputs,
+    cfg: &RunConfig,
+    as_of: DateTime<Utc>,
+    as_of_source: String,
+    summary: InputSummary,
+) -> Result<Journeys> {
     let as_of_ms = as_of.timestamp_millis();
     let tz = TimeZone::opt_try_new(Some(cfg.timezone.as_str()))?.unwrap_or(TimeZone::UTC);
     let as_of_day = as_of
@@ -169,7 +207,6 @@ pub fn build(inputs: Inputs, cfg: &RunConfig) -> Result<Journeys> {
         .signed_duration_since(chrono::NaiveDate::default())
         .num_days() as i32;
 
-    let summary = inputs.summary()?;
     let dimensions = case_dimensions(&inputs);
     let case_table_dimensions = inputs.case_dimensions.clone();
     let Inputs {
@@ -283,10 +320,10 @@ pub fn build(inputs: Inputs, cfg: &RunConfig) -> Result<Journeys> {
     ]: [DataFrame; 7] = engine::collect_all(vec![
         journeys,
         public(ledger),
-        public(matched),
-        joined.unmatched,
-        public(attributed),
-        unattributed,
+        merge::by_line(public(matched)),
+        merge::by_line(joined.unmatched),
+        merge::by_line(public(attributed)),
+        merge::by_line(unattributed),
         unknown_case_table_rows(case_table.as_ref(), cases),
     ])?
     .try_into()
@@ -304,6 +341,7 @@ pub fn build(inputs: Inputs, cfg: &RunConfig) -> Result<Journeys> {
         activities: log.activities,
         unknown_case_table_rows: unknown_case_rows.column("n")?.u64()?.get(0).unwrap_or(0),
         inputs: summary,
+        partitions: 1,
     })
 }
 

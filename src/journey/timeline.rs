@@ -91,6 +91,12 @@ pub fn ordered(events: LazyFrame, cfg: &RunConfig) -> PolarsResult<LazyFrame> {
     ))
 }
 
+/// A case's customer (SPEC 2.1): the first customer_id on its timeline.
+/// Also the key of its customer partition (`partition`).
+pub fn customer() -> Expr {
+    col("customer_id").first_non_null().alias("customer_id")
+}
+
 /// One row per case: timeline facts and feature counts. `dims` are the
 /// dimension columns besides team, agent and channel.
 pub fn cases(ordered: LazyFrame, dims: &[String], attribution: Attribution) -> LazyFrame {
@@ -130,7 +136,7 @@ pub fn cases(ordered: LazyFrame, dims: &[String], attribution: Attribution) -> L
     };
     let mut aggs = vec![
         col("case_id").first(),
-        col("customer_id").first_non_null().alias("customer_id"),
+        customer(),
         col("ts").first().alias("__first_ts"),
         col("ts").last().alias("last_event_at"),
         is("contact_in")

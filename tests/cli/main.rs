@@ -16,6 +16,7 @@ mod init;
 mod metrics;
 mod mutations;
 mod outputs;
+mod partitions;
 mod promises;
 mod quality;
 mod recontact;

@@ -30,7 +30,7 @@ const CHARTS: [&str; 5] = [
 ];
 
 /// Every file of a report folder except run.json (which holds timings).
-fn deterministic_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+pub fn deterministic_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {

@@ -15,24 +15,8 @@ pub mod render;
 pub mod report;
 pub mod sample;
 
+pub use commands::Outcome;
 pub use error::{Error, Result};
-
-/// How a successful run ended. A breached `--fail-if` threshold is a
-/// successful run with exit code 3, not an error.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    Done,
-    ThresholdBreached,
-}
-
-impl Outcome {
-    pub fn exit_code(self) -> u8 {
-        match self {
-            Outcome::Done => 0,
-            Outcome::ThresholdBreached => 3,
-        }
-    }
-}
 
 pub fn run(cli: cli::Cli) -> Result<Outcome> {
     let term = render::term::Term::new(cli.global.color, cli.global.quiet);

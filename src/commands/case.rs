@@ -3,8 +3,8 @@
 use polars::prelude::*;
 use serde_json::{Value, json};
 
-use crate::Outcome;
 use crate::cli::CaseArgs;
+use crate::commands::Outcome;
 use crate::error::{InputError, Result};
 use crate::render::term::Term;
 use crate::render::{self, Table};

@@ -5,8 +5,8 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::Outcome;
 use crate::cli::InitArgs;
+use crate::commands::Outcome;
 use crate::error::{Error, OutputError, Result};
 use crate::input::config::{CONFIG_FILE, SurveyKind};
 use crate::input::events::EVENT_TYPES;

@@ -1,7 +1,7 @@
 //! `cxgap journeys`: the journeys table to a Parquet or CSV file (or stdout).
 
-use crate::Outcome;
 use crate::cli::{FrameFormat, JourneysArgs};
+use crate::commands::Outcome;
 use crate::error::{Error, Result};
 use crate::render::files::{write_frame, write_output};
 use crate::render::target::{self, FileKind};

@@ -1,7 +1,7 @@
 //! `cxgap metrics`: one report table to stdout, with optional thresholds.
 
-use crate::Outcome;
 use crate::cli::MetricsArgs;
+use crate::commands::Outcome;
 use crate::error::{QualityError, Result};
 use crate::metrics::{Ctx, overview, warnings};
 use crate::render;

@@ -10,7 +10,6 @@ pub mod sample;
 pub mod sql;
 pub mod validate;
 
-use crate::Outcome;
 use crate::cli::{Command, InputArgs};
 use crate::error::Error;
 use crate::error::Result;
@@ -22,6 +21,23 @@ use crate::metrics::fail_if::{self, Threshold, Verdict};
 use crate::metrics::overview::Figure;
 use crate::metrics::warnings::{self, Warning};
 use crate::render::term::Term;
+
+/// How a successful run ended. A breached `--fail-if` threshold is a
+/// successful run with exit code 3, not an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Done,
+    ThresholdBreached,
+}
+
+impl Outcome {
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Outcome::Done => 0,
+            Outcome::ThresholdBreached => 3,
+        }
+    }
+}
 
 pub fn run(command: Command, term: &Term) -> Result<Outcome> {
     crate::engine::phase("start");

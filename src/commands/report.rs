@@ -6,8 +6,8 @@ use std::time::Instant;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::json;
 
-use crate::Outcome;
 use crate::cli::{FrameFormat, ReportArgs};
+use crate::commands::Outcome;
 use crate::error::{OutputError, Result};
 use crate::journey;
 use crate::render::folder::Staging;

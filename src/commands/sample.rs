@@ -1,8 +1,8 @@
 //! `cxgap sample`: generate inputs with planted effects, into a folder
 //! that appears whole (and only where cxgap may write).
 
-use crate::Outcome;
 use crate::cli::SampleArgs;
+use crate::commands::Outcome;
 use crate::error::Result;
 use crate::render::folder::Staging;
 use crate::render::target::FolderKind;

@@ -16,8 +16,8 @@ use sqlparser::ast::{Query, Statement, TableFactor, Visit, Visitor};
 use sqlparser::dialect::GenericDialect;
 use sqlparser::parser::{Parser, ParserOptions};
 
-use crate::Outcome;
 use crate::cli::SqlArgs;
+use crate::commands::Outcome;
 use crate::error::{Error, Result};
 use crate::render::term::Term;
 use crate::render::{self, Table};

@@ -1,8 +1,8 @@
 //! `cxgap validate`: read and check the inputs, print data quality, and
 //! exit 4 when the data breaches a quality threshold (SPEC 5).
 
-use crate::Outcome;
 use crate::cli::{FrameFormat, ValidateArgs};
+use crate::commands::Outcome;
 use crate::error::Result;
 use crate::input::{gate, load};
 use crate::journey;

@@ -36,7 +36,8 @@ pub struct Overrides {
 /// figures never depend on it, only how the journeys are built.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Scale {
-    /// Bytes the run should stay under; `None`: half the machine's memory.
+    /// Bytes the run should stay under; `None`: three quarters of the
+    /// machine's memory.
     pub memory_limit: Option<u64>,
     /// Build the journeys in exactly this many customer partitions.
     pub partitions: Option<u32>,

@@ -91,6 +91,11 @@ impl Inputs {
         })
     }
 
+    /// A folder for this run's temporary files, removed with the inputs.
+    pub fn scratch(&self) -> &std::path::Path {
+        self._scratch.path()
+    }
+
     /// Bytes the used rows take in memory (an estimate).
     pub fn rows_bytes(&self) -> usize {
         self.loaded().map(|l| l.rows.estimated_size()).sum()

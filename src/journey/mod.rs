@@ -168,10 +168,11 @@ pub fn build(inputs: Inputs, cfg: &RunConfig) -> Result<Journeys> {
         return build_part(inputs, cfg, as_of, as_of_source, summary);
     }
     let routing = partition::Routing::new(&inputs, parts)?;
-    crate::engine::phase("journeys: routed");
+    let spilled = routing.spill(inputs)?;
+    crate::engine::phase("journeys: routed and spilled");
     let mut built = Vec::with_capacity(parts as usize);
     for k in 0..parts {
-        let part = routing.part(&inputs, k)?;
+        let part = routing.part(&spilled, k)?;
         built.push(build_part(
             part,
             cfg,
@@ -181,7 +182,7 @@ pub fn build(inputs: Inputs, cfg: &RunConfig) -> Result<Journeys> {
         )?);
         crate::engine::phase("journeys: part built");
     }
-    drop(inputs);
+    drop(spilled);
     merge::merge(built)
 }
 

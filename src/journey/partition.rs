@@ -27,35 +27,33 @@ pub fn part_of(key: &str, parts: u32) -> u32 {
     hash.rem_euclid(i64::from(parts)) as u32
 }
 
-/// Peak memory of building one set of journeys, as a multiple of its used
-/// rows' size in memory (`Inputs::rows_bytes`); measured at 1M and 10M
-/// cases (BENCHMARKS.md), rounded up.
-const BUILD_FACTOR: f64 = 3.0;
+/// Peak memory of building one set of journeys in one go, as a multiple
+/// of its used rows' size in memory (`Inputs::rows_bytes`): the rows
+/// themselves, the engine's overhead on them and the build's working set.
+/// Measured 2.7 at 1M and at 10M cases (BENCHMARKS.md).
+const BUILD_FACTOR: f64 = 2.7;
 
 /// Most parts a memory budget may ask for: past this, a part's overhead
 /// outweighs its data.
 const MAX_PARTS: u32 = 256;
 
 /// How many customer partitions to build the journeys in: `--partitions`,
-/// else the fewest whose one part's build, beside the inputs already held,
-/// stays under `--memory-limit` (default: half the machine's memory).
+/// else the fewest whose build stays under `--memory-limit` (default: three
+/// quarters of the machine's memory). The event log is spilled to disk before the
+/// parts are built, so a part's peak is about its share of the one-go peak.
 pub fn count(inputs: &Inputs, scale: &Scale) -> u32 {
     if let Some(n) = scale.partitions {
         return n;
     }
     let Some(limit) = scale
         .memory_limit
-        .or_else(|| crate::engine::physical_memory().map(|m| m / 2))
+        .or_else(|| crate::engine::physical_memory().map(|m| m / 4 * 3))
     else {
         return 1;
     };
     let held = inputs.rows_bytes() as f64;
     crate::engine::phase(&format!("inputs held: {:.0} MiB", held / 1048576.0));
-    let room = limit as f64 - held;
-    if room <= 0.0 {
-        return MAX_PARTS;
-    }
-    ((held * BUILD_FACTOR / room).ceil() as u32).clamp(1, MAX_PARTS)
+    ((held * BUILD_FACTOR / limit as f64).ceil() as u32).clamp(1, MAX_PARTS)
 }
 
 /// The part of each key of a text column; null where the key is.
@@ -122,20 +120,74 @@ impl Routing {
         self.parts
     }
 
-    /// The inputs of part `k`: its cases' events and the side rows routed
-    /// to it.
-    pub fn part(&self, inputs: &Inputs, k: u32) -> PolarsResult<Inputs> {
-        inputs.with_rows(|loaded| {
+    /// Move the event log out of memory: each part's events to a file of
+    /// its own in the run's scratch folder. What is left holds the side
+    /// inputs and no events, so the largest frame of the run is freed
+    /// before any part is built.
+    pub fn spill(&self, inputs: Inputs) -> PolarsResult<Spilled> {
+        let events = inputs.events.rows().collect()?;
+        let parts = self.event_parts(&events)?;
+        let mut files = Vec::with_capacity(self.parts as usize);
+        for k in 0..self.parts {
+            let path = inputs.scratch().join(format!("events-part-{k}.parquet"));
+            let mut part = events.filter(&parts.equal(k))?;
+            let file = std::fs::File::create(&path)?;
+            ParquetWriter::new(file)
+                .with_compression(ParquetCompression::Uncompressed)
+                .finish(&mut part)?;
+            files.push(path);
+        }
+        let schema = events.schema().clone();
+        let rest = inputs.with_rows(|loaded| {
+            if loaded.stats.input == inputs.events.stats.input {
+                Ok(events.clear())
+            } else {
+                loaded.rows().collect()
+            }
+        })?;
+        drop(inputs);
+        Ok(Spilled {
+            rest,
+            files,
+            schema,
+        })
+    }
+
+    /// The inputs of part `k`: its cases' events, read back, and the side
+    /// rows routed to it.
+    pub fn part(&self, spilled: &Spilled, k: u32) -> PolarsResult<Inputs> {
+        let file = std::fs::File::open(&spilled.files[k as usize])?;
+        let mut events = ParquetReader::new(file)
+            .finish()?
+            .lazy()
+            .cast(
+                spilled
+                    .schema
+                    .iter()
+                    .map(|(name, dtype)| (name.as_str(), dtype.clone()))
+                    .collect(),
+                true,
+            )
+            .collect()?;
+        // Still in case order, as written: say so, for the sorted paths.
+        events.apply(CASE, |c| {
+            let mut c = c.clone();
+            c.set_sorted_flag(polars::series::IsSorted::Ascending);
+            c
+        })?;
+        spilled.rest.with_rows(|loaded| {
+            if loaded.stats.input == spilled.rest.events.stats.input {
+                return Ok(events.clone());
+            }
             let rows = loaded.rows().collect()?;
-            let mask = match self
+            match self
                 .side_parts
                 .iter()
                 .find(|(name, _)| *name == loaded.stats.input.name())
             {
-                Some((_, parts)) => parts.equal(k),
-                None => self.event_parts(&rows)?.equal(k),
-            };
-            rows.filter(&mask)
+                Some((_, parts)) => rows.filter(&parts.equal(k)),
+                None => Ok(rows),
+            }
         })
     }
 
@@ -145,6 +197,15 @@ impl Routing {
         let index: IdxCa = case_index.cast(&IDX_DTYPE)?.idx()?.clone();
         self.case_parts.take(&index)
     }
+}
+
+/// A run's inputs with the event log moved to one file per part.
+pub struct Spilled {
+    /// The side inputs, and events with no rows.
+    rest: Inputs,
+    files: Vec<std::path::PathBuf>,
+    /// The events' columns and types, restored on reading a part back.
+    schema: SchemaRef,
 }
 
 /// The part of each row of a side input: its case's when it names a known

@@ -13,6 +13,7 @@ mod contacts;
 mod exports;
 mod features;
 mod init;
+mod layers;
 mod metrics;
 mod mutations;
 mod outputs;

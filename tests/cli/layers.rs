@@ -1,0 +1,81 @@
+//! Layers only point down (ARCHITECTURE.md): a module imports from its own
+//! layer or from one below it, never from one above. A new upward import —
+//! the start of a cycle — fails here with the file and the line.
+
+use std::path::Path;
+
+/// Each top-level module of src/ and its layer, top first. `engine` and
+/// `error` are utilities every layer may use. `cli` holds the typed
+/// arguments the commands read, so it sits just below them.
+const LAYERS: &[(&str, u8)] = &[
+    ("commands", 7),
+    ("cli", 6),
+    ("report", 5),
+    ("render", 4),
+    ("sample", 4),
+    ("metrics", 3),
+    ("journey", 2),
+    ("input", 1),
+    ("engine", 0),
+    ("error", 0),
+];
+
+fn layer(module: &str) -> Option<u8> {
+    LAYERS.iter().find(|(m, _)| *m == module).map(|(_, l)| *l)
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            rust_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn no_module_imports_from_a_layer_above_it() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    files.sort();
+    let mut upward = Vec::new();
+    for file in &files {
+        let rel = file.strip_prefix(&src).unwrap();
+        let first = rel
+            .components()
+            .next()
+            .unwrap()
+            .as_os_str()
+            .to_string_lossy();
+        let own = first.trim_end_matches(".rs");
+        let Some(own_layer) = layer(own) else {
+            continue; // main.rs and lib.rs sit above every layer
+        };
+        let text = std::fs::read_to_string(file).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            for (i, _) in line.match_indices("crate::") {
+                let target: String = line[i + 7..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                match layer(&target) {
+                    Some(l) if l > own_layer => upward.push(format!(
+                        "{}:{}: {own} (layer {own_layer}) imports {target} (layer {l})",
+                        rel.display(),
+                        n + 1
+                    )),
+                    Some(_) => {}
+                    None => upward.push(format!(
+                        "{}:{}: crate::{target} is not in a known layer; add it to LAYERS",
+                        rel.display(),
+                        n + 1
+                    )),
+                }
+            }
+        }
+    }
+    assert!(upward.is_empty(), "upward imports:\n{}", upward.join("\n"));
+}

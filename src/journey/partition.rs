@@ -10,8 +10,8 @@
 //! goes with that customer; a row with neither goes to part 0.
 //!
 //! The part of a key is a seeded XXH3 hash of its text, modulo the number
-//! of parts: the same in every process and on every machine, so separate
-//! `journeys --partition K/N` runs over the same inputs split them alike.
+//! of parts: the same in every process and on every machine, so a part
+//! can be rebuilt, or built elsewhere, and land on the same rows.
 
 use polars::prelude::*;
 
@@ -39,8 +39,9 @@ const MAX_PARTS: u32 = 256;
 
 /// How many customer partitions to build the journeys in: `--partitions`,
 /// else the fewest whose build stays under `--memory-limit` (default: three
-/// quarters of the machine's memory). The event log is spilled to disk before the
-/// parts are built, so a part's peak is about its share of the one-go peak.
+/// quarters of the machine's memory). The event log is spilled to disk
+/// before the parts are built; a part's peak is then about its share of the
+/// one-go peak at 1M cases, but more at 10M (BENCHMARKS.md).
 pub fn count(inputs: &Inputs, scale: &Scale) -> u32 {
     if let Some(n) = scale.partitions {
         return n;
@@ -114,10 +115,6 @@ impl Routing {
             case_parts,
             side_parts,
         })
-    }
-
-    pub fn parts(&self) -> u32 {
-        self.parts
     }
 
     /// Move the event log out of memory: each part's events to a file of

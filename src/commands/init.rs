@@ -88,10 +88,22 @@ fn choose(found: &[Recognised]) -> Chosen<'_> {
     c
 }
 
+/// One guessed `key = value` line with its evidence; `prefix` "# " writes
+/// it commented out.
+fn guess_line(out: &mut String, prefix: &str, g: &Guess) {
+    let _ = writeln!(
+        out,
+        "{prefix}{} = {}   # {}",
+        key(&g.key),
+        toml_str(&g.value),
+        g.why
+    );
+}
+
 fn columns(out: &mut String, section: &str, guesses: &[Guess], missing: &[String]) {
     let _ = writeln!(out, "\n[{section}.columns]");
     for g in guesses {
-        let _ = writeln!(out, "{} = {}   # {}", g.key, toml_str(&g.value), g.why);
+        guess_line(out, "", g);
     }
     for m in missing {
         let _ = writeln!(out, "# {m} = \"\"   # needed, and no column fits: map it");
@@ -121,13 +133,7 @@ fn events_section(out: &mut String, r: &Recognised, dir: &Path, surveys_elsewher
     if wide {
         out.push_str("\n[events.timestamps]   # column -> the event it times (a type, or an activity name)\n");
         for g in &r.timestamps {
-            let _ = writeln!(
-                out,
-                "{} = {}   # {}",
-                key(&g.key),
-                toml_str(&g.value),
-                g.why
-            );
+            guess_line(out, "", g);
         }
         if !r.due_dates.is_empty() {
             out.push_str("\n[events.due_dates]   # due-date column -> the promise it records\n");
@@ -154,13 +160,7 @@ fn events_section(out: &mut String, r: &Recognised, dir: &Path, surveys_elsewher
         if !r.counts.is_empty() {
             out.push_str("\n[events.counts]   # count column -> the event type it counts\n");
             for g in &r.counts {
-                let _ = writeln!(
-                    out,
-                    "{} = {}   # {}",
-                    key(&g.key),
-                    toml_str(&g.value),
-                    g.why
-                );
+                guess_line(out, "", g);
             }
         }
         if !r.survey.is_empty() {
@@ -175,13 +175,7 @@ fn events_section(out: &mut String, r: &Recognised, dir: &Path, surveys_elsewher
                 "\n{prefix}[events.survey]   # the survey on the case row{note}"
             );
             for g in &r.survey {
-                let _ = writeln!(
-                    out,
-                    "{prefix}{} = {}   # {}",
-                    g.key,
-                    toml_str(&g.value),
-                    g.why
-                );
+                guess_line(out, prefix, g);
             }
         }
         return;

@@ -3,12 +3,10 @@
 //! column but the id is a case dimension; team, agent and channel, when
 //! the table has them, set the case's owner over what the log says.
 
-use polars::prelude::*;
-
 use crate::error::Result;
 use crate::input::columns::ColumnMap;
 use crate::input::config::{InputSpec, RunConfig};
-use crate::input::fields::{self, Checked, REASON, rule, text, text_or_null};
+use crate::input::fields::{self, Checked, rule, text, text_or_null};
 use crate::input::scan::Scanned;
 
 /// The owner columns a case table may set.
@@ -45,19 +43,6 @@ pub fn check(
     let lf = fields::prepared(scanned)?.select(exprs);
     let mut checked = Checked::new(lf, &rules);
     // One row per case: a second row for a case is rejected.
-    let dup_code = checked.add_reason("duplicate_case_id", &case);
-    let valid_id = when(col(REASON).is_null())
-        .then(col("case_id"))
-        .otherwise(lit(NULL).cast(DataType::String));
-    checked.lf = checked.lf.with_column(
-        when(
-            col(REASON)
-                .is_null()
-                .and(valid_id.is_first_distinct().not()),
-        )
-        .then(lit(dup_code))
-        .otherwise(col(REASON))
-        .alias(REASON),
-    );
+    checked.reject_repeated("duplicate_case_id", &case, "case_id");
     Ok(checked)
 }

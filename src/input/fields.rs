@@ -375,6 +375,25 @@ impl Checked {
         (self.reasons.len() - 1) as i32
     }
 
+    /// Reject `reason` every row whose `id` repeats one of an earlier valid
+    /// row: duplicates are judged among otherwise valid rows, so the first
+    /// valid row stays. `column` is the file's column the reason is about.
+    pub fn reject_repeated(&mut self, reason: &'static str, column: &str, id: &str) {
+        let code = self.add_reason(reason, column);
+        let valid_id = when(col(REASON).is_null())
+            .then(col(id))
+            .otherwise(lit(NULL).cast(DataType::String));
+        let repeated = col(REASON)
+            .is_null()
+            .and(valid_id.is_first_distinct().not());
+        self.lf = std::mem::take(&mut self.lf).with_column(
+            when(repeated)
+                .then(lit(code))
+                .otherwise(col(REASON))
+                .alias(REASON),
+        );
+    }
+
     /// The rejected row's value in the column its reason is about, as it
     /// was in the file (null for a reason about the whole row).
     pub fn value(&self, columns: &[String]) -> Expr {

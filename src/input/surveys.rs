@@ -7,7 +7,7 @@ use crate::error::Result;
 use crate::input::columns::ColumnMap;
 use crate::input::config::{InputSpec, RunConfig};
 use crate::input::detect::ExportShape;
-use crate::input::fields::{self, Checked, REASON, Rule, rule, text, text_or_null};
+use crate::input::fields::{self, Checked, Rule, rule, text, text_or_null};
 use crate::input::labels::Answer;
 use crate::input::scan::Scanned;
 
@@ -191,18 +191,6 @@ pub fn check(
     let mut checked = Checked::new(lf, &rules);
 
     // Duplicates are judged among otherwise valid rows: the first one stays.
-    let dup_code = checked.add_reason("duplicate_survey_id", &id);
-    let valid_id = when(col(REASON).is_null())
-        .then(col("survey_id"))
-        .otherwise(lit(NULL).cast(DataType::String));
-    let dup = col(REASON)
-        .is_null()
-        .and(valid_id.is_first_distinct().not());
-    checked.lf = checked.lf.with_column(
-        when(dup)
-            .then(lit(dup_code))
-            .otherwise(col(REASON))
-            .alias(REASON),
-    );
+    checked.reject_repeated("duplicate_survey_id", &id, "survey_id");
     Ok(checked)
 }

@@ -27,7 +27,7 @@ use crate::error::{ConfigError, InputError, Result};
 use crate::input::columns::ColumnMap;
 use crate::input::config::{InputSpec, RunConfig};
 use crate::input::events::{self, EVENT_TYPES};
-use crate::input::fields::{self, Checked, REASON, Rule, rule, text, text_or_null};
+use crate::input::fields::{self, Checked, Rule, rule, text, text_or_null};
 use crate::input::load::{self, Loaded};
 use crate::input::scan::{self, LINE, Scanned};
 use crate::input::{columns, surveys};
@@ -396,19 +396,7 @@ fn check(scanned: &Scanned, cols: &ColumnMap, cfg: &RunConfig, layout: &Layout) 
         .select(exprs);
     let mut checked = Checked::new(lf, &rules);
     // A case id twice: the first row stays, as for survey ids.
-    let dup_code = checked.add_reason("duplicate_case_id", &case);
-    let valid_id = when(col(REASON).is_null())
-        .then(col("case_id"))
-        .otherwise(lit(NULL).cast(DataType::String));
-    let dup = col(REASON)
-        .is_null()
-        .and(valid_id.is_first_distinct().not());
-    checked.lf = checked.lf.with_column(
-        when(dup)
-            .then(lit(dup_code))
-            .otherwise(col(REASON))
-            .alias(REASON),
-    );
+    checked.reject_repeated("duplicate_case_id", &case, "case_id");
     Ok(checked)
 }
 

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use predicates::prelude::*;
 
-use crate::common::Fixture;
+use crate::common::{Fixture, deterministic_files};
 
 fn sample_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data")
@@ -26,25 +26,6 @@ fn copy_sample(f: &Fixture) {
         let name = p.file_name().unwrap().to_str().unwrap().to_string();
         f.bytes(&format!("data/{name}"), &std::fs::read(&p).unwrap());
     }
-}
-
-/// Every file under `dir` with its bytes, sorted (run.json holds timings).
-fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.file_name().unwrap() != "run.json" {
-                let rel = p.strip_prefix(dir).unwrap().display().to_string();
-                out.push((rel, std::fs::read(&p).unwrap()));
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 /// Names in `dir` starting with `prefix`.
@@ -69,14 +50,14 @@ fn refused(f: &Fixture, args: &[&str], message: &str) {
 fn report_refuses_every_target_that_is_not_its_own() {
     let f = Fixture::new();
     copy_sample(&f);
-    let before = snapshot(&f.join("data"));
+    let before = deterministic_files(&f.join("data"));
     // The input folder itself: the exports and the config stay.
     refused(
         &f,
         &["report", "data", "--out", "data"],
         "error: data: holds an input of this run (",
     );
-    assert_eq!(snapshot(&f.join("data")), before);
+    assert_eq!(deterministic_files(&f.join("data")), before);
     // A folder of the user's.
     f.file("mine/notes.txt", "keep me");
     refused(
@@ -232,7 +213,7 @@ fn a_killed_run_leaves_the_previous_report_and_the_next_run_cleans_up() {
     f.cmd(&["report", "data", "--out", "out"])
         .assert()
         .success();
-    let before = snapshot(&f.join("out"));
+    let before = deterministic_files(&f.join("out"));
     // Killed (SIGKILL) while its tables are half written and it holds the lock.
     let mut child = spawn_report(&f, &["--pause-after-stage", "tables:60"]);
     let dir = f.join(".");
@@ -244,7 +225,7 @@ fn a_killed_run_leaves_the_previous_report_and_the_next_run_cleans_up() {
     child.kill().unwrap();
     child.wait().unwrap();
     assert_eq!(
-        snapshot(&f.join("out")),
+        deterministic_files(&f.join("out")),
         before,
         "the previous report moved"
     );
@@ -254,7 +235,7 @@ fn a_killed_run_leaves_the_previous_report_and_the_next_run_cleans_up() {
         .assert()
         .success();
     assert_eq!(entries(&dir, ".out"), Vec::<String>::new());
-    assert_eq!(snapshot(&f.join("out")), before);
+    assert_eq!(deterministic_files(&f.join("out")), before);
 }
 
 #[test]

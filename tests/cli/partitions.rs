@@ -5,8 +5,7 @@
 
 use std::path::Path;
 
-use crate::common::{Fixture, expect};
-use crate::report::deterministic_files;
+use crate::common::{Fixture, deterministic_files, expect};
 
 /// run.json without what may differ between two runs of the same data.
 fn run_json(dir: &Path) -> serde_json::Value {

@@ -2,31 +2,12 @@
 //! time), the case or customer, the count, direction and channel.
 
 use super::Recognised;
-use super::guess::{by_name, canon, customer, dimensions, map_name, record};
+use super::guess::{customer, dimensions, map_name, record, time_column};
 use super::profile::Profile;
 use crate::input::columns;
 
 pub fn contacts(r: &mut Recognised, p: &[Profile], interactions: bool) {
-    match p
-        .iter()
-        .filter(|c| c.is_time())
-        .find(|c| {
-            by_name(
-                canon(columns::CONTACTS, "date"),
-                std::slice::from_ref(*c),
-                &[],
-                |_| true,
-            )
-            .is_some()
-        })
-        .or_else(|| p.iter().find(|c| c.is_time()))
-    {
-        Some(t) => {
-            let why = format!("when ({})", t.examples(2));
-            record(r, "date", t, why);
-        }
-        None => r.missing.push("date".into()),
-    }
+    time_column(r, columns::CONTACTS, "date", p, "when");
     map_name(r, columns::CONTACTS, "case_id", p, |c| !c.is_time());
     customer(r, columns::CONTACTS, p, None);
     if !interactions {

@@ -4,8 +4,8 @@
 use polars::prelude::*;
 
 use super::guess::{
-    activity_column, activity_type, by_name, canon, case_column, customer, dimensions, map_name,
-    record, score_column,
+    activity_column, activity_type, case_column, customer, dimensions, map_name, record,
+    score_column, time_column,
 };
 use super::profile::Profile;
 use super::surveys::survey_kind;
@@ -22,26 +22,7 @@ pub fn long_events(r: &mut Recognised, p: &[Profile], rows: &DataFrame) {
         );
         record(r, "case_id", c, why)
     });
-    match p
-        .iter()
-        .filter(|c| c.is_time())
-        .find(|c| {
-            by_name(
-                canon(columns::EVENTS, "timestamp"),
-                std::slice::from_ref(*c),
-                &[],
-                |_| true,
-            )
-            .is_some()
-        })
-        .or_else(|| p.iter().find(|c| c.is_time()))
-    {
-        Some(t) => {
-            let why = format!("holds times ({})", t.examples(2));
-            record(r, "timestamp", t, why);
-        }
-        None => r.missing.push("timestamp".into()),
-    }
+    time_column(r, columns::EVENTS, "timestamp", p, "holds times");
     let activity = activity_column(p).filter(|a| !r.columns.iter().any(|g| g.value == a.name));
     match activity {
         Some(a) => {

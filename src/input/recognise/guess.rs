@@ -95,6 +95,28 @@ pub fn activity_type(name: &str) -> Option<&'static str> {
         .map(|(t, _)| *t)
 }
 
+/// The first time column whose name fits `field` of `list`, else the first
+/// time column at all: recorded as `field`, with what it `holds` and two
+/// examples; or `field` listed as missing.
+pub(super) fn time_column(
+    r: &mut Recognised,
+    list: &'static [Canon],
+    field: &str,
+    p: &[Profile],
+    holds: &str,
+) {
+    let times = || p.iter().filter(|c| c.is_time());
+    let named = times()
+        .find(|c| by_name(canon(list, field), std::slice::from_ref(*c), &[], |_| true).is_some());
+    match named.or_else(|| times().next()) {
+        Some(t) => {
+            let why = format!("{holds} ({})", t.examples(2));
+            record(r, field, t, why);
+        }
+        None => r.missing.push(field.into()),
+    }
+}
+
 /// The column among `p` (passing `fit`, not `taken`) whose name fits `canon`.
 pub(super) fn by_name<'a>(
     canon: &Canon,

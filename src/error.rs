@@ -342,6 +342,12 @@ pub enum OutputError {
     Exists { path: PathBuf },
     #[error("cannot draw a chart: {0}")]
     Chart(String),
+    #[error("{}: cannot use the run's temporary folder", path.display())]
+    Scratch {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("the run was stopped after stage `{0}` (--fail-after-stage)")]
     Stopped(String),
     #[error("cannot write to standard output")]
@@ -372,6 +378,10 @@ impl OutputError {
                     .into(),
             ),
             OutputError::Exists { .. } => Some("pass --force to replace it".into()),
+            OutputError::Scratch { .. } => Some(
+                "free space there, or set TMPDIR to a folder with room (a partitioned run spills its event log there)"
+                    .into(),
+            ),
             _ => None,
         }
     }

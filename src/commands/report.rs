@@ -10,11 +10,12 @@ use crate::cli::{FrameFormat, ReportArgs};
 use crate::commands::Outcome;
 use crate::error::{OutputError, Result};
 use crate::journey;
+use crate::render::chart::WIDE;
 use crate::render::folder::Staging;
 use crate::render::target::{self, FolderKind};
 use crate::render::term::Term;
-use crate::render::{self, files, html};
-use crate::report;
+use crate::render::{self, files};
+use crate::report::{self, summary};
 
 /// One spinner per stage on stderr, only on a terminal and never with -q;
 /// stage timings go to run.json.
@@ -93,15 +94,17 @@ pub fn run(args: &ReportArgs, term: &Term) -> Result<Outcome> {
     // A target that is not cxgap's own is refused before any work.
     target::check_folder(&args.out, FolderKind::Report, &cfg.input_paths())?;
     stages.start("read inputs")?;
-    let journeys = {
-        // The rows are dropped once the journeys are built: the metrics
-        // read only the journeys.
+    let (journeys, events) = {
+        // The rows are dropped once the journeys are built, but for the
+        // columns a timeline shows: the example journeys need a few cases'
+        // events.
         let inputs = super::read_inputs(&cfg)?;
         stages.start("build journeys")?;
-        journey::build(inputs, &cfg)?
+        journey::build_keeping_events(inputs, &cfg)?
     };
     stages.start("metrics")?;
-    let rep = report::build(&cfg, &journeys, args.by.as_deref())?;
+    let rep = report::build(&cfg, &journeys, &events, args.by.as_deref())?;
+    drop(events);
     let mut figures = rep.overview.clone();
     figures.extend(crate::metrics::overview::reject_shares(
         &journeys.inputs.stats,
@@ -140,43 +143,16 @@ pub fn run(args: &ReportArgs, term: &Term) -> Result<Outcome> {
     })?;
 
     stages.start("charts")?;
-    let mut svgs = Vec::new();
     for c in &rep.charts {
-        let svg = c.svg()?;
-        out.write(&format!("charts/{}.svg", c.name()), svg.as_bytes())?;
+        out.write(&format!("charts/{}.svg", c.name()), c.svg(WIDE)?.as_bytes())?;
         let png = out.path(&format!("charts/{}.png", c.name()))?;
         c.png(&png)?;
-        svgs.push((c.name().replace('_', " "), svg));
     }
+    let png = out.path("summary.png")?;
+    summary::png(&rep, &png)?;
 
     stages.start("html")?;
-    let find = |name: &str| rep.tables.iter().find(|t| t.name == name);
-    let pick = |names: &[&str]| names.iter().filter_map(|n| find(n)).collect::<Vec<_>>();
-    let quality_tables = rep.quality.tables();
-    let sections = [
-        ("Score gaps by journey factor", pick(&["drivers"])),
-        ("Contacts", pick(&["score_by_contacts"])),
-        ("Promises", pick(&["promises"])),
-        (
-            "Resolution: the log against the customer",
-            pick(&["resolution_gap", "fcr_views"]),
-        ),
-        ("Segments", pick(&["segments"])),
-        ("Who answers", pick(&["who_answers", "response_by_segment"])),
-        ("Trends", pick(&["trends"])),
-        ("Data quality", quality_tables.iter().collect()),
-    ];
-    // `report::build` puts the overview first.
-    let overview = &rep.tables[0];
-    let page = html::render(&html::Page {
-        title: "cxgap report: surveys next to the journeys behind them",
-        headline: overview,
-        findings: &rep.findings,
-        charts: &svgs,
-        sections: &sections,
-        definitions: &rep.definitions,
-        version: env!("CARGO_PKG_VERSION"),
-    });
+    let page = summary::html(&rep, &summary::chart_views(&rep)?);
     out.write("summary.html", page.as_bytes())?;
     stages.finish()?;
 
@@ -214,18 +190,18 @@ pub fn run(args: &ReportArgs, term: &Term) -> Result<Outcome> {
     }
 
     // The terminal summary, after the report is in place.
-    let mut summary = render::render(
-        std::slice::from_ref(overview),
+    let mut text = render::render(
+        &[summary::headline_table(&rep)],
         crate::cli::TableFormat::Table,
         term,
     );
     if !rep.findings.is_empty() {
-        summary.push_str("\nFindings\n");
+        text.push_str("\nFindings\n");
         for f in &rep.findings {
-            summary.push_str(&format!("- {f}\n"));
+            text.push_str(&format!("- {}\n", f.text));
         }
     }
-    term.out(summary.as_bytes())?;
+    term.out(text.as_bytes())?;
     term.note(&format!(
         "as_of {}, from {}; report written to {}",
         rep.quality.as_of,

@@ -32,6 +32,11 @@ impl Loaded {
         self.rows
     }
 
+    /// The used rows themselves (shared, not copied).
+    pub fn frame(&self) -> &DataFrame {
+        &self.rows
+    }
+
     /// The used rows, as a plan (the frame is shared, not copied).
     pub fn rows(&self) -> LazyFrame {
         self.rows.clone().lazy()
@@ -94,6 +99,12 @@ impl Inputs {
     /// A folder for this run's temporary files, removed with the inputs.
     pub fn scratch(&self) -> &std::path::Path {
         self._scratch.path()
+    }
+
+    /// The scratch folder itself, for what must outlive the inputs (spill
+    /// files read after the journeys are built).
+    pub fn scratch_handle(&self) -> Arc<tempfile::TempDir> {
+        self._scratch.clone()
     }
 
     /// Bytes the used rows take in memory (an estimate).

@@ -5,6 +5,7 @@
 //! them all in one `collect_all` so shared inputs are computed once.
 
 pub mod contacts;
+pub mod event_store;
 pub mod log;
 pub mod merge;
 pub mod partition;
@@ -21,6 +22,7 @@ use crate::error::Result;
 use crate::input::config::RunConfig;
 use crate::input::load::{Inputs, Loaded};
 use crate::input::summary::InputSummary;
+use crate::journey::event_store::EventStore;
 use crate::journey::timeline::{CASE, is, on_case};
 
 /// Journey columns in output order (the dimensions follow them). An event
@@ -128,6 +130,38 @@ pub struct Journeys {
     pub partitions: u32,
 }
 
+impl Journeys {
+    /// The same journeys narrowed to the cases `keep` selects (the last few
+    /// weeks, say), with their promises, answers and contact rows. Rows that
+    /// name no case (unmatched answers, unattributed counts) are left out:
+    /// they belong to no period.
+    pub fn restricted(&self, keep: Expr) -> Result<Journeys> {
+        let cases = self.cases.clone().lazy().filter(keep).collect()?;
+        let ids = cases.column("case_id")?.as_materialized_series().clone();
+        let of_cases = |df: &DataFrame| -> PolarsResult<DataFrame> {
+            df.clone()
+                .lazy()
+                .filter(col("case_id").is_in(lit(ids.clone()).implode(false), false))
+                .collect()
+        };
+        Ok(Journeys {
+            as_of: self.as_of,
+            as_of_source: self.as_of_source.clone(),
+            promises: of_cases(&self.promises)?,
+            matched_surveys: of_cases(&self.matched_surveys)?,
+            unmatched_surveys: self.unmatched_surveys.clear(),
+            attributed_contacts: of_cases(&self.attributed_contacts)?,
+            unattributed_contacts: self.unattributed_contacts.clear(),
+            cases,
+            dimensions: self.dimensions.clone(),
+            activities: self.activities.clone(),
+            unknown_case_table_rows: self.unknown_case_table_rows,
+            inputs: self.inputs.clone(),
+            partitions: self.partitions,
+        })
+    }
+}
+
 /// `as_of`: the configured moment, else the latest event timestamp; and
 /// where it came from, in words for the summary.
 pub fn as_of(inputs: &Inputs, cfg: &RunConfig) -> Result<(DateTime<Utc>, String)> {
@@ -161,11 +195,34 @@ pub fn as_of(inputs: &Inputs, cfg: &RunConfig) -> Result<(DateTime<Utc>, String)
 /// partition at a time when the run would not fit its memory budget
 /// (`partition::count`). The figures are the same either way.
 pub fn build(inputs: Inputs, cfg: &RunConfig) -> Result<Journeys> {
+    Ok(build_keeping(inputs, cfg, false)?.0)
+}
+
+/// `build`, also keeping the events for looking up timelines afterwards
+/// (`EventStore`): the report's example journeys and `cxgap case`.
+pub fn build_keeping_events(inputs: Inputs, cfg: &RunConfig) -> Result<(Journeys, EventStore)> {
+    let (journeys, events) = build_keeping(inputs, cfg, true)?;
+    let events = match events {
+        Some(e) => e,
+        None => EventStore::rows(&DataFrame::empty())?,
+    };
+    Ok((journeys, events))
+}
+
+fn build_keeping(
+    inputs: Inputs,
+    cfg: &RunConfig,
+    keep_events: bool,
+) -> Result<(Journeys, Option<EventStore>)> {
     let (as_of, as_of_source) = as_of(&inputs, cfg)?;
     let summary = inputs.summary()?;
     let parts = partition::count(&inputs, &cfg.scale);
     if parts == 1 {
-        return build_part(inputs, cfg, as_of, as_of_source, summary);
+        let events = keep_events
+            .then(|| EventStore::rows(inputs.events.frame()))
+            .transpose()?;
+        let journeys = build_part(inputs, cfg, as_of, as_of_source, summary)?;
+        return Ok((journeys, events));
     }
     let routing = partition::Routing::new(&inputs, parts)?;
     let spilled = routing.spill(inputs)?;
@@ -182,8 +239,8 @@ pub fn build(inputs: Inputs, cfg: &RunConfig) -> Result<Journeys> {
         )?);
         crate::engine::phase("journeys: part built");
     }
-    drop(spilled);
-    merge::merge(built)
+    let events = keep_events.then(|| spilled.into_event_store());
+    Ok((merge::merge(built)?, events))
 }
 
 /// The journeys of one set of inputs (all of a run's, or one partition's)

@@ -121,14 +121,19 @@ impl Routing {
     /// its own in the run's scratch folder. What is left holds the side
     /// inputs and no events, so the largest frame of the run is freed
     /// before any part is built.
-    pub fn spill(&self, inputs: Inputs) -> PolarsResult<Spilled> {
+    pub fn spill(&self, inputs: Inputs) -> crate::error::Result<Spilled> {
         let events = inputs.events.rows().collect()?;
         let parts = self.event_parts(&events)?;
         let mut files = Vec::with_capacity(self.parts as usize);
         for k in 0..self.parts {
             let path = inputs.scratch().join(format!("events-part-{k}.parquet"));
             let mut part = events.filter(&parts.equal(k))?;
-            let file = std::fs::File::create(&path)?;
+            let file = std::fs::File::create(&path).map_err(|source| {
+                crate::error::OutputError::Scratch {
+                    path: path.clone(),
+                    source,
+                }
+            })?;
             ParquetWriter::new(file)
                 .with_compression(ParquetCompression::Uncompressed)
                 .finish(&mut part)?;
@@ -193,6 +198,18 @@ impl Routing {
         let case_index = events.column(CASE)?.u32()? - 1u32;
         let index: IdxCa = case_index.cast(&IDX_DTYPE)?.idx()?.clone();
         self.case_parts.take(&index)
+    }
+}
+
+impl Spilled {
+    /// The spilled event files, kept to look up timelines later; the side
+    /// rows are dropped.
+    pub fn into_event_store(self) -> crate::journey::event_store::EventStore {
+        crate::journey::event_store::EventStore::Files {
+            _scratch: self.rest.scratch_handle(),
+            files: self.files,
+            schema: self.schema,
+        }
     }
 }
 

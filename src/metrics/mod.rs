@@ -2,6 +2,7 @@
 //! Each aggregates with the lazy engine; only the small aggregated frames
 //! come back to Rust for the statistics.
 
+pub mod change;
 pub mod drivers;
 pub mod factors;
 pub mod fail_if;

@@ -3,6 +3,7 @@
 use polars::prelude::*;
 use serde_json::json;
 
+use super::stats::{self, Summary};
 use super::{Ctx, cell, num, ratio, round};
 use crate::error::Result;
 use crate::input::config::SurveyKind;
@@ -14,19 +15,41 @@ pub struct Figure {
     pub value: Option<f64>,
     /// The denominator (or count) the figure rests on.
     pub n: Option<f64>,
+    /// Its 95% interval, where it has one (Wilson for shares, Student's t
+    /// for means, the NPS margin for NPS).
+    pub interval: Option<(f64, f64)>,
     pub basis: &'static str,
 }
 
-pub fn figures(ctx: &Ctx) -> Result<Vec<Figure>> {
-    let s = &ctx.cfg.survey;
+fn fig(
+    name: &'static str,
+    value: Option<f64>,
+    n: Option<f64>,
+    interval: Option<(f64, f64)>,
+    basis: &'static str,
+) -> Figure {
+    Figure {
+        name,
+        value,
+        n,
+        interval,
+        basis,
+    }
+}
+
+/// The case-level sums every figure is a ratio or mean of: one pass.
+fn case_sums(ctx: &Ctx) -> Result<DataFrame> {
     let score = col("score");
-    let c = ctx
+    Ok(ctx
         .cases()
         .select([
             len().cast(DataType::Float64).alias("cases"),
             col("resolved_at").is_null().sum().alias("open"),
             col("surveyed").sum().alias("surveyed"),
             score.clone().mean().alias("mean_score"),
+            score.clone().count().alias("score_n"),
+            score.clone().sum().alias("score_sum"),
+            (score.clone() * score.clone()).sum().alias("score_sq"),
             col("satisfied").sum().alias("satisfied"),
             score.clone().gt_eq(lit(9.0)).sum().alias("promoters"),
             score.lt_eq(lit(6.0)).sum().alias("detractors"),
@@ -36,36 +59,47 @@ pub fn figures(ctx: &Ctx) -> Result<Vec<Figure>> {
             col("recontacted").is_not_null().sum().alias("recontact_n"),
             col("recontacted").sum().alias("recontacted"),
             col("inbound_contacts").mean().alias("inbound"),
+            col("inbound_contacts").count().alias("inbound_n"),
+            col("inbound_contacts").sum().alias("inbound_sum"),
+            (col("inbound_contacts") * col("inbound_contacts"))
+                .sum()
+                .alias("inbound_sq"),
             col("resolution_hours").median().alias("median_hours"),
             col("resolution_hours")
                 .is_not_null()
                 .sum()
                 .alias("resolved"),
         ])
-        .collect()?;
+        .collect()?)
+}
+
+/// Promises that fell due, and those missed among them.
+fn promise_sums(ctx: &Ctx) -> Result<(f64, f64)> {
+    let among = |name: &str, statuses: &[&str]| {
+        col("status")
+            .is_in(lit(Series::new("s".into(), statuses)).implode(false), false)
+            .sum()
+            .alias(name)
+    };
     let p = ctx
         .journeys
         .promises
         .clone()
         .lazy()
         .select([
-            col("status")
-                .is_in(
-                    lit(Series::new("d".into(), ["kept", "late", "broken"])).implode(false),
-                    false,
-                )
-                .sum()
-                .alias("due"),
-            col("status")
-                .is_in(
-                    lit(Series::new("m".into(), ["late", "broken"])).implode(false),
-                    false,
-                )
-                .sum()
-                .alias("missed"),
+            among("due", &["kept", "late", "broken"]),
+            among("missed", &["late", "broken"]),
         ])
         .collect()?;
-    // All answers count in totals, matched to a case or not.
+    Ok((
+        cell(&p, "due", 0).unwrap_or(0.0),
+        cell(&p, "missed", 0).unwrap_or(0.0),
+    ))
+}
+
+/// Answered and invited surveys: all of them count in totals, matched to a
+/// case or not.
+fn survey_counts(ctx: &Ctx) -> Result<(f64, f64)> {
     let count = |df: &DataFrame| -> Result<(f64, f64)> {
         let answered = df
             .column("answered")?
@@ -75,121 +109,154 @@ pub fn figures(ctx: &Ctx) -> Result<Vec<Figure>> {
     };
     let (am, im) = count(&ctx.journeys.matched_surveys)?;
     let (au, iu) = count(&ctx.journeys.unmatched_surveys)?;
-    let (answered, invited) = (am + au, im + iu);
-    let g = |name| cell(&c, name, 0).unwrap_or(0.0);
-    let cases = g("cases");
-    let surveyed = g("surveyed");
+    Ok((am + au, im + iu))
+}
+
+pub fn figures(ctx: &Ctx) -> Result<Vec<Figure>> {
+    let c = case_sums(ctx)?;
+    let (due, missed) = promise_sums(ctx)?;
+    let (answered, invited) = survey_counts(ctx)?;
+    let g = |name: &str| cell(&c, name, 0).unwrap_or(0.0);
+    let share = |k: f64, n: f64| (ratio(k, n), stats::wilson(k, n));
+    let mean = |n: &str, sum: &str, sq: &str| {
+        stats::mean_interval(Summary {
+            n: g(n),
+            mean: ratio(g(sum), g(n)),
+            var: stats::variance(g(n), g(sum), g(sq)),
+        })
+    };
+    let (cases, surveyed) = (g("cases"), g("surveyed"));
+    // Only meaningful when the input holds unanswered invitations.
+    let (response, response_ci) = if invited > answered {
+        share(answered, invited)
+    } else {
+        (None, None)
+    };
     let mut v = vec![
-        Figure {
-            name: "cases",
-            value: Some(cases),
-            n: None,
-            basis: "cases in the event log",
-        },
-        Figure {
-            name: "open_cases",
-            value: Some(g("open")),
-            n: Some(cases),
-            basis: "cases without a final resolution",
-        },
-        Figure {
-            name: "surveys_answered",
-            value: Some(answered),
-            n: None,
-            basis: "answered surveys, matched to a case or not",
-        },
-        Figure {
-            name: "response_rate",
-            // Only meaningful when the input holds unanswered invitations.
-            value: if invited > answered {
-                ratio(answered, invited)
-            } else {
-                None
-            },
-            n: Some(invited),
-            basis: "answered / invited (needs unanswered invitations in the input)",
-        },
-        Figure {
-            name: "mean_score",
-            value: cell(&c, "mean_score", 0),
-            n: Some(surveyed),
-            basis: "over surveyed cases",
-        },
+        fig("cases", Some(cases), None, None, "cases in the event log"),
+        fig(
+            "open_cases",
+            Some(g("open")),
+            Some(cases),
+            None,
+            "cases without a final resolution",
+        ),
+        fig(
+            "surveys_answered",
+            Some(answered),
+            None,
+            None,
+            "answered surveys, matched to a case or not",
+        ),
+        fig(
+            "response_rate",
+            response,
+            Some(invited),
+            response_ci,
+            "answered / invited (needs unanswered invitations in the input)",
+        ),
+        fig(
+            "mean_score",
+            cell(&c, "mean_score", 0),
+            Some(surveyed),
+            mean("score_n", "score_sum", "score_sq"),
+            "over surveyed cases",
+        ),
     ];
-    match s.kind {
+    match ctx.cfg.survey.kind {
         SurveyKind::Nps => {
-            let nps = super::stats::nps(g("promoters"), g("detractors"), surveyed);
-            v.push(Figure {
-                name: "nps",
-                value: nps.map(|x| x.0),
-                n: Some(surveyed),
-                basis: "% promoters (9-10) - % detractors (0-6)",
-            });
-            v.push(Figure {
-                name: "nps_margin",
-                value: nps.and_then(|x| x.1),
-                n: Some(surveyed),
-                basis: "95% margin of error of the NPS",
-            });
+            let nps = stats::nps(g("promoters"), g("detractors"), surveyed);
+            let margin = nps.and_then(|x| x.1);
+            v.push(fig(
+                "nps",
+                nps.map(|x| x.0),
+                Some(surveyed),
+                nps.zip(margin).map(|((x, _), m)| (x - m, x + m)),
+                "% promoters (9-10) - % detractors (0-6)",
+            ));
+            v.push(fig(
+                "nps_margin",
+                margin,
+                Some(surveyed),
+                None,
+                "95% margin of error of the NPS",
+            ));
         }
-        _ => v.push(Figure {
-            name: "csat_pct",
-            value: ratio(g("satisfied"), surveyed).map(|x| 100.0 * x),
-            n: Some(surveyed),
-            basis: "top-2-box share of surveyed cases, %",
-        }),
+        _ => {
+            let (csat, ci) = share(g("satisfied"), surveyed);
+            v.push(fig(
+                "csat_pct",
+                csat.map(|x| 100.0 * x),
+                Some(surveyed),
+                ci.map(|(l, h)| (100.0 * l, 100.0 * h)),
+                "top-2-box share of surveyed cases, %",
+            ));
+        }
     }
+    let (fcr, fcr_ci) = share(g("fcr"), g("fcr_n"));
+    let (repeat, repeat_ci) = share(g("repeat"), cases);
+    let (recontact, recontact_ci) = share(g("recontacted"), g("recontact_n"));
+    let (miss, miss_ci) = share(missed, due);
     v.extend([
-        Figure {
-            name: "fcr_rate",
-            value: ratio(g("fcr"), g("fcr_n")),
-            n: Some(g("fcr_n")),
-            basis: "over cases with a final fcr",
-        },
-        Figure {
-            name: "repeat_contact_rate",
-            value: ratio(g("repeat"), cases),
-            n: Some(cases),
-            basis: "cases with a repeat contact / cases",
-        },
-        Figure {
-            name: "recontact_rate",
-            value: ratio(g("recontacted"), g("recontact_n")),
-            n: Some(g("recontact_n")),
-            basis: "over resolved cases whose window has closed",
-        },
-        Figure {
-            name: "promise_miss_rate",
-            value: ratio(
-                cell(&p, "missed", 0).unwrap_or(0.0),
-                cell(&p, "due", 0).unwrap_or(0.0),
-            ),
-            n: cell(&p, "due", 0),
-            basis: "(late + broken) / (kept + late + broken)",
-        },
-        Figure {
-            name: "mean_inbound_contacts",
-            value: cell(&c, "inbound", 0),
-            n: Some(cases),
-            basis: "inbound contacts per case",
-        },
-        Figure {
-            name: "median_resolution_hours",
-            value: cell(&c, "median_hours", 0),
-            n: Some(g("resolved")),
-            basis: "over resolved cases",
-        },
+        fig(
+            "fcr_rate",
+            fcr,
+            Some(g("fcr_n")),
+            fcr_ci,
+            "over cases with a final fcr",
+        ),
+        fig(
+            "repeat_contact_rate",
+            repeat,
+            Some(cases),
+            repeat_ci,
+            "cases with a repeat contact / cases",
+        ),
+        fig(
+            "recontact_rate",
+            recontact,
+            Some(g("recontact_n")),
+            recontact_ci,
+            "over resolved cases whose window has closed",
+        ),
+        fig(
+            "promise_miss_rate",
+            miss,
+            Some(due),
+            miss_ci,
+            "(late + broken) / (kept + late + broken)",
+        ),
+        fig(
+            "mean_inbound_contacts",
+            cell(&c, "inbound", 0),
+            Some(cases),
+            mean("inbound_n", "inbound_sum", "inbound_sq"),
+            "inbound contacts per case",
+        ),
+        fig(
+            "median_resolution_hours",
+            cell(&c, "median_hours", 0),
+            Some(g("resolved")),
+            None,
+            "over resolved cases",
+        ),
     ]);
     Ok(v)
 }
 
 pub fn table(figs: &[Figure]) -> Table {
-    let mut t = Table::new("overview", "Overview", &["figure", "value", "n", "basis"]);
+    let mut t = Table::new(
+        "overview",
+        "Overview",
+        &["figure", "value", "n", "ci_low", "ci_high", "basis"],
+    );
     for f in figs {
         t.push(vec![
             json!(f.name),
             num(round(f.value, 4)),
             num(f.n),
+            num(round(f.interval.map(|i| i.0), 4)),
+            num(round(f.interval.map(|i| i.1), 4)),
             json!(f.basis),
         ]);
     }
@@ -210,6 +277,7 @@ pub fn reject_shares(stats: &[crate::input::summary::InputStats]) -> Vec<Figure>
             },
             value: ratio(s.rows_rejected as f64, s.rows_read as f64),
             n: Some(s.rows_read as f64),
+            interval: None,
             basis: "rejected rows / rows read",
         })
         .collect()

@@ -59,6 +59,14 @@ pub fn welch(a: Summary, b: Summary) -> Option<Welch> {
     })
 }
 
+/// Student's t interval at 95% for a mean; `None` below two values.
+pub fn mean_interval(s: Summary) -> Option<(f64, f64)> {
+    let (mean, var) = (s.mean?, s.var?);
+    let t = StudentsT::new(0.0, 1.0, s.n - 1.0).ok()?;
+    let half = t.inverse_cdf(0.975) * (var / s.n).sqrt();
+    Some((mean - half, mean + half))
+}
+
 /// Wilson score interval for k successes in n trials at 95%.
 pub fn wilson(k: f64, n: f64) -> Option<(f64, f64)> {
     if n <= 0.0 {

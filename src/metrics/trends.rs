@@ -9,25 +9,29 @@ use super::{Ctx, Period, rate, score_columns};
 use crate::error::Result;
 use crate::metrics::table::Table;
 
-pub fn frame(ctx: &Ctx) -> Result<DataFrame> {
+/// The local calendar period (its first day) a case was resolved in.
+pub fn period_of_resolution(ctx: &Ctx) -> Result<Expr> {
     let every = match ctx.period {
         Period::Day => "1d",
         Period::Week => "1w",
         Period::Month => "1mo",
     };
-    let due = col("promises_kept") + col("promises_late") + col("promises_broken");
     let tz = TimeZone::opt_try_new(Some(ctx.cfg.timezone.as_str()))?.unwrap_or(TimeZone::UTC);
+    Ok(col("resolved_at")
+        .dt()
+        .convert_time_zone(tz)
+        .dt()
+        .truncate(lit(every))
+        .dt()
+        .date())
+}
+
+pub fn frame(ctx: &Ctx) -> Result<DataFrame> {
+    let due = col("promises_kept") + col("promises_late") + col("promises_broken");
     Ok(ctx
         .cases()
         .filter(col("resolved_at").is_not_null())
-        .group_by([col("resolved_at")
-            .dt()
-            .convert_time_zone(tz)
-            .dt()
-            .truncate(lit(every))
-            .dt()
-            .date()
-            .alias("period")])
+        .group_by([period_of_resolution(ctx)?.alias("period")])
         .agg({
             let mut aggs = score_columns("cases_resolved").to_vec();
             aggs.extend([

@@ -12,12 +12,18 @@ use plotters::prelude::*;
 use crate::error::{OutputError, Result};
 
 const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
-const FAMILY: &str = "sans-serif";
-const WIDTH: u32 = 900;
+pub(crate) const FAMILY: &str = "sans-serif";
+/// Chart files and the page's wide view.
+pub const WIDE: u32 = 900;
+/// The page's phone view: drawn narrow rather than shrunk, so text stays
+/// readable.
+pub const NARROW: u32 = 420;
 const BAR: RGBColor = RGBColor(46, 109, 164);
+/// Bars resting on fewer than min_n cases.
+const THIN: RGBColor = RGBColor(178, 184, 190);
 const WHISKER: RGBColor = RGBColor(30, 30, 30);
 
-fn register_font() {
+pub(crate) fn register_font() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         // The bytes are a known-good TTF compiled into the binary.
@@ -33,6 +39,8 @@ pub struct Bars {
     pub labels: Vec<String>,
     pub values: Vec<Option<f64>>,
     pub whiskers: Vec<Option<(f64, f64)>>,
+    /// Bars resting on fewer than min_n cases, drawn grey.
+    pub thin: Vec<bool>,
     /// Force the value axis to include this range (e.g. the score scale).
     pub range: Option<(f64, f64)>,
 }
@@ -60,40 +68,51 @@ impl Chart {
         }
     }
 
-    fn height(&self) -> u32 {
+    pub fn title(&self) -> &str {
         match self {
-            Chart::Bars(b) => (110 + 34 * b.labels.len() as u32).max(320),
-            Chart::Line(_) => 420,
+            Chart::Bars(b) => &b.title,
+            Chart::Line(l) => &l.title,
         }
     }
 
-    /// The chart as an SVG document.
-    pub fn svg(&self) -> Result<String> {
+    fn height(&self, width: u32) -> u32 {
+        match self {
+            Chart::Bars(b) => (110 + 34 * b.labels.len() as u32).max(320),
+            Chart::Line(_) => 420 * width.max(NARROW) / WIDE + 60,
+        }
+    }
+
+    /// The chart as an SVG document `width` pixels wide.
+    pub fn svg(&self, width: u32) -> Result<String> {
         register_font();
         let mut out = String::new();
         {
             let root =
-                SVGBackend::with_string(&mut out, (WIDTH, self.height())).into_drawing_area();
-            self.draw(&root).map_err(draw_error)?;
+                SVGBackend::with_string(&mut out, (width, self.height(width))).into_drawing_area();
+            self.draw(&root, width).map_err(draw_error)?;
             root.present().map_err(draw_error)?;
         }
         Ok(out)
     }
 
-    /// Write the chart as a PNG file.
+    /// Write the chart as a PNG file, drawn wide.
     pub fn png(&self, path: &Path) -> Result<()> {
         register_font();
-        let root = BitMapBackend::new(path, (WIDTH, self.height())).into_drawing_area();
-        self.draw(&root).map_err(draw_error)?;
+        let root = BitMapBackend::new(path, (WIDE, self.height(WIDE))).into_drawing_area();
+        self.draw(&root, WIDE).map_err(draw_error)?;
         root.present().map_err(draw_error)?;
         Ok(())
     }
 
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        width: u32,
+    ) -> DrawResult<DB> {
         root.fill(&WHITE)?;
         match self {
-            Chart::Bars(b) => draw_bars(root, b),
-            Chart::Line(l) => draw_line(root, l),
+            Chart::Bars(b) => draw_bars(root, b, width),
+            Chart::Line(l) => draw_line(root, l, width),
         }
     }
 }
@@ -101,7 +120,7 @@ impl Chart {
 type DrawResult<DB> =
     std::result::Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 
-fn draw_error<E: std::error::Error + Send + Sync>(
+pub(crate) fn draw_error<E: std::error::Error + Send + Sync>(
     e: DrawingAreaErrorKind<E>,
 ) -> crate::error::Error {
     OutputError::Chart(e.to_string()).into()
@@ -133,7 +152,64 @@ fn span(
     (lo - if forced.is_some() { 0.0 } else { pad }, hi + pad)
 }
 
-fn draw_bars<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, b: &Bars) -> DrawResult<DB> {
+/// A label cut to `max` characters, so a narrow chart keeps room for bars.
+fn cut(label: &str, max: usize) -> String {
+    if label.chars().count() <= max {
+        label.to_string()
+    } else {
+        let mut s: String = label.chars().take(max.saturating_sub(1)).collect();
+        s.push('…');
+        s
+    }
+}
+
+/// A title split into lines that fit `width` pixels at `size` points.
+fn title_lines(title: &str, width: u32, size: u32) -> Vec<String> {
+    let per_line = ((width as f64 - 20.0) / (size as f64 * 0.55)).max(10.0) as usize;
+    let mut lines: Vec<String> = Vec::new();
+    for word in title.split(' ') {
+        match lines.last_mut() {
+            Some(l) if l.chars().count() + 1 + word.chars().count() <= per_line => {
+                l.push(' ');
+                l.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
+}
+
+/// Draw the title (wrapped) and return the area under it.
+fn titled<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    width: u32,
+) -> std::result::Result<DrawingArea<DB, Shift>, DrawingAreaErrorKind<DB::ErrorType>> {
+    let size = if width < WIDE { 18 } else { 22 };
+    let lines = title_lines(title, width, size);
+    let line_height = size as i32 + 6;
+    for (i, line) in lines.iter().enumerate() {
+        root.draw(&Text::new(
+            line.clone(),
+            (width as i32 / 2, 10 + i as i32 * line_height),
+            (FAMILY, size)
+                .into_font()
+                .color(&BLACK)
+                .pos(plotters::style::text_anchor::Pos::new(
+                    plotters::style::text_anchor::HPos::Center,
+                    plotters::style::text_anchor::VPos::Top,
+                )),
+        ))?;
+    }
+    let (_, rest) = root.split_vertically(14 + lines.len() as i32 * line_height);
+    Ok(rest)
+}
+
+fn draw_bars<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    b: &Bars,
+    width: u32,
+) -> DrawResult<DB> {
     let n = b.labels.len().max(1);
     let all = b
         .values
@@ -142,19 +218,16 @@ fn draw_bars<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, b: &Bars) -> Dra
         .copied()
         .chain(b.whiskers.iter().flatten().flat_map(|(l, h)| [*l, *h]));
     let (lo, hi) = span(all, b.range, b.range.is_none());
-    let longest = b
-        .labels
-        .iter()
-        .map(|l| l.chars().count())
-        .max()
-        .unwrap_or(4) as u32;
-    let mut chart = ChartBuilder::on(root)
-        .caption(&b.title, (FAMILY, 22))
-        .margin(14)
+    // At most about 40% of the width for labels.
+    let max_chars = ((width as f64 * 0.4 - 16.0) / 8.0) as usize;
+    let labels: Vec<String> = b.labels.iter().map(|l| cut(l, max_chars)).collect();
+    let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(4) as u32;
+    let area = titled(root, &b.title, width)?;
+    let mut chart = ChartBuilder::on(&area)
+        .margin(12)
         .x_label_area_size(44)
-        .y_label_area_size((longest * 8 + 16).min(340))
+        .y_label_area_size(longest * 8 + 16)
         .build_cartesian_2d(lo..hi, -0.5f64..(n as f64 - 0.5))?;
-    let labels = b.labels.clone();
     chart
         .configure_mesh()
         .disable_y_mesh()
@@ -180,9 +253,14 @@ fn draw_bars<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, b: &Bars) -> Dra
     chart.draw_series(b.values.iter().enumerate().filter_map(|(i, v)| {
         let v = (*v)?;
         let y = row(i);
+        let colour = if b.thin.get(i).copied().unwrap_or(false) {
+            THIN
+        } else {
+            BAR
+        };
         Some(Rectangle::new(
             [(base, y - 0.32), (v, y + 0.32)],
-            BAR.filled(),
+            colour.filled(),
         ))
     }))?;
     chart.draw_series(b.whiskers.iter().enumerate().filter_map(|(i, w)| {
@@ -213,18 +291,23 @@ fn draw_bars<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, b: &Bars) -> Dra
     Ok(())
 }
 
-fn draw_line<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, l: &Line) -> DrawResult<DB> {
+fn draw_line<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    l: &Line,
+    width: u32,
+) -> DrawResult<DB> {
     let n = l.labels.len().max(1);
     let (lo, hi) = span(l.values.iter().flatten().copied(), l.range, false);
-    let mut chart = ChartBuilder::on(root)
-        .caption(&l.title, (FAMILY, 22))
+    let area = titled(root, &l.title, width)?;
+    let mut chart = ChartBuilder::on(&area)
         .margin(14)
         .x_label_area_size(60)
         .y_label_area_size(60)
         .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), lo..hi)?;
     let labels = l.labels.clone();
-    // At most about ten period labels, evenly spaced.
-    let step = n.div_ceil(10).max(1);
+    // At most about ten period labels (four on a phone), evenly spaced.
+    let fit = if width < WIDE { 4 } else { 10 };
+    let step = n.div_ceil(fit).max(1);
     chart
         .configure_mesh()
         .disable_x_mesh()

@@ -5,9 +5,13 @@ pub mod chart;
 pub mod files;
 pub mod folder;
 pub mod html;
+pub mod labels;
 pub mod lock;
+pub mod page;
+pub mod summary_png;
 pub mod target;
 pub mod term;
+pub mod units;
 pub mod value;
 
 use comfy_table::{Cell, ContentArrangement, presets};
@@ -79,6 +83,18 @@ pub fn csv_text(t: &Table) -> String {
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
+/// A row as people read it: figure and factor names as their labels.
+pub fn human_row(t: &Table, row: &[Value]) -> Vec<String> {
+    t.columns
+        .iter()
+        .zip(row)
+        .map(|(c, v)| match v {
+            Value::String(s) if labels::names_a_label(c) => labels::words(s).into_owned(),
+            _ => cell_text(v, true),
+        })
+        .collect()
+}
+
 fn markdown(t: &Table) -> String {
     let esc = |s: String| s.replace('|', "\\|");
     let mut out = format!("### {}\n\n| {} |\n|", t.title, t.columns.join(" | "));
@@ -108,7 +124,7 @@ fn terminal(t: &Table, term: &Term) -> String {
         .columns
         .iter()
         .map(|c| {
-            let cell = Cell::new(c);
+            let cell = Cell::new(labels::words(c));
             if term.color {
                 cell.add_attribute(comfy_table::Attribute::Bold)
             } else {
@@ -118,7 +134,7 @@ fn terminal(t: &Table, term: &Term) -> String {
         .collect();
     table.set_header(header);
     for r in &t.rows {
-        table.add_row(r.iter().map(|v| cell_text(v, true)));
+        table.add_row(human_row(t, r));
     }
     let title = if term.color {
         format!("\x1b[1m{}\x1b[0m", t.title)

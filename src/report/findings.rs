@@ -1,16 +1,41 @@
 //! Plain-language findings for managers, each with the interval or count
-//! behind it, derived from the typed metric results.
+//! behind it, derived from the typed metric results, and which cases show
+//! it (`Shows`), for the example journeys under it.
+
+use polars::prelude::*;
 
 use crate::metrics::drivers::Driver;
+use crate::metrics::factors::Factor;
 use crate::metrics::overview::Figure;
 use crate::metrics::segments::Segment;
+
+/// A finding and the cases that show it.
+pub struct Finding {
+    pub text: String,
+    pub shows: Option<Shows>,
+}
+
+/// The cases behind a finding: those `cases` keeps, the most typical first
+/// (`typical`: closest to this value of this column; then surveyed cases,
+/// whose answer closes the story; then by case_id, so the pick is
+/// deterministic).
+#[derive(Clone)]
+pub struct Shows {
+    pub cases: Expr,
+    pub typical: Option<(Expr, f64)>,
+}
+
+fn finding(text: String, shows: Option<Shows>) -> Finding {
+    Finding { text, shows }
+}
 
 fn pct(x: f64) -> String {
     format!("{:.0}%", 100.0 * x)
 }
 
-/// Up to three factors that cost the most, with their Welch intervals.
-pub fn from_drivers(drivers: &[Driver]) -> Vec<String> {
+/// Up to three factors that cost the most, with their Welch intervals;
+/// shown by surveyed cases with the factor scoring near its mean.
+pub fn from_drivers(drivers: &[Driver], factors: &[Factor]) -> Vec<Finding> {
     drivers
         .iter()
         .filter(|d| d.impact.is_some_and(|i| i > 0.0))
@@ -20,59 +45,101 @@ pub fn from_drivers(drivers: &[Driver]) -> Vec<String> {
             let prevalence = d.prevalence?;
             let (lo, hi) = (-w.ci_high, -w.ci_low);
             let certainty = if lo > 0.0 { "" } else { " — the interval includes no difference, so treat it as a lead, not a result" };
-            Some(format!(
+            let text = format!(
                 "Cases with {} score {gap:.1} points lower (95% CI {lo:.1} to {hi:.1}); {} of surveyed cases had one{certainty}.",
                 d.label,
                 pct(prevalence)
-            ))
+            );
+            let shows = factors.iter().find(|f| f.name == d.factor).map(|f| Shows {
+                cases: col("surveyed").and(f.expr.clone().fill_null(lit(false))),
+                typical: d.with.mean.map(|m| (col("score"), m)),
+            });
+            Some(finding(text, shows))
         })
         .take(3)
         .collect()
 }
 
-pub fn from_overview(figures: &[Figure]) -> Vec<String> {
+/// Missed promises and repeat contacts, shown by cases with the typical
+/// number of misses or contacts.
+pub fn from_overview(
+    figures: &[Figure],
+    typical_misses: f64,
+    typical_contacts: f64,
+) -> Vec<Finding> {
     let get = |name: &str| figures.iter().find(|f| f.name == name);
     let mut out = Vec::new();
     if let Some(f) = get("promise_miss_rate")
         && let (Some(v), Some(n)) = (f.value, f.n)
+        && n > 0.0
     {
-        out.push(format!(
-            "{} of the {n:.0} promises that fell due were missed (late or never kept).",
-            pct(v)
+        out.push(finding(
+            format!(
+                "{} of the {} promises that fell due were missed (late or never kept).",
+                pct(v),
+                crate::render::units::thousands(n)
+            ),
+            Some(Shows {
+                cases: col("promise_missed").fill_null(lit(false)),
+                typical: Some((col("promises_missed"), typical_misses)),
+            }),
         ));
     }
     if let Some(f) = get("repeat_contact_rate")
         && let Some(v) = f.value
     {
-        out.push(format!(
-            "{} of cases needed more than one inbound contact.",
-            pct(v)
+        out.push(finding(
+            format!("{} of cases needed more than one inbound contact.", pct(v)),
+            Some(Shows {
+                cases: col("has_repeat").fill_null(lit(false)),
+                typical: Some((col("inbound_contacts"), typical_contacts)),
+            }),
         ));
     }
     out
 }
 
-pub fn from_false_fcr(false_fcr: Option<f64>, fcr_total: Option<f64>) -> Option<String> {
+/// Cases the log calls first-contact resolved whose customer says not
+/// resolved.
+pub fn from_false_fcr(false_fcr: Option<f64>, fcr_total: Option<f64>) -> Option<Finding> {
     let (k, n) = (false_fcr?, fcr_total?);
     (k > 0.0).then(|| {
-        format!(
-            "{k:.0} of {n:.0} surveyed cases the log counts as first-contact resolved were not resolved for the customer (false FCR)."
+        finding(
+            format!(
+                "{} of {} surveyed cases the log counts as first-contact resolved were not resolved for the customer (false FCR).",
+                crate::render::units::thousands(k),
+                crate::render::units::thousands(n)
+            ),
+            Some(Shows {
+                cases: col("fcr")
+                    .eq(lit(true))
+                    .and(col("customer_resolved").eq(lit(false)))
+                    .fill_null(lit(false)),
+                typical: None,
+            }),
         )
     })
 }
 
-pub fn from_segments(by: &str, segments: &[Segment]) -> Vec<String> {
+/// Flagged segments, shown by their surveyed cases scoring near the
+/// segment's mean.
+pub fn from_segments(by: &str, segments: &[Segment]) -> Vec<Finding> {
     segments
         .iter()
         .filter_map(|s| {
             let flag = s.flag?;
-            Some(format!(
-                "{by} {}: scores {flag} (residual {:+.2} ± {} SE over {:.0} surveyed cases).",
+            let text = format!(
+                "{by} {}: scores {flag} (residual {:+.2} ± {} SE over {} surveyed cases).",
                 s.name,
                 s.residual?,
                 two_figures(s.residual_se?),
-                s.surveyed
-            ))
+                crate::render::units::thousands(s.surveyed)
+            );
+            let shows = Shows {
+                cases: col("surveyed").and(col(by).cast(DataType::String).eq(lit(s.name.clone()))),
+                typical: s.mean.map(|m| (col("score"), m)),
+            };
+            Some(finding(text, Some(shows)))
         })
         .collect()
 }

@@ -1,30 +1,50 @@
 //! The whole report: every section-3 table, the charts, findings and data
 //! quality, computed from one set of journeys, then written atomically.
 
+pub mod case_view;
+pub mod charts;
+pub mod examples;
 pub mod findings;
+pub mod headline;
+pub mod summary;
 
+use polars::prelude::*;
 use serde_json::json;
 
 use crate::error::Result;
 use crate::input::config::{RunConfig, SurveyKind};
 use crate::journey::Journeys;
+use crate::journey::event_store::EventStore;
 use crate::metrics::quality::{self, Quality};
 use crate::metrics::table::Table;
-use crate::metrics::{self, Ctx, TableName, drivers, overview, resolution, segments};
-use crate::render::chart::{Bars, Chart, Line};
+use crate::metrics::{
+    self, Ctx, TableName, change, drivers, factors, overview, resolution, segments,
+};
+use crate::render::chart::Chart;
+use crate::render::page::{Card, CaseView, Finding};
 
 pub struct Report {
     pub overview: Vec<overview::Figure>,
     /// Every table, in SPEC order, each written to tables/<name>.csv|json.
     pub tables: Vec<Table>,
     pub charts: Vec<Chart>,
-    pub findings: Vec<String>,
+    /// The headline figures as the page shows them.
+    pub cards: Vec<Card>,
+    /// Findings, each with the real journeys that show it.
+    pub findings: Vec<Finding>,
+    /// The example cases in full, in order of first appearance.
+    pub cases: Vec<CaseView>,
     pub quality: Quality,
     /// The definitions the run was computed under, for the footer and run.json.
     pub definitions: Vec<(String, String)>,
 }
 
-pub fn build(cfg: &RunConfig, journeys: &Journeys, by: Option<&str>) -> Result<Report> {
+pub fn build(
+    cfg: &RunConfig,
+    journeys: &Journeys,
+    events: &EventStore,
+    by: Option<&str>,
+) -> Result<Report> {
     let ctx = Ctx {
         cfg,
         journeys,
@@ -50,91 +70,11 @@ pub fn build(cfg: &RunConfig, journeys: &Journeys, by: Option<&str>) -> Result<R
             other => tables.extend(other.compute(&ctx)?),
         }
     }
-    let find = |name: &str| tables.iter().find(|t| t.name == name);
-
-    let mut findings = findings::from_drivers(&drivers);
-    findings.extend(findings::from_overview(&figures));
-    if let Some(t) = find("fcr_views") {
-        let total = t.rows.first().and_then(|r| r[3].as_f64());
-        findings.extend(findings::from_false_fcr(
-            resolution::false_fcr(&tables),
-            total,
-        ));
-    }
-    findings.extend(findings::from_segments(&seg_by, &segs));
-
-    let mut charts = Vec::new();
-    if let Some(t) = find("score_by_contacts") {
-        charts.push(Chart::Bars(Bars {
-            name: "score_by_contacts".into(),
-            title: "Mean score by inbound contacts".into(),
-            x_label: format!("mean score ({} to {})", s.scale_min, s.scale_max),
-            labels: t
-                .texts("inbound_contacts")
-                .into_iter()
-                .map(|b| format!("{b} contacts"))
-                .collect(),
-            values: t.numbers("mean_score"),
-            whiskers: Vec::new(),
-            range: Some((s.scale_min, s.scale_max)),
-        }));
-    }
-    charts.push(Chart::Bars(Bars {
-        name: "driver_gaps".into(),
-        title: "Score gap with vs without each factor (95% CI)".into(),
-        x_label: "score points (with - without)".into(),
-        labels: drivers.iter().map(|d| d.factor.to_string()).collect(),
-        values: drivers
-            .iter()
-            .map(|d| d.with.mean.zip(d.without.mean).map(|(a, b)| a - b))
-            .collect(),
-        whiskers: drivers
-            .iter()
-            .map(|d| d.welch.map(|w| (w.ci_low, w.ci_high)))
-            .collect(),
-        range: None,
-    }));
-    if let Some(t) = find("promises") {
-        charts.push(Chart::Bars(Bars {
-            name: "promise_miss_rate".into(),
-            title: "Promise miss rate by kind".into(),
-            x_label: "% of due promises late or broken".into(),
-            labels: t.texts("kind"),
-            values: t
-                .numbers("miss_rate")
-                .into_iter()
-                .map(|v| v.map(|x| 100.0 * x))
-                .collect(),
-            whiskers: Vec::new(),
-            range: Some((0.0, 100.0)),
-        }));
-    }
-    charts.push(Chart::Bars(Bars {
-        name: "segment_residuals".into(),
-        title: format!("Actual minus expected score by {seg_by} (±2 SE)"),
-        x_label: "score points".into(),
-        labels: segs.iter().map(|g| g.name.clone()).collect(),
-        values: segs.iter().map(|g| g.residual).collect(),
-        whiskers: segs
-            .iter()
-            .map(|g| {
-                g.residual
-                    .zip(g.residual_se)
-                    .map(|(r, se)| (r - 2.0 * se, r + 2.0 * se))
-            })
-            .collect(),
-        range: None,
-    }));
-    if let Some(t) = find("trends") {
-        charts.push(Chart::Line(Line {
-            name: "weekly_trend".into(),
-            title: "Mean score by week of resolution".into(),
-            y_label: "mean score".into(),
-            labels: t.texts("period"),
-            values: t.numbers("mean_score"),
-            range: Some((s.scale_min, s.scale_max)),
-        }));
-    }
+    let periods = change::change(&ctx)?;
+    let cards = headline::cards(&figures, periods.as_ref(), (s.scale_min, s.scale_max));
+    let found = findings_of(&ctx, &tables, &figures, &drivers, &seg_by, &segs)?;
+    let (findings, cases) = with_examples(cfg, journeys, events, found)?;
+    let charts = charts::charts(cfg, &tables, &drivers, &seg_by, &segs);
 
     let quality = quality::quality(cfg, journeys)?;
     let kind = match s.kind {
@@ -170,8 +110,103 @@ pub fn build(cfg: &RunConfig, journeys: &Journeys, by: Option<&str>) -> Result<R
         overview: figures,
         tables,
         charts,
+        cards,
         findings,
+        cases,
         quality,
         definitions,
     })
+}
+
+/// Every finding, in the order a manager should read them.
+fn findings_of(
+    ctx: &Ctx,
+    tables: &[Table],
+    figures: &[overview::Figure],
+    drivers: &[drivers::Driver],
+    seg_by: &str,
+    segs: &[segments::Segment],
+) -> Result<Vec<findings::Finding>> {
+    let factors = factors::factors(ctx.journeys);
+    let mut found = findings::from_drivers(drivers, &factors);
+    let typical = typical_counts(ctx)?;
+    found.extend(findings::from_overview(figures, typical.0, typical.1));
+    if let Some(t) = tables.iter().find(|t| t.name == "fcr_views") {
+        let total = t.rows.first().and_then(|r| r[3].as_f64());
+        found.extend(findings::from_false_fcr(
+            resolution::false_fcr(tables),
+            total,
+        ));
+    }
+    found.extend(findings::from_segments(seg_by, segs));
+    Ok(found)
+}
+
+/// The median number of missed promises among cases with one, and of
+/// inbound contacts among cases with a repeat: what a typical example of
+/// those findings looks like.
+fn typical_counts(ctx: &Ctx) -> Result<(f64, f64)> {
+    let df = ctx
+        .cases()
+        .select([
+            col("promises_missed")
+                .filter(col("promise_missed").fill_null(lit(false)))
+                .median()
+                .alias("misses"),
+            col("inbound_contacts")
+                .filter(col("has_repeat").fill_null(lit(false)))
+                .median()
+                .alias("contacts"),
+        ])
+        .collect()?;
+    Ok((
+        metrics::cell(&df, "misses", 0).unwrap_or(1.0).round(),
+        metrics::cell(&df, "contacts", 0).unwrap_or(2.0).round(),
+    ))
+}
+
+/// Each finding with its example journeys, and every example case's full
+/// view. One lookup of the examples' events serves them all.
+fn with_examples(
+    cfg: &RunConfig,
+    journeys: &Journeys,
+    events: &EventStore,
+    found: Vec<findings::Finding>,
+) -> Result<(Vec<Finding>, Vec<CaseView>)> {
+    let mut picks = Vec::with_capacity(found.len());
+    let mut ids: Vec<String> = Vec::new();
+    for f in &found {
+        let picked = match &f.shows {
+            Some(shows) => examples::pick(journeys, shows, &ids)?,
+            None => Vec::new(),
+        };
+        for id in &picked {
+            if !ids.contains(id) {
+                ids.push(id.clone());
+            }
+        }
+        picks.push(picked);
+    }
+    let timelines = events.timelines(&ids, cfg)?;
+    let mut findings = Vec::with_capacity(found.len());
+    for (f, picked) in found.into_iter().zip(picks) {
+        let examples = picked
+            .iter()
+            .map(|id| examples::example(cfg, journeys, id, &timelines))
+            .collect::<Result<Vec<_>>>()?;
+        findings.push(Finding {
+            text: f.text,
+            examples,
+        });
+    }
+    let mut cases = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(tables) = case_view::tables(journeys, &id, &timelines)? {
+            cases.push(CaseView {
+                case_id: id,
+                tables,
+            });
+        }
+    }
+    Ok((findings, cases))
 }

@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::common::Fixture;
+use crate::common::{Fixture, expected_card_value};
 
 fn chromium() -> PathBuf {
     let p = std::env::var_os("CXGAP_CHROMIUM")
@@ -99,4 +99,111 @@ fn summary_renders_in_chromium_and_requests_nothing() {
     );
     let (_, urls) = open(&g.join("ext.html"), &g.join("."));
     assert_eq!(urls, ["http://example.invalid/x.png"]);
+}
+
+/// Load `page` in an iframe `width` pixels wide and measure it as a reader
+/// would see it: horizontal overflow, the charts, headline cards and example
+/// journeys actually visible (inside the width), each card's value.
+/// `--allow-file-access-from-files` lets the wrapper read the framed page.
+fn measure(page: &Path, width: u32, work: &Path) -> serde_json::Value {
+    let wrapper = work.join(format!("measure-{width}.html"));
+    std::fs::write(
+        &wrapper,
+        format!(
+            r#"<!DOCTYPE html><html><body style="margin:0">
+<iframe id="f" src="file://{page}" style="width:{width}px;height:900px;border:0"></iframe>
+<pre id="result">pending</pre>
+<script>
+document.getElementById('f').addEventListener('load', () => {{
+  const d = document.getElementById('f').contentDocument;
+  const root = d.documentElement;
+  const vw = root.clientWidth;
+  const visible = e => {{ const r = e.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && r.left >= 0 && r.right <= vw + 0.5; }};
+  document.getElementById('result').textContent = JSON.stringify({{
+    scrollWidth: root.scrollWidth, clientWidth: vw,
+    charts: [...d.querySelectorAll('figure')].map(f => [...f.querySelectorAll('svg')].filter(visible).length),
+    cards: Object.fromEntries([...d.querySelectorAll('.card')].filter(visible)
+      .map(c => [c.dataset.figure, c.querySelector('.v').textContent])),
+    examples: [...d.querySelectorAll('.example')].filter(visible).length,
+  }});
+}});
+</script></body></html>"#,
+            page = page.display()
+        ),
+    )
+    .unwrap();
+    let out = Command::new(chromium())
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--allow-file-access-from-files",
+            "--virtual-time-budget=10000",
+            "--dump-dom",
+        ])
+        .arg(format!(
+            "--user-data-dir={}",
+            work.join(format!("profile-{width}")).display()
+        ))
+        .arg(format!("file://{}", wrapper.display()))
+        .output()
+        .expect("run chromium");
+    let dom = String::from_utf8_lossy(&out.stdout);
+    let start = dom.find("<pre id=\"result\">").expect("result") + "<pre id=\"result\">".len();
+    let text = &dom[start..start + dom[start..].find("</pre>").unwrap()];
+    let text = text
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"))
+}
+
+#[test]
+fn summary_reads_at_phone_and_desktop_width() {
+    let f = Fixture::new();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    f.cmd(&["report", dir.to_str().unwrap(), "--out", "out"])
+        .assert()
+        .success();
+    let overview: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(f.join("out/tables/overview.json")).unwrap())
+            .unwrap();
+    let page = f.join("out/summary.html");
+    for width in [375, 1280] {
+        let m = measure(&page, width, &f.join("."));
+        // No horizontal scroll: wide tables scroll inside their own box.
+        assert_eq!(m["scrollWidth"], m["clientWidth"], "{width} px: {m}");
+        // Every chart shows exactly one of its two drawings, inside the width.
+        assert_eq!(
+            m["charts"],
+            serde_json::json!([1, 1, 1, 1, 1]),
+            "{width} px"
+        );
+        // Every headline figure is on screen and equal to the table.
+        for row in overview.as_array().unwrap() {
+            let name = row["figure"].as_str().unwrap();
+            if name == "nps_margin" {
+                continue;
+            }
+            assert_eq!(
+                m["cards"][name],
+                expected_card_value(name, row["value"].as_f64()),
+                "{width} px: {name}"
+            );
+        }
+        // Five findings, three example journeys each, all on screen.
+        assert_eq!(m["examples"], 15, "{width} px");
+    }
+
+    // Control: a page wider than the phone is caught.
+    let g = Fixture::new();
+    g.file(
+        "wide.html",
+        "<html><body><div class=\"card\" data-figure=\"x\"><div class=\"v\">1</div></div><div style=\"width:900px\">wide</div></body></html>",
+    );
+    let m = measure(&g.join("wide.html"), 375, &g.join("."));
+    assert!(m["scrollWidth"].as_f64() > m["clientWidth"].as_f64(), "{m}");
 }

@@ -126,3 +126,21 @@ pub fn deterministic_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
     out.sort();
     out
 }
+
+/// A headline figure as its card on summary.html shows it, worked out from
+/// its tables/overview.json value: shares as %, one decimal; the mean score
+/// to two decimals "of" the sample's top of scale (5); hours below two days
+/// as hours; counts whole.
+pub fn expected_card_value(name: &str, value: Option<f64>) -> String {
+    let Some(v) = value else {
+        return "n/a".into();
+    };
+    match name {
+        "cases" | "open_cases" | "surveys_answered" => format!("{v}"),
+        "csat_pct" => format!("{v:.1}%"),
+        "mean_score" => format!("{v:.2} of 5"),
+        "mean_inbound_contacts" => format!("{v:.2}"),
+        "median_resolution_hours" => format!("{v:.1} h"),
+        _ => format!("{:.1}%", 100.0 * v),
+    }
+}

@@ -85,9 +85,32 @@ fn overview_figures() {
     assert_eq!(figure(&v, "promise_miss_rate"), 1.0); // B1's late callback
     assert_eq!(figure(&v, "mean_inbound_contacts"), 1.5714); // 11 / 7
     assert_eq!(figure(&v, "median_resolution_hours"), 4.0); // 1, 2, 4, 10, 20
+    // 95% intervals. fcr_rate, Wilson for 2 of 5 (z = 1.959964): centre
+    // (0.4 + z²/10) / (1 + z²/5) = 0.443453, half-width
+    // z·sqrt(0.4·0.6/5 + z²/100) / (1 + z²/5) = 0.325826.
+    let row = |name: &str| {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["figure"] == name)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(row("fcr_rate")["ci_low"], 0.1176);
+    assert_eq!(row("fcr_rate")["ci_high"], 0.7693);
+    // mean_score, Student's t: scores 5, 3, 4, 2, variance 5/3, standard
+    // error sqrt(5/12) = 0.645497, t(0.975, 3 df) = 3.182446: 3.5 ± 2.054260.
+    assert_eq!(row("mean_score")["ci_low"], 1.4457);
+    assert_eq!(row("mean_score")["ci_high"], 5.5543);
+    // A median and the counts have none.
+    assert_eq!(
+        row("median_resolution_hours")["ci_low"],
+        serde_json::Value::Null
+    );
+    assert_eq!(row("cases")["ci_high"], serde_json::Value::Null);
     // Every row has the same keys, in order.
     let keys: Vec<&String> = v[0].as_object().unwrap().keys().collect();
-    assert_eq!(keys, ["figure", "value", "n", "basis"]);
+    assert_eq!(keys, ["figure", "value", "n", "ci_low", "ci_high", "basis"]);
 }
 
 #[test]
@@ -441,7 +464,11 @@ fn formats_render_the_same_table() {
         .stdout
         .clone();
     let md = String::from_utf8(md).unwrap();
-    assert!(md.contains("| figure | value | n | basis |"), "{md}");
+    // Markdown, like CSV and JSON, keeps the machine names.
+    assert!(
+        md.contains("| figure | value | n | ci_low | ci_high | basis |"),
+        "{md}"
+    );
     assert!(md.contains("| mean_score | 3.5 | 4 |"), "{md}");
     let csv = f
         .cmd(&["metrics", "overview", ".", "--format", "csv"])
@@ -463,7 +490,12 @@ fn formats_render_the_same_table() {
         .get_output()
         .stdout
         .clone();
-    assert!(!String::from_utf8(plain).unwrap().contains('\x1b'));
+    let plain = String::from_utf8(plain).unwrap();
+    assert!(!plain.contains('\x1b'));
+    // The terminal table is for people: labels, not machine names.
+    assert!(plain.contains("First-contact resolution"), "{plain}");
+    assert!(plain.contains("95% CI from"), "{plain}");
+    assert!(!plain.contains("fcr_rate"), "{plain}");
     let coloured = f
         .cmd(&["metrics", "overview", ".", "--color", "always"])
         .env_remove("NO_COLOR")

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use predicates::prelude::*;
 
-use crate::common::{Fixture, deterministic_files};
+use crate::common::{Fixture, deterministic_files, expected_card_value};
 
 fn sample_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data")
@@ -17,7 +17,7 @@ fn report(f: &Fixture, out: &str) {
     f.cmd(&["report", sample_dir().to_str().unwrap(), "--out", out])
         .assert()
         .success()
-        .stdout(predicate::str::contains("Overview"))
+        .stdout(predicate::str::contains("Headline figures"))
         .stderr(predicate::str::contains(format!("report written to {out}")));
 }
 
@@ -87,6 +87,15 @@ fn writes_every_file() {
 fn charts_decode_with_the_right_size_and_are_not_blank() {
     let f = Fixture::new();
     report(&f, "out");
+    // summary.png: the headline figures and top findings on one image.
+    let img = image::open(f.join("out/summary.png")).unwrap().to_rgb8();
+    assert_eq!(img.width(), 1200);
+    assert!(img.height() > 500, "{}", img.height());
+    let inked = img.pixels().filter(|p| p.0 != [255, 255, 255]).count();
+    assert!(
+        inked * 10 > (img.width() * img.height()) as usize,
+        "summary.png: {inked}"
+    );
     for c in CHARTS {
         let png = f.join(&format!("out/charts/{c}.png"));
         let img = image::open(&png)
@@ -109,6 +118,16 @@ fn charts_decode_with_the_right_size_and_are_not_blank() {
     }
 }
 
+/// The text of the first element after `marker` (up to the next `<`).
+fn text_after<'a>(html: &'a str, marker: &str) -> &'a str {
+    let start = html
+        .find(marker)
+        .unwrap_or_else(|| panic!("{marker} missing"))
+        + marker.len();
+    let rest = &html[start..];
+    &rest[..rest.find('<').unwrap()]
+}
+
 #[test]
 fn html_is_self_contained_and_holds_the_figures() {
     let f = Fixture::new();
@@ -121,25 +140,77 @@ fn html_is_self_contained_and_holds_the_figures() {
         assert!(!html.contains(banned), "summary.html contains {banned}");
     }
     assert!(html.contains("<meta name=\"viewport\""));
-    assert_eq!(html.matches("<svg").count(), CHARTS.len());
-    // Every figure of tables/overview.json appears, as the table prints it.
+    // Each chart twice: drawn narrow for phones and wide for screens.
+    assert_eq!(html.matches("<svg").count(), 2 * CHARTS.len());
+    assert!(html.contains("@media print"));
+
+    // Each headline card shows its tables/overview.json value in its unit,
+    // with its n and interval: shares as %, one decimal; the mean score
+    // to two decimals "of" the scale's top; hours below two days as hours.
     let overview: serde_json::Value =
         serde_json::from_slice(&std::fs::read(f.join("out/tables/overview.json")).unwrap())
             .unwrap();
+    let card = |name: &str| {
+        let at = html.find(&format!("data-figure=\"{name}\"")).unwrap();
+        &html[at..at + html[at..].find("role=\"tooltip\"").unwrap()]
+    };
     for row in overview.as_array().unwrap() {
-        let shown = match &row["value"] {
-            serde_json::Value::Null => "n/a".to_string(),
-            v => cxgap::render::cell_text(v, true),
-        };
+        let name = row["figure"].as_str().unwrap();
+        if name == "nps_margin" {
+            continue;
+        }
+        let shown = expected_card_value(name, row["value"].as_f64());
+        let c = card(name);
+        assert_eq!(text_after(c, "<div class=\"v\">"), shown, "{name}");
+        if let Some(n) = row["n"].as_f64() {
+            assert!(c.contains(&format!("n = {n}")), "{name}: {c}");
+        }
+    }
+    // Intervals as the table holds them: fcr_rate 0.1183 to 0.3178.
+    assert!(card("fcr_rate").contains("95% CI 11.8–31.8%"));
+    // Change against the previous period: the sample's resolved cases span
+    // 8 weeks; FCR over the last 4 is 7 of 28 (25.0%), over the 4 before
+    // 5 of 32 (15.6%): up 9.4 points, which is good news.
+    let fcr = card("fcr_rate");
+    assert!(fcr.contains("class=\"c better\""), "{fcr}");
+    assert!(fcr.contains("Last 4 weeks 25.0% ▲ +9.4 pts"), "{fcr}");
+    // Median time to resolve went up: bad news, in red.
+    assert!(card("median_resolution_hours").contains("class=\"c worse\""));
+
+    // Human labels, never snake_case, where people read.
+    assert!(html.contains("<th>Cases with</th>"));
+    assert!(html.contains("<td>Resolved in our log, not for the customer</td>"));
+    assert!(!html.contains("<th>n_with</th>"));
+    assert!(!html.contains(">ops_resolved_customer_not<"));
+    // Thin rows are greyed and marked.
+    assert!(html.contains("<tr class=\"thin\""));
+
+    // Findings, each followed by real journeys linking to their full view.
+    assert!(html.contains("Cases with a transfer score 1.0 points lower (95% CI 0.4 to 1.6)"));
+    let findings =
+        &html[html.find("<h2>Findings</h2>").unwrap()..html.find("<h2>Charts</h2>").unwrap()];
+    assert!(
+        findings.matches("class=\"example\"").count() >= 6,
+        "{findings}"
+    );
+    // The transfer finding's first example: GEN-6003, a transferred case
+    // whose score (3) is nearest the transferred cases' mean (3.29).
+    assert!(
+        findings.contains(
+            "data-case=\"GEN-6003\"><div class=\"h\"><a href=\"#case-1\">Case GEN-6003</a>"
+        )
+    );
+    assert!(findings.contains("Reassigned (web, mo.h)"));
+    assert!(html.contains("<article class=\"case\" id=\"case-1\"><h3>Case GEN-6003</h3>"));
+    for anchor in findings.split("href=\"#").skip(1) {
+        let id = &anchor[..anchor.find('"').unwrap()];
         assert!(
-            html.contains(&format!("<div class=\"v\">{shown}</div>")),
-            "{} = {shown} missing",
-            row["figure"]
+            html.contains(&format!(" id=\"{id}\"")),
+            "link to #{id} goes nowhere"
         );
     }
-    // And the driver table's factors, the findings and the footer definitions.
-    assert!(html.contains("ops_resolved_customer_not"));
-    assert!(html.contains("Cases with a transfer score 1.0 points lower (95% CI 0.4 to 1.6)"));
+    // Definitions, and the footer's settings.
+    assert!(html.contains("<dt>First-contact resolution</dt>"));
     assert!(html.contains(
         "as_of = 2026-11-19T12:31:00Z; repeat window W = 7 days; survey window S = 14 days"
     ));

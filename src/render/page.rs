@@ -1,0 +1,312 @@
+//! summary.html, the page a manager reads: headline figures in their units
+//! with n, interval and change, findings each followed by real journeys,
+//! charts that stay legible from phone to print, the tables, the example
+//! cases in full, and the definitions. One self-contained document: inline
+//! CSS and SVG, no script, no external request.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use crate::render::Table;
+use crate::render::html::{escape, inline_svg, table_html};
+use crate::render::labels;
+
+/// Whether a change is good news, by the figure's direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Better,
+    Worse,
+    Level,
+}
+
+impl Tone {
+    fn class(self) -> &'static str {
+        match self {
+            Tone::Better => "better",
+            Tone::Worse => "worse",
+            Tone::Level => "level",
+        }
+    }
+}
+
+/// A change against the previous period.
+pub struct Change {
+    /// "▲ +3.2 pts on the 2 weeks before"
+    pub text: String,
+    pub tone: Tone,
+    /// The windows compared, in words.
+    pub windows: String,
+}
+
+/// A headline figure.
+pub struct Card {
+    /// The machine name, kept as a data attribute for checks.
+    pub name: String,
+    pub label: String,
+    pub value: String,
+    /// "n = 45", "95% CI 3.52–4.12"
+    pub details: Vec<String>,
+    pub change: Option<Change>,
+    pub definition: String,
+}
+
+/// One step of a compact timeline.
+pub struct Step {
+    pub when: String,
+    pub what: String,
+}
+
+/// A real journey under a finding.
+pub struct Example {
+    pub case_id: String,
+    /// "phone · Customer Care · eve.c"
+    pub headline: String,
+    pub steps: Vec<Step>,
+    /// Steps left out of the compact view.
+    pub more: usize,
+}
+
+pub struct Finding {
+    pub text: String,
+    pub examples: Vec<Example>,
+}
+
+/// An example case in full: the tables `cxgap case` prints.
+pub struct CaseView {
+    pub case_id: String,
+    pub tables: Vec<Table>,
+}
+
+/// A chart drawn twice: narrow for phones, wide for screens and print.
+pub struct ChartView {
+    pub title: String,
+    pub narrow: String,
+    pub wide: String,
+}
+
+pub struct Page<'a> {
+    pub title: &'a str,
+    pub subtitle: String,
+    pub cards: &'a [Card],
+    pub findings: &'a [Finding],
+    pub charts: &'a [ChartView],
+    pub sections: &'a [(&'a str, Vec<&'a Table>)],
+    /// Each example case's full view, in order of first appearance.
+    pub cases: &'a [CaseView],
+    /// (term, one-line definition) for every figure and factor shown.
+    pub glossary: &'a [(String, String)],
+    /// The settings the run was computed under.
+    pub definitions: &'a [(String, String)],
+    pub version: &'a str,
+}
+
+const CSS: &str = "\
+:root{--ink:#1d2329;--muted:#5b6570;--line:#d9dee3;--accent:#2e6da4;--bg:#f6f8fa;--good:#1a7f37;--bad:#c62828}\
+*{box-sizing:border-box}html{-webkit-text-size-adjust:100%}\
+body{margin:0;font:16px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:var(--ink);background:#fff}\
+main{max-width:1100px;margin:0 auto;padding:12px}\
+h1{font-size:1.5em;margin:.2em 0}.sub{color:var(--muted);margin:0 0 .8em}\
+h2{font-size:1.2em;margin:1.6em 0 .5em;border-bottom:2px solid var(--accent);padding-bottom:.2em}\
+h3{font-size:1em;margin:1.2em 0 .4em;color:var(--muted)}\
+p,li,dd{overflow-wrap:anywhere}\
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:8px}\
+.card{position:relative;min-width:0;background:var(--bg);border:1px solid var(--line);border-radius:6px;padding:8px 10px;outline:none}\
+.card:focus{border-color:var(--accent)}\
+.card .k{font-size:.85em;color:var(--muted)}.card .v{font-size:1.5em;font-weight:600;font-variant-numeric:tabular-nums}\
+.card .d{font-size:.75em;color:var(--muted)}.card .c{font-size:.8em;font-weight:600;margin-top:.2em}\
+.better{color:var(--good)}.worse{color:var(--bad)}.level{color:var(--muted)}\
+.card .tip{display:none;position:absolute;z-index:2;left:0;right:0;top:100%;margin-top:4px;background:var(--ink);color:#fff;font-size:.8em;padding:6px 8px;border-radius:4px}\
+.card:hover .tip,.card:focus .tip{display:block}\
+ol.findings{padding-left:1.3em}ol.findings>li{margin:.8em 0}\
+.examples{display:grid;grid-template-columns:repeat(auto-fill,minmax(280px,1fr));gap:8px;margin:.5em 0}\
+.example{min-width:0;border-left:3px solid var(--accent);background:var(--bg);padding:6px 8px;font-size:.85em}\
+.example .h{font-weight:600}.example .h span{font-weight:400;color:var(--muted)}\
+.example ol{list-style:none;margin:.3em 0 0;padding:0}.example li{display:flex;gap:.5em}\
+.example .t{flex:0 0 7.5em;color:var(--muted);font-variant-numeric:tabular-nums}.example .w{min-width:0;overflow-wrap:anywhere}\
+a{color:var(--accent)}\
+.scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;max-width:100%}\
+table{border-collapse:collapse;font-size:.85em;margin:.3em 0 1em;min-width:100%}\
+th,td{border:1px solid var(--line);padding:3px 6px;text-align:left;white-space:nowrap}th{background:var(--bg)}\
+td.n{text-align:right;font-variant-numeric:tabular-nums}\
+tr.thin td{color:#8a939c;background:#fafafa}\
+figure{margin:0 0 1.2em}figure svg{display:block;width:100%;height:auto;border:1px solid var(--line)}\
+.wide{display:none}@media (min-width:700px){.narrow{display:none}.wide{display:block}}\
+article.case{border-top:1px solid var(--line);margin-top:1em}\
+dl{margin:0}dt{font-weight:600;margin-top:.5em}dd{margin:0 0 0 1em;color:var(--muted)}\
+footer{margin-top:2em;color:var(--muted);font-size:.85em;border-top:1px solid var(--line);padding-top:.5em}\
+@media print{body{font-size:11pt}main{max-width:none;padding:0}.scroll{overflow:visible}\
+.narrow{display:none}.wide{display:block}.card .tip{display:none!important}\
+.cards{grid-template-columns:repeat(4,1fr)}h2{break-after:avoid}\
+figure,table,.card,.example,article.case{break-inside:avoid}a{color:inherit;text-decoration:none}}";
+
+fn cards_html(out: &mut String, cards: &[Card]) {
+    out.push_str("<section><h2>Headline figures</h2><div class=\"cards\">");
+    for c in cards {
+        let _ = write!(
+            out,
+            "<div class=\"card\" tabindex=\"0\" data-figure=\"{}\"><div class=\"k\">{}</div><div class=\"v\">{}</div>",
+            escape(&c.name),
+            escape(&c.label),
+            escape(&c.value)
+        );
+        for d in &c.details {
+            let _ = write!(out, "<div class=\"d\">{}</div>", escape(d));
+        }
+        if let Some(ch) = &c.change {
+            let _ = write!(
+                out,
+                "<div class=\"c {}\" title=\"{}\">{}</div>",
+                ch.tone.class(),
+                escape(&ch.windows),
+                escape(&ch.text)
+            );
+        }
+        let _ = write!(
+            out,
+            "<div class=\"tip\" role=\"tooltip\">{}</div></div>",
+            escape(&c.definition)
+        );
+    }
+    out.push_str("</div></section>");
+}
+
+fn findings_html(out: &mut String, findings: &[Finding], anchors: &BTreeMap<&str, String>) {
+    if findings.is_empty() {
+        return;
+    }
+    out.push_str("<section><h2>Findings</h2><ol class=\"findings\">");
+    for f in findings {
+        let _ = write!(out, "<li><p>{}</p>", escape(&f.text));
+        if !f.examples.is_empty() {
+            out.push_str("<div class=\"examples\">");
+            for e in &f.examples {
+                example_html(out, e, anchors.get(e.case_id.as_str()));
+            }
+            out.push_str("</div>");
+        }
+        out.push_str("</li>");
+    }
+    out.push_str("</ol></section>");
+}
+
+fn example_html(out: &mut String, e: &Example, anchor: Option<&String>) {
+    let id = escape(&e.case_id);
+    let name = match anchor {
+        Some(a) => format!("<a href=\"#{a}\">Case {id}</a>"),
+        None => format!("Case {id}"),
+    };
+    let _ = write!(
+        out,
+        "<div class=\"example\" data-case=\"{id}\"><div class=\"h\">{name} <span>{}</span></div><ol>",
+        escape(&e.headline)
+    );
+    for s in &e.steps {
+        let _ = write!(
+            out,
+            "<li><span class=\"t\">{}</span><span class=\"w\">{}</span></li>",
+            escape(&s.when),
+            escape(&s.what)
+        );
+    }
+    if e.more > 0 {
+        let more = match anchor {
+            Some(a) => format!("<a href=\"#{a}\">and {} more events</a>", e.more),
+            None => format!("and {} more events", e.more),
+        };
+        let _ = write!(
+            out,
+            "<li><span class=\"t\"></span><span class=\"w\">{more}</span></li>"
+        );
+    }
+    out.push_str("</ol></div>");
+}
+
+fn charts_html(out: &mut String, charts: &[ChartView]) {
+    out.push_str("<section><h2>Charts</h2>");
+    for c in charts {
+        let _ = write!(
+            out,
+            "<figure aria-label=\"{}\"><div class=\"narrow\">{}</div><div class=\"wide\">{}</div></figure>",
+            escape(&c.title),
+            inline_svg(&c.narrow),
+            inline_svg(&c.wide)
+        );
+    }
+    out.push_str("</section>");
+}
+
+fn definitions_html(out: &mut String, p: &Page) {
+    out.push_str("<section id=\"definitions\"><h2>Definitions</h2><dl>");
+    for (term, text) in p.glossary {
+        let _ = write!(out, "<dt>{}</dt><dd>{}</dd>", escape(term), escape(text));
+    }
+    out.push_str("</dl></section>");
+}
+
+pub fn render(p: &Page) -> String {
+    let mut out = String::with_capacity(256 * 1024);
+    let _ = write!(
+        out,
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{}</title><style>{CSS}</style></head><body><main><h1>{}</h1><p class=\"sub\">{}</p>",
+        escape(p.title),
+        escape(p.title),
+        escape(&p.subtitle)
+    );
+    // Anchors by order of appearance: case ids may hold any character.
+    let anchors: BTreeMap<&str, String> = p
+        .cases
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.case_id.as_str(), format!("case-{}", i + 1)))
+        .collect();
+    cards_html(&mut out, p.cards);
+    findings_html(&mut out, p.findings, &anchors);
+    charts_html(&mut out, p.charts);
+    for (heading, tables) in p.sections {
+        let _ = write!(out, "<section><h2>{}</h2>", escape(heading));
+        for t in tables {
+            table_html(&mut out, t);
+        }
+        out.push_str("</section>");
+    }
+    if !p.cases.is_empty() {
+        out.push_str("<section><h2>The example journeys in full</h2>");
+        for c in p.cases {
+            let anchor = anchors.get(c.case_id.as_str()).cloned().unwrap_or_default();
+            let _ = write!(
+                out,
+                "<article class=\"case\" id=\"{anchor}\"><h3>Case {}</h3>",
+                escape(&c.case_id)
+            );
+            for t in &c.tables {
+                table_html(&mut out, t);
+            }
+            out.push_str("</article>");
+        }
+        out.push_str("</section>");
+    }
+    definitions_html(&mut out, p);
+    out.push_str("<footer><p>Computed under: ");
+    let defs: Vec<String> = p
+        .definitions
+        .iter()
+        .map(|(k, v)| format!("{} = {}", escape(k), escape(v)))
+        .collect();
+    out.push_str(&defs.join("; "));
+    let _ = writeln!(
+        out,
+        ".</p><p>Rows marked grey rest on fewer than min_n cases: read them with care. Definitions follow the cxgap specification (SPEC sections 2 and 3); generated by cxgap {}.</p></footer></main></body></html>",
+        escape(p.version)
+    );
+    out
+}
+
+/// The glossary entry of a figure or factor name, if it has one.
+pub fn glossary_entry(name: &str) -> Option<(String, String)> {
+    if let Some(f) = labels::figure(name) {
+        return Some((f.label.to_string(), f.definition.to_string()));
+    }
+    labels::factor(name).map(|(l, d)| (l.to_string(), d.to_string()))
+}

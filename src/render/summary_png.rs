@@ -1,0 +1,145 @@
+//! summary.png: the headline figures and the top findings on one image, for
+//! e-mail and chat. Drawn with plotters and the bundled font, like the
+//! charts, so it looks the same on every machine.
+
+use std::path::Path;
+
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use crate::error::Result;
+use crate::render::chart::{FAMILY, draw_error, register_font};
+use crate::render::page::{Card, Tone};
+
+const WIDTH: u32 = 1200;
+const MARGIN: i32 = 40;
+const PER_ROW: usize = 4;
+const CARD_H: i32 = 128;
+const GAP: i32 = 14;
+const FINDING_SIZE: u32 = 19;
+const INK: RGBColor = RGBColor(29, 35, 41);
+const MUTED: RGBColor = RGBColor(91, 101, 112);
+const CARD_BG: RGBColor = RGBColor(246, 248, 250);
+const ACCENT: RGBColor = RGBColor(46, 109, 164);
+
+fn tone_colour(t: Tone) -> RGBColor {
+    match t {
+        Tone::Better => RGBColor(26, 127, 55),
+        Tone::Worse => RGBColor(198, 40, 40),
+        Tone::Level => MUTED,
+    }
+}
+
+/// Words wrapped to lines of at most `width` pixels at `size` points (an
+/// average glyph is about 0.55 em wide in DejaVu Sans).
+fn wrap(text: &str, width: i32, size: u32) -> Vec<String> {
+    let per_line = (width as f64 / (size as f64 * 0.55)).max(10.0) as usize;
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(l) if l.chars().count() + 1 + word.chars().count() <= per_line => {
+                l.push(' ');
+                l.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
+}
+
+/// Cut to fit a card.
+fn fit(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut s: String = text.chars().take(max - 1).collect();
+    s.push('…');
+    s
+}
+
+pub fn draw(
+    path: &Path,
+    title: &str,
+    subtitle: &str,
+    cards: &[Card],
+    findings: &[&str],
+) -> Result<()> {
+    register_font();
+    let inner = WIDTH as i32 - 2 * MARGIN;
+    let card_w = (inner - GAP * (PER_ROW as i32 - 1)) / PER_ROW as i32;
+    let rows = cards.len().div_ceil(PER_ROW) as i32;
+    let cards_top = 110;
+    let findings_top = cards_top + rows * (CARD_H + GAP) + 30;
+    let wrapped: Vec<Vec<String>> = findings
+        .iter()
+        .map(|f| wrap(f, inner - 30, FINDING_SIZE))
+        .collect();
+    let line_h = FINDING_SIZE as i32 + 8;
+    let findings_h: i32 = wrapped
+        .iter()
+        .map(|l| l.len() as i32 * line_h + 12)
+        .sum::<i32>()
+        + 50;
+    let height = (findings_top + findings_h + MARGIN) as u32;
+
+    let root = BitMapBackend::new(path, (WIDTH, height)).into_drawing_area();
+    root.fill(&WHITE).map_err(draw_error)?;
+    let top_left = Pos::new(HPos::Left, VPos::Top);
+    let text = |s: &str, x: i32, y: i32, size: u32, colour: RGBColor| {
+        root.draw(&Text::new(
+            s.to_string(),
+            (x, y),
+            (FAMILY, size).into_font().color(&colour).pos(top_left),
+        ))
+        .map_err(draw_error)
+    };
+    text(title, MARGIN, 28, 30, INK)?;
+    text(subtitle, MARGIN, 70, 17, MUTED)?;
+    for (i, c) in cards.iter().enumerate() {
+        let x = MARGIN + (i % PER_ROW) as i32 * (card_w + GAP);
+        let y = cards_top + (i / PER_ROW) as i32 * (CARD_H + GAP);
+        root.draw(&Rectangle::new(
+            [(x, y), (x + card_w, y + CARD_H)],
+            CARD_BG.filled(),
+        ))
+        .map_err(draw_error)?;
+        root.draw(&Rectangle::new(
+            [(x, y), (x + 4, y + CARD_H)],
+            ACCENT.filled(),
+        ))
+        .map_err(draw_error)?;
+        let chars = (card_w as f64 / 8.5) as usize;
+        text(&fit(&c.label, chars), x + 14, y + 10, 16, MUTED)?;
+        text(&fit(&c.value, chars / 2), x + 14, y + 34, 34, INK)?;
+        if !c.details.is_empty() {
+            text(
+                &fit(&c.details.join(" · "), chars + 4),
+                x + 14,
+                y + 78,
+                14,
+                MUTED,
+            )?;
+        }
+        if let Some(ch) = &c.change {
+            text(
+                &fit(&ch.text, chars + 4),
+                x + 14,
+                y + 100,
+                14,
+                tone_colour(ch.tone),
+            )?;
+        }
+    }
+    text("Top findings", MARGIN, findings_top, 22, INK)?;
+    let mut y = findings_top + 40;
+    for (i, lines) in wrapped.iter().enumerate() {
+        text(&format!("{}.", i + 1), MARGIN, y, FINDING_SIZE, ACCENT)?;
+        for line in lines {
+            text(line, MARGIN + 30, y, FINDING_SIZE, INK)?;
+            y += line_h;
+        }
+        y += 12;
+    }
+    root.present().map_err(draw_error)?;
+    Ok(())
+}

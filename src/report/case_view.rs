@@ -1,0 +1,103 @@
+//! One journey side by side with its survey answers (SPEC 3.9): the tables
+//! `cxgap case` prints and the report's page shows for each example case.
+
+use polars::prelude::*;
+use serde_json::{Value, json};
+
+use crate::error::Result;
+use crate::journey::Journeys;
+use crate::metrics::table::Table;
+
+/// The case's features, timeline, promises, contact counts and survey
+/// answers. `timeline`: the case's events in timeline order
+/// (`EventStore::timelines`). `None` when the journeys hold no such case.
+pub fn tables(journeys: &Journeys, id: &str, timeline: &DataFrame) -> Result<Option<Vec<Table>>> {
+    let this = |df: &DataFrame| -> PolarsResult<DataFrame> {
+        df.clone()
+            .lazy()
+            .filter(col("case_id").eq(lit(id)))
+            .collect()
+    };
+    let row = this(&journeys.cases)?;
+    if row.height() == 0 {
+        return Ok(None);
+    }
+    let mut features = Table::new("journey", &format!("Case {id}"), &["feature", "value"]);
+    let journey = Table::from_frame("journey", "", &row)?;
+    for (name, value) in journey.columns.iter().zip(&journey.rows[0]) {
+        if name != "case_id" {
+            features.push(vec![json!(name), value.clone()]);
+        }
+    }
+
+    let events = this(timeline)?
+        .lazy()
+        .select([
+            col("ts").alias("time"),
+            (col("ts").dt().timestamp(TimeUnit::Milliseconds)
+                - col("ts")
+                    .dt()
+                    .timestamp(TimeUnit::Milliseconds)
+                    .shift(lit(1)))
+            .alias("since_previous"),
+            col("event"),
+            col("activity"),
+            col("channel"),
+            col("agent"),
+            col("team"),
+            col("promise_kind"),
+            col("due_at"),
+            col("line"),
+        ])
+        .collect()?;
+    let mut events = Table::from_frame("timeline", "Timeline", &events)?;
+    let gap = events
+        .columns
+        .iter()
+        .position(|c| c == "since_previous")
+        .unwrap_or(1);
+    for r in &mut events.rows {
+        r[gap] = r[gap]
+            .as_i64()
+            .map(|ms| json!(duration(ms)))
+            .unwrap_or(Value::Null);
+    }
+
+    let promises = Table::from_frame(
+        "promises",
+        "Promises",
+        &this(&journeys.promises)?.drop_many(["case_id"]),
+    )?;
+    let contacts = Table::from_frame(
+        "contacts",
+        "Contact counts attributed to the case",
+        &this(&journeys.attributed_contacts)?.drop_many(["case_id"]),
+    )?;
+    let surveys = Table::from_frame(
+        "surveys",
+        "Survey answers",
+        &this(&journeys.matched_surveys)?.drop_many(["case_id"]),
+    )?;
+    Ok(Some(vec![features, events, promises, contacts, surveys]))
+}
+
+/// `1d 2h 5m`, the gap between two events.
+pub fn duration(ms: i64) -> String {
+    let mins = ms / 60_000;
+    let (d, h, m) = (mins / 1440, (mins % 1440) / 60, mins % 60);
+    match (d, h) {
+        (0, 0) => format!("{m}m"),
+        (0, _) => format!("{h}h {m}m"),
+        _ => format!("{d}d {h}h {m}m"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn durations() {
+        assert_eq!(super::duration(5 * 60_000), "5m");
+        assert_eq!(super::duration(125 * 60_000), "2h 5m");
+        assert_eq!(super::duration((26 * 60 + 5) * 60_000), "1d 2h 5m");
+    }
+}

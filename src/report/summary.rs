@@ -1,0 +1,126 @@
+//! The report as a manager gets it: summary.html (all of it on one page)
+//! and summary.png (the headline figures and top findings on one image).
+
+use std::path::Path;
+
+use serde_json::json;
+
+use crate::error::Result;
+use crate::metrics::table::Table;
+use crate::render::chart::{NARROW, WIDE};
+use crate::render::page::{self, ChartView, Page};
+use crate::render::summary_png;
+use crate::report::Report;
+
+const TITLE: &str = "cxgap report: surveys next to the journeys behind them";
+
+/// The charts as the page shows them: narrow for phones, wide otherwise.
+pub fn chart_views(rep: &Report) -> Result<Vec<ChartView>> {
+    rep.charts
+        .iter()
+        .map(|c| {
+            Ok(ChartView {
+                title: c.title().to_string(),
+                narrow: c.svg(NARROW)?,
+                wide: c.svg(WIDE)?,
+            })
+        })
+        .collect()
+}
+
+/// Every figure and factor the page names, with its one-line definition.
+fn glossary(rep: &Report) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = rep
+        .overview
+        .iter()
+        .filter_map(|f| page::glossary_entry(f.name))
+        .collect();
+    if let Some(t) = rep.tables.iter().find(|t| t.name == "drivers") {
+        out.extend(
+            t.texts("factor")
+                .iter()
+                .filter_map(|f| page::glossary_entry(f)),
+        );
+    }
+    out.push((
+        "Change".into(),
+        "A figure over the cases resolved in the latest half of the weeks covered, against the half before it (same length); green is better, red worse. Hover a change to see the dates.".into(),
+    ));
+    out.push((
+        "95% CI".into(),
+        "The range the figure would fall in 95 times out of 100 with other customers like these: Wilson's interval for shares, Student's t for means.".into(),
+    ));
+    out.push((
+        "Thin (n<min_n)".into(),
+        "Fewer cases than min_n: shown grey and marked, read with care.".into(),
+    ));
+    out
+}
+
+pub fn html(rep: &Report, charts: &[ChartView]) -> String {
+    let find = |name: &str| rep.tables.iter().find(|t| t.name == name);
+    let pick = |names: &[&str]| names.iter().filter_map(|n| find(n)).collect::<Vec<_>>();
+    let quality_tables = rep.quality.tables();
+    let sections = [
+        ("Score gaps by journey factor", pick(&["drivers"])),
+        ("Contacts", pick(&["score_by_contacts"])),
+        ("Promises", pick(&["promises"])),
+        (
+            "Resolution: the log against the customer",
+            pick(&["resolution_gap", "fcr_views"]),
+        ),
+        ("Segments", pick(&["segments"])),
+        ("Who answers", pick(&["who_answers", "response_by_segment"])),
+        ("Trends", pick(&["trends"])),
+        ("All headline figures", pick(&["overview"])),
+        ("Data quality", quality_tables.iter().collect()),
+    ];
+    page::render(&Page {
+        title: TITLE,
+        subtitle: format!("Cases up to {}", rep.quality.as_of),
+        cards: &rep.cards,
+        findings: &rep.findings,
+        charts,
+        sections: &sections,
+        cases: &rep.cases,
+        glossary: &glossary(rep),
+        definitions: &rep.definitions,
+        version: env!("CARGO_PKG_VERSION"),
+    })
+}
+
+/// The headline figures as the terminal shows them after a report: the
+/// page's cards, one per row.
+pub fn headline_table(rep: &Report) -> Table {
+    let mut t = Table::new(
+        "headline",
+        "Headline figures",
+        &["figure", "value", "detail", "change"],
+    );
+    for c in &rep.cards {
+        t.push(vec![
+            json!(c.label),
+            json!(c.value),
+            json!(c.details.join(" · ")),
+            json!(c.change.as_ref().map(|ch| ch.text.as_str()).unwrap_or("")),
+        ]);
+    }
+    t
+}
+
+/// summary.png: the headline figures and the top three findings.
+pub fn png(rep: &Report, path: &Path) -> Result<()> {
+    let findings: Vec<&str> = rep
+        .findings
+        .iter()
+        .take(3)
+        .map(|f| f.text.as_str())
+        .collect();
+    summary_png::draw(
+        path,
+        TITLE,
+        &format!("Cases up to {}", rep.quality.as_of),
+        &rep.cards,
+        &findings,
+    )
+}

@@ -8,6 +8,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ConfigError, Error, InputError, InputKind, Result};
+pub use crate::input::config_file::ConfigFile;
+use crate::input::config_file::{InputSection, SurveySection, load_file};
 use crate::input::labels::{LabelValue, Labels};
 use crate::input::timestamp::parse_cli_instant;
 
@@ -43,45 +45,6 @@ pub struct Scale {
     pub partitions: Option<u32>,
 }
 
-/// The file as written by the user. Every key is optional.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ConfigFile {
-    pub timezone: Option<String>,
-    pub attribution: Option<Attribution>,
-    pub repeat_window_days: Option<f64>,
-    pub as_of: Option<String>,
-    pub min_n: Option<usize>,
-    /// Logs without a `reopened` activity: work after a resolution reopens
-    /// the case (SPEC 2.1).
-    pub reopen_on_activity: Option<bool>,
-    /// Event types or activity names that are not work, for
-    /// `reopen_on_activity` (besides closed and survey_sent).
-    #[serde(default)]
-    pub reopen_ignore: Vec<String>,
-    #[serde(default)]
-    pub events: InputSection,
-    #[serde(default)]
-    pub surveys: SurveySection,
-    #[serde(default)]
-    pub contacts: ContactsSection,
-    /// Case attributes beside a long log, joined by case_id.
-    #[serde(default)]
-    pub cases: InputSection,
-    #[serde(default)]
-    pub promises: PromiseSection,
-    #[serde(default)]
-    pub quality: QualitySection,
-}
-
-/// `[quality]`: when a run stops instead of publishing (SPEC 5).
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct QualitySection {
-    /// Largest share of an input's rows that may be rejected (default 0.05).
-    pub max_reject_share: Option<f64>,
-}
-
 /// What one row of an input stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -95,41 +58,6 @@ pub enum Shape {
     Counts,
     /// contacts: one row per call, chat or email; cxgap counts them
     Interactions,
-}
-
-/// Keys every input section shares.
-#[derive(Debug, Default, Deserialize, Clone)]
-#[serde(deny_unknown_fields)]
-pub struct InputSection {
-    pub path: Option<PathBuf>,
-    pub format: Option<FileFormat>,
-    /// What one row stands for (events: long or wide; contacts: counts or
-    /// interactions).
-    pub shape: Option<Shape>,
-    pub delimiter: Option<String>,
-    /// One strftime format for every timestamp column of the input.
-    pub timestamp_format: Option<String>,
-    /// canonical column -> its strftime format, over `timestamp_format`.
-    #[serde(default)]
-    pub timestamp_formats: BTreeMap<String, String>,
-    /// canonical name -> the user's column name
-    #[serde(default)]
-    pub columns: BTreeMap<String, String>,
-    /// canonical event type -> the user's activity names (events only)
-    #[serde(default)]
-    pub activities: BTreeMap<String, Vec<String>>,
-    /// events, shape = "wide": column -> the event type (or activity) it times
-    #[serde(default)]
-    pub timestamps: BTreeMap<String, String>,
-    /// events, shape = "wide": due-date column -> the promise it records
-    #[serde(default)]
-    pub due_dates: BTreeMap<String, DueDate>,
-    /// events, shape = "wide": count column -> the event type it counts
-    #[serde(default)]
-    pub counts: BTreeMap<String, String>,
-    /// events, shape = "wide": canonical survey column -> the case row's column
-    #[serde(default)]
-    pub survey: BTreeMap<String, String>,
 }
 
 /// How a wide case table (events, `shape = "wide"`) stands for events.
@@ -164,41 +92,6 @@ pub struct DueDate {
     /// The column holding when it was kept (default: the event types
     /// `[promises.fulfilled_by]` names for the kind).
     pub kept: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SurveySection {
-    #[serde(flatten)]
-    pub input: InputSection,
-    pub kind: Option<SurveyKind>,
-    pub scale: Option<[f64; 2]>,
-    pub pick: Option<SurveyPick>,
-    pub window_days: Option<f64>,
-    /// answer text -> score, "unanswered" or "none" (over the built-in maps)
-    #[serde(default)]
-    pub labels: BTreeMap<String, LabelValue>,
-    /// "was it resolved?" answer text -> true or false
-    #[serde(default)]
-    pub resolved_labels: BTreeMap<String, bool>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ContactsSection {
-    #[serde(flatten)]
-    pub input: InputSection,
-    pub overlap: Option<Overlap>,
-    /// Largest believable count on one row (default 100,000).
-    pub max_count: Option<u64>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PromiseSection {
-    /// promise kind -> event types that fulfil it (besides a matching `promise_kept`)
-    #[serde(default)]
-    pub fulfilled_by: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
@@ -504,23 +397,6 @@ impl RunConfig {
             .chain(self.config_file.clone())
             .collect()
     }
-}
-
-fn load_file(path: &Path) -> Result<ConfigFile> {
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    toml::from_str(&text).map_err(|e| {
-        ConfigError::Parse {
-            path: path.to_path_buf(),
-            message: e.message().to_string()
-                + &e.span()
-                    .map(|s| format!(" (line {})", text[..s.start].matches('\n').count() + 1))
-                    .unwrap_or_default(),
-        }
-        .into()
-    })
 }
 
 fn positive(key: &str, v: f64) -> Result<()> {

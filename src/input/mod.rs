@@ -4,6 +4,7 @@
 pub mod cases;
 pub mod columns;
 pub mod config;
+pub mod config_file;
 pub mod contacts;
 pub mod detect;
 pub mod events;

@@ -95,10 +95,37 @@ pub fn example(
         Table::from_frame("x", "", &rows)
     };
     let case = this(&journeys.cases, "responded_at")?;
-    let events = this(timeline, "ts")?;
-    let promises = this(&journeys.promises, "due_at")?;
+    let mut steps = event_steps(
+        &this(timeline, "ts")?,
+        &this(&journeys.promises, "due_at")?,
+        tz,
+    );
+    let more = steps.len().saturating_sub(STEPS);
+    if more > 0 {
+        // The start and the end of the story matter most.
+        let last = steps.pop();
+        steps.truncate(STEPS - 1);
+        steps.extend(last);
+    }
+    steps.extend(answer_step(&case, cfg.survey.scale_max, tz));
     let field = |name: &str| case.texts(name).into_iter().next().unwrap_or_default();
+    let headline = [field("channel"), field("team"), field("agent")]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ");
+    Ok(Example {
+        case_id: id.to_string(),
+        headline,
+        steps,
+        more,
+    })
+}
 
+/// One step per event: when (the first as a moment, then the time since
+/// the previous), the activity with its channel and agent, and for a
+/// promise its kind, due time and status from the ledger.
+fn event_steps(events: &Table, promises: &Table, tz: Tz) -> Vec<Step> {
     let (ms, activity, event) = (
         events.numbers("ms"),
         events.texts("activity"),
@@ -149,52 +176,42 @@ pub fn example(
         }
         steps.push(Step { when, what });
     }
-    let more = steps.len().saturating_sub(STEPS);
-    if more > 0 {
-        // The start and the end of the story matter most.
-        let last = steps.pop();
-        steps.truncate(STEPS - 1);
-        steps.extend(last);
-    }
+    steps
+}
+
+/// The survey answer that closes the story: score, the resolved answer and
+/// the comment, when the case has one.
+fn answer_step(case: &Table, scale_max: f64, tz: Tz) -> Option<Step> {
+    let field = |name: &str| case.texts(name).into_iter().next().unwrap_or_default();
     let answer = field("score");
-    if !answer.is_empty() {
-        let resolved = match field("customer_resolved").as_str() {
-            "true" => ", resolved",
-            "false" => ", not resolved",
-            _ => "",
-        };
-        let comment = field("comment");
-        let comment = if comment.is_empty() {
-            String::new()
-        } else {
-            format!(": “{comment}”")
-        };
-        let when = case
-            .numbers("ms")
-            .first()
-            .copied()
-            .flatten()
-            .map(|t| moment(t as i64, tz))
-            .unwrap_or_default();
-        steps.push(Step {
-            when,
-            what: format!(
-                "Survey answer {} of {}{resolved}{comment}",
-                trim_number(&answer),
-                trim_number(&cfg.survey.scale_max.to_string())
-            ),
-        });
+    if answer.is_empty() {
+        return None;
     }
-    let headline = [field("channel"), field("team"), field("agent")]
-        .into_iter()
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(" · ");
-    Ok(Example {
-        case_id: id.to_string(),
-        headline,
-        steps,
-        more,
+    let resolved = match field("customer_resolved").as_str() {
+        "true" => ", resolved",
+        "false" => ", not resolved",
+        _ => "",
+    };
+    let comment = field("comment");
+    let comment = if comment.is_empty() {
+        String::new()
+    } else {
+        format!(": “{comment}”")
+    };
+    let when = case
+        .numbers("ms")
+        .first()
+        .copied()
+        .flatten()
+        .map(|t| moment(t as i64, tz))
+        .unwrap_or_default();
+    Some(Step {
+        when,
+        what: format!(
+            "Survey answer {} of {}{resolved}{comment}",
+            trim_number(&answer),
+            trim_number(&scale_max.to_string())
+        ),
     })
 }
 

@@ -148,6 +148,10 @@ pub struct MetricsArgs {
     pub table: crate::metrics::TableName,
     #[command(flatten)]
     pub input: InputArgs,
+    /// Read the journeys from a dataset (`journeys --format dataset`) instead
+    /// of building them: a dataset folder, or a folder of its parts
+    #[arg(long, value_name = "PATH")]
+    pub journeys: Option<PathBuf>,
     /// Dimension to segment by: team, agent, channel or any unmapped event column
     #[arg(long, value_name = "DIM")]
     pub by: Option<String>,
@@ -251,6 +255,7 @@ impl InputArgs {
                 memory_limit: self.memory_limit,
                 partitions: self.partitions,
             },
+            inputs_optional: false,
         }
     }
 }
@@ -306,12 +311,20 @@ pub struct CaseArgs {
 pub struct JourneysArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    /// Output file (new, or one cxgap wrote), or `-` for standard output (CSV only)
-    #[arg(long, short, value_name = "FILE")]
+    /// Output file (new, or one cxgap wrote), `-` for standard output (CSV
+    /// only), or with `--format dataset` a folder
+    #[arg(long, short, value_name = "PATH")]
     pub out: PathBuf,
-    /// Output format (default: from the extension, else parquet)
+    /// Output format (default: from the extension, else parquet). `dataset`:
+    /// a folder with every frame the metrics read and a manifest, for
+    /// `report --journeys` and `metrics --journeys`
     #[arg(long, value_enum)]
-    pub format: Option<FrameFormat>,
+    pub format: Option<JourneysFormat>,
+    /// Build only part K of N customer partitions (counting from 0), as a
+    /// dataset: run it for K = 0..N-1, into one folder, on one or several
+    /// machines; the parts together give the report of one run
+    #[arg(long, value_name = "K/N", value_parser = parse_part)]
+    pub partition: Option<(u32, u32)>,
     /// Replace an existing file at --out that cxgap did not write (never an input)
     #[arg(long)]
     pub force: bool,
@@ -320,10 +333,46 @@ pub struct JourneysArgs {
     pub lock_wait: u64,
 }
 
+/// What `cxgap journeys` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum JourneysFormat {
+    /// Apache Parquet: the journeys table
+    Parquet,
+    /// Comma-separated values: the journeys table
+    Csv,
+    /// A folder: every frame the metrics read, events and rejects, and a manifest
+    Dataset,
+}
+
+/// `K/N`: part K (from 0) of N.
+fn parse_part(text: &str) -> Result<(u32, u32), String> {
+    let (k, n) = text
+        .split_once('/')
+        .ok_or_else(|| format!("`{text}` is not K/N (say `0/4` for the first of four parts)"))?;
+    let k: u32 = k
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{k}` is not a part number"))?;
+    let n: u32 = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{n}` is not a number of parts"))?;
+    if n == 0 || n > 4096 || k >= n {
+        return Err(format!(
+            "part {k} of {n}: N must be 1 to 4096 and K from 0 to N-1"
+        ));
+    }
+    Ok((k, n))
+}
+
 #[derive(Debug, Args)]
 pub struct ReportArgs {
     #[command(flatten)]
     pub input: InputArgs,
+    /// Read the journeys from a dataset (`journeys --format dataset`) instead
+    /// of building them: a dataset folder, or a folder of its parts
+    #[arg(long, value_name = "PATH")]
+    pub journeys: Option<PathBuf>,
     /// Report folder: new, empty, or an earlier cxgap report (replaced as a whole when the run succeeds)
     #[arg(long, short, value_name = "DIR")]
     pub out: PathBuf,

@@ -205,6 +205,12 @@ pub enum InputError {
     NoEvents { dir: PathBuf },
     #[error("this command needs survey responses, but no surveys input was found")]
     NoSurveys,
+    #[error("{}: {message}", path.display())]
+    Dataset {
+        path: PathBuf,
+        message: String,
+        hint: String,
+    },
     #[error("case `{case_id}` is not in the events input")]
     UnknownCase {
         case_id: String,
@@ -220,6 +226,7 @@ impl InputError {
                 "check the path, or set it in cxgap.toml: [{kind}] path = \"...\" (or pass --{kind} FILE)"
             ),
             InputError::Unreadable { .. } => "check the file's permissions".into(),
+            InputError::Dataset { hint, .. } => hint.clone(),
             InputError::UnknownFormat { kind, .. } => format!(
                 "name the format in cxgap.toml: [{kind}] format = \"csv\" (csv, parquet, ndjson or xes), or use a .csv, .tsv, .csv.gz, .parquet, .ndjson, .jsonl, .xes or .xes.gz file"
             ),

@@ -1,10 +1,14 @@
-//! `cxgap journeys`: the journeys table to a Parquet or CSV file (or stdout).
+//! `cxgap journeys`: the journeys table to a Parquet or CSV file (or
+//! stdout), or a journeys dataset folder (all of a run, or one customer
+//! partition of it) for `report --journeys` and `metrics --journeys`.
 
-use crate::cli::{FrameFormat, JourneysArgs};
+use crate::cli::{FrameFormat, JourneysArgs, JourneysFormat};
 use crate::commands::Outcome;
 use crate::error::{Error, Result};
+use crate::journey::{self, dataset};
 use crate::render::files::{write_frame, write_output};
-use crate::render::target::{self, FileKind};
+use crate::render::folder::Staging;
+use crate::render::target::{self, FileKind, FolderKind};
 use crate::render::term::Term;
 
 pub fn run(args: &JourneysArgs, term: &Term) -> Result<Outcome> {
@@ -15,12 +19,23 @@ pub fn run(args: &JourneysArgs, term: &Term) -> Result<Outcome> {
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
         if csv || to_stdout {
-            FrameFormat::Csv
+            JourneysFormat::Csv
         } else {
-            FrameFormat::Parquet
+            JourneysFormat::Parquet
         }
     });
-    if to_stdout && format == FrameFormat::Parquet {
+    let frame_format = match format {
+        JourneysFormat::Dataset => return write_dataset(args, term),
+        _ if args.partition.is_some() => {
+            return Err(Error::usage(
+                "`--partition` builds one part of a dataset",
+                Some("add `--format dataset`".into()),
+            ));
+        }
+        JourneysFormat::Csv => FrameFormat::Csv,
+        JourneysFormat::Parquet => FrameFormat::Parquet,
+    };
+    if to_stdout && frame_format == FrameFormat::Parquet {
         return Err(Error::usage(
             "Parquet cannot be written to standard output",
             Some("use `--format csv` with `--out -`, or name a .parquet file".into()),
@@ -37,7 +52,7 @@ pub fn run(args: &JourneysArgs, term: &Term) -> Result<Outcome> {
     let df = &mut prepared.journeys.cases;
     if to_stdout {
         let mut buf = Vec::new();
-        write_frame(df, format, &mut buf)?;
+        write_frame(df, frame_format, &mut buf)?;
         term.out(&buf)?;
     } else {
         write_output(
@@ -46,7 +61,7 @@ pub fn run(args: &JourneysArgs, term: &Term) -> Result<Outcome> {
             &inputs,
             args.force,
             super::lock_wait(args.lock_wait),
-            |w| Ok(write_frame(df, format, w)?),
+            |w| Ok(write_frame(df, frame_format, w)?),
         )?;
         term.note(&format!(
             "wrote {} cases to {}",
@@ -54,5 +69,45 @@ pub fn run(args: &JourneysArgs, term: &Term) -> Result<Outcome> {
             args.out.display()
         ));
     }
+    Ok(Outcome::Done)
+}
+
+/// A dataset folder: `--out` itself for a whole run, or its subfolder
+/// `part-K-of-N` for one partition, so the parts of one build share a
+/// folder that `--journeys` reads whole.
+fn write_dataset(args: &JourneysArgs, term: &Term) -> Result<Outcome> {
+    if args.out.as_os_str() == "-" {
+        return Err(Error::usage(
+            "a dataset is a folder and cannot go to standard output",
+            Some("name a folder with `--out`".into()),
+        ));
+    }
+    let (k, n) = args.partition.unwrap_or((0, 1));
+    let folder = if args.partition.is_some() {
+        args.out.join(format!("part-{k:05}-of-{n:05}"))
+    } else {
+        args.out.clone()
+    };
+    let cfg = super::config(&args.input)?;
+    target::check_folder(&folder, FolderKind::Dataset, &cfg.input_paths())?;
+    let inputs = super::read_inputs(&cfg)?;
+    let (journeys, events) = match args.partition {
+        Some((k, n)) => journey::build_one_part(inputs, &cfg, k, n)?,
+        None => journey::build_keeping_events(inputs, &cfg)?,
+    };
+    let mut out = Staging::new(
+        &folder,
+        FolderKind::Dataset,
+        &cfg.input_paths(),
+        super::lock_wait(args.lock_wait),
+    )?;
+    let written = dataset::write(out.dir(), &cfg, &journeys, &events, (k, n))?;
+    out.files.extend(written);
+    out.commit()?;
+    term.note(&format!(
+        "wrote part {k} of {n}: {} cases to {}",
+        journeys.cases.height(),
+        folder.display()
+    ));
     Ok(Outcome::Done)
 }

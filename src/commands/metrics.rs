@@ -8,7 +8,7 @@ use crate::render;
 use crate::render::term::Term;
 
 pub fn run(args: &MetricsArgs, term: &Term) -> Result<Outcome> {
-    let p = super::prepare(&args.input, term)?;
+    let p = super::prepare_or_read(&args.input, args.journeys.as_deref(), term)?;
     let ctx = Ctx {
         cfg: &p.cfg,
         journeys: &p.journeys,

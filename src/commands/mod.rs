@@ -10,13 +10,16 @@ pub mod sample;
 pub mod sql;
 pub mod validate;
 
+use std::path::Path;
+
 use crate::cli::{Command, InputArgs};
 use crate::error::Error;
 use crate::error::Result;
 use crate::input::config::RunConfig;
 use crate::input::gate;
 use crate::input::load::{self, Inputs};
-use crate::journey::{self, Journeys};
+use crate::journey::event_store::EventStore;
+use crate::journey::{self, Journeys, dataset};
 use crate::metrics::fail_if::{self, Threshold, Verdict};
 use crate::metrics::overview::Figure;
 use crate::metrics::warnings::{self, Warning};
@@ -77,6 +80,46 @@ pub fn prepare_keeping_inputs(args: &InputArgs, term: &Term) -> Result<(Prepared
 /// check its output target before any input is read.
 pub fn config(args: &InputArgs) -> Result<RunConfig> {
     RunConfig::resolve(&args.overrides())
+}
+
+/// The config of a run from a journeys dataset (`--journeys`), when given:
+/// only its settings count, the inputs it names need not exist.
+pub fn config_for(args: &InputArgs, journeys: Option<&Path>) -> Result<RunConfig> {
+    let mut overrides = args.overrides();
+    overrides.inputs_optional = journeys.is_some();
+    RunConfig::resolve(&overrides)
+}
+
+/// The journeys of a dataset and their events, checked against the run's
+/// config and judged by the quality gate as read inputs are (exit 4).
+pub fn read_dataset(cfg: &RunConfig, path: &Path) -> Result<(Journeys, EventStore)> {
+    let (journeys, events) = dataset::read(path, cfg)?;
+    if let Some(t) = cfg.as_of
+        && t != journeys.as_of
+    {
+        return Err(Error::usage(
+            format!(
+                "the journeys at {} are as of {}, not {}",
+                path.display(),
+                journeys.as_of.format("%Y-%m-%dT%H:%M:%SZ"),
+                t.format("%Y-%m-%dT%H:%M:%SZ")
+            ),
+            Some("drop --as-of, or build the journeys again with it".into()),
+        ));
+    }
+    gate::check(&journeys.inputs, cfg.max_reject_share)?;
+    Ok((journeys, events))
+}
+
+/// `prepare`, or with `--journeys` the dataset's journeys.
+pub fn prepare_or_read(args: &InputArgs, journeys: Option<&Path>, term: &Term) -> Result<Prepared> {
+    let Some(path) = journeys else {
+        return prepare(args, term);
+    };
+    let cfg = config_for(args, Some(path))?;
+    let (journeys, _) = read_dataset(&cfg, path)?;
+    warn_all(&warnings::warnings(&cfg, &journeys)?, term);
+    Ok(Prepared { cfg, journeys })
 }
 
 /// Read the inputs, judge their quality (exit 4 on a breach), build the

@@ -90,17 +90,23 @@ impl<'a> Stages<'a> {
 
 pub fn run(args: &ReportArgs, term: &Term) -> Result<Outcome> {
     let mut stages = Stages::new(term, args);
-    let cfg = super::config(&args.input)?;
+    let cfg = super::config_for(&args.input, args.journeys.as_deref())?;
     // A target that is not cxgap's own is refused before any work.
     target::check_folder(&args.out, FolderKind::Report, &cfg.input_paths())?;
-    stages.start("read inputs")?;
-    let (journeys, events) = {
-        // The rows are dropped once the journeys are built, but for the
-        // columns a timeline shows: the example journeys need a few cases'
-        // events.
-        let inputs = super::read_inputs(&cfg)?;
-        stages.start("build journeys")?;
-        journey::build_keeping_events(inputs, &cfg)?
+    let (journeys, events) = match &args.journeys {
+        Some(path) => {
+            stages.start("read journeys")?;
+            super::read_dataset(&cfg, path)?
+        }
+        None => {
+            // The rows are dropped once the journeys are built, but for the
+            // columns a timeline shows: the example journeys need a few
+            // cases' events.
+            stages.start("read inputs")?;
+            let inputs = super::read_inputs(&cfg)?;
+            stages.start("build journeys")?;
+            journey::build_keeping_events(inputs, &cfg)?
+        }
     };
     stages.start("metrics")?;
     let rep = report::build(&cfg, &journeys, &events, args.by.as_deref())?;

@@ -32,6 +32,9 @@ pub struct Overrides {
     pub min_n: Option<usize>,
     pub max_reject_share: Option<f64>,
     pub scale: Scale,
+    /// The inputs need not exist: the journeys come from a dataset
+    /// (`--journeys`), and the config only supplies the settings.
+    pub inputs_optional: bool,
 }
 
 /// How big a run may get in memory (SPEC 7). Not part of run.json: the
@@ -271,20 +274,26 @@ impl RunConfig {
             .into());
         }
 
-        let events = resolve_input(
+        let optional = args.inputs_optional;
+        let events = match resolve_input(
             InputKind::Events,
             &file.events,
             args.events.as_deref(),
             &base,
             &dir,
-        )?
-        .ok_or_else(|| InputError::NoEvents { dir: dir.clone() })?;
+            optional,
+        )? {
+            Some(spec) => spec,
+            None if optional => InputSpec::bare(InputKind::Events, &dir.join("events.csv")),
+            None => return Err(InputError::NoEvents { dir: dir.clone() }.into()),
+        };
         let surveys = resolve_input(
             InputKind::Surveys,
             &file.surveys.input,
             args.surveys.as_deref(),
             &base,
             &dir,
+            optional,
         )?;
         let contacts = resolve_input(
             InputKind::Contacts,
@@ -292,11 +301,12 @@ impl RunConfig {
             args.contacts.as_deref(),
             &base,
             &dir,
+            optional,
         )?;
 
         // A case table has no conventional file name: only the config names one.
         let cases = match &file.cases.path {
-            Some(_) => resolve_input(InputKind::Cases, &file.cases, None, &base, &dir)?,
+            Some(_) => resolve_input(InputKind::Cases, &file.cases, None, &base, &dir, optional)?,
             None => None,
         };
         let survey = resolve_survey(&file.surveys, args.survey_window)?;
@@ -415,6 +425,7 @@ fn resolve_input(
     cli_path: Option<&Path>,
     base: &Path,
     dir: &Path,
+    optional: bool,
 ) -> Result<Option<InputSpec>> {
     let path = match (cli_path, &section.path) {
         (Some(p), _) => Some(p.to_path_buf()),
@@ -422,7 +433,7 @@ fn resolve_input(
         (None, None) => find_conventional(dir, kind),
     };
     let Some(path) = path else { return Ok(None) };
-    if !path.exists() {
+    if !path.exists() && !optional {
         return Err(InputError::NotFound { kind, path }.into());
     }
     let delimiter = match section.delimiter.as_deref() {

@@ -34,9 +34,12 @@ pub enum EventStore {
     Rows(DataFrame),
     Files {
         files: Vec<PathBuf>,
-        schema: SchemaRef,
-        /// The folder the files live in, removed with the store.
-        _scratch: Arc<tempfile::TempDir>,
+        /// The events' types, restored on reading (spill files lose the
+        /// categoricals); `None`: as stored.
+        schema: Option<SchemaRef>,
+        /// A run's scratch folder holding the files, removed with the
+        /// store; `None` for a dataset's files, which stay.
+        _scratch: Option<Arc<tempfile::TempDir>>,
     },
 }
 
@@ -51,38 +54,63 @@ impl EventStore {
         Ok(EventStore::Rows(events.select(kept)?))
     }
 
+    /// A journeys dataset's event files.
+    pub fn dataset(files: Vec<PathBuf>) -> Result<EventStore> {
+        Ok(EventStore::Files {
+            files,
+            schema: None,
+            _scratch: None,
+        })
+    }
+
+    /// Every kept event, in timeline order (cases by case_id).
+    pub fn frame(&self) -> Result<DataFrame> {
+        match self {
+            EventStore::Rows(df) => Ok(df.clone()),
+            EventStore::Files { .. } => Ok(self.scan(|lf| lf)?.collect()?),
+        }
+    }
+
+    /// The files read back and narrowed by `wanted`, as one frame in
+    /// timeline order, with their stored types restored.
+    fn scan(&self, wanted: impl Fn(LazyFrame) -> LazyFrame) -> Result<LazyFrame> {
+        let EventStore::Files { files, schema, .. } = self else {
+            let EventStore::Rows(df) = self else {
+                unreachable!()
+            };
+            return Ok(wanted(df.clone().lazy()));
+        };
+        let mut parts = Vec::with_capacity(files.len());
+        for f in files {
+            let file =
+                std::fs::File::open(f).map_err(|source| crate::error::OutputError::Scratch {
+                    path: f.clone(),
+                    source,
+                })?;
+            parts.push(wanted(ParquetReader::new(file).finish()?.lazy()));
+        }
+        let mut all = concat(parts, UnionArgs::default())?;
+        if let Some(schema) = schema {
+            let types = schema
+                .iter()
+                .map(|(name, dtype)| (name.as_str(), dtype.clone()))
+                .collect();
+            all = all.cast(types, true);
+        }
+        // Files hold whole cases; case_id then stored order is the
+        // timeline order the loader gave them.
+        Ok(all.sort(
+            ["case_id"],
+            SortMultipleOptions::default().with_maintain_order(true),
+        ))
+    }
+
     /// The events of `case_ids`, each case in timeline order (cases by
     /// case_id), categoricals as text, with the columns of `KEPT`.
     pub fn timelines(&self, case_ids: &[String], cfg: &RunConfig) -> Result<DataFrame> {
         let ids = lit(Series::new("ids".into(), case_ids)).implode(false);
         let wanted = |lf: LazyFrame| lf.filter(col("case_id").is_in(ids.clone(), false));
-        let rows = match self {
-            EventStore::Rows(df) => wanted(df.clone().lazy()),
-            EventStore::Files { files, schema, .. } => {
-                let mut parts = Vec::with_capacity(files.len());
-                for f in files {
-                    let file = std::fs::File::open(f).map_err(|source| {
-                        crate::error::OutputError::Scratch {
-                            path: f.clone(),
-                            source,
-                        }
-                    })?;
-                    parts.push(wanted(ParquetReader::new(file).finish()?.lazy()));
-                }
-                let types = schema
-                    .iter()
-                    .map(|(name, dtype)| (name.as_str(), dtype.clone()))
-                    .collect();
-                concat(parts, UnionArgs::default())?
-                    .cast(types, true)
-                    // Parts hold whole cases; case_id then input order is
-                    // the timeline order the loader gave them.
-                    .sort(
-                        ["case_id"],
-                        SortMultipleOptions::default().with_maintain_order(true),
-                    )
-            }
-        };
+        let rows = self.scan(wanted)?;
         // Case numbers are per part in a partitioned run: the id itself
         // keys the per-case windows here.
         let rows = as_text(rows).with_column(col("case_id").alias(CASE));

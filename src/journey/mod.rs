@@ -4,7 +4,9 @@
 //! Every step is a lazy plan over the validated frames; `build` collects
 //! them all in one `collect_all` so shared inputs are computed once.
 
+pub mod build;
 pub mod contacts;
+pub mod dataset;
 pub mod event_store;
 pub mod log;
 pub mod merge;
@@ -22,7 +24,6 @@ use crate::error::Result;
 use crate::input::config::RunConfig;
 use crate::input::load::{Inputs, Loaded};
 use crate::input::summary::InputSummary;
-use crate::journey::event_store::EventStore;
 use crate::journey::timeline::{CASE, is, on_case};
 
 /// Journey columns in output order (the dimensions follow them). An event
@@ -101,6 +102,8 @@ fn case_dimensions(inputs: &Inputs) -> Vec<String> {
         .cloned()
         .collect()
 }
+
+pub use build::{build, build_keeping_events, build_one_part};
 
 /// Everything the engine derives from the inputs.
 pub struct Journeys {
@@ -191,62 +194,10 @@ pub fn as_of(inputs: &Inputs, cfg: &RunConfig) -> Result<(DateTime<Utc>, String)
     ))
 }
 
-/// Build the journeys, consuming the inputs: in one go, or one customer
-/// partition at a time when the run would not fit its memory budget
-/// (`partition::count`). The figures are the same either way.
-pub fn build(inputs: Inputs, cfg: &RunConfig) -> Result<Journeys> {
-    Ok(build_keeping(inputs, cfg, false)?.0)
-}
-
-/// `build`, also keeping the events for looking up timelines afterwards
-/// (`EventStore`): the report's example journeys and `cxgap case`.
-pub fn build_keeping_events(inputs: Inputs, cfg: &RunConfig) -> Result<(Journeys, EventStore)> {
-    let (journeys, events) = build_keeping(inputs, cfg, true)?;
-    let events = match events {
-        Some(e) => e,
-        None => EventStore::rows(&DataFrame::empty())?,
-    };
-    Ok((journeys, events))
-}
-
-fn build_keeping(
-    inputs: Inputs,
-    cfg: &RunConfig,
-    keep_events: bool,
-) -> Result<(Journeys, Option<EventStore>)> {
-    let (as_of, as_of_source) = as_of(&inputs, cfg)?;
-    let summary = inputs.summary()?;
-    let parts = partition::count(&inputs, &cfg.scale);
-    if parts == 1 {
-        let events = keep_events
-            .then(|| EventStore::rows(inputs.events.frame()))
-            .transpose()?;
-        let journeys = build_part(inputs, cfg, as_of, as_of_source, summary)?;
-        return Ok((journeys, events));
-    }
-    let routing = partition::Routing::new(&inputs, parts)?;
-    let spilled = routing.spill(inputs)?;
-    crate::engine::phase("journeys: routed and spilled");
-    let mut built = Vec::with_capacity(parts as usize);
-    for k in 0..parts {
-        let part = routing.part(&spilled, k)?;
-        built.push(build_part(
-            part,
-            cfg,
-            as_of,
-            as_of_source.clone(),
-            summary.clone(),
-        )?);
-        crate::engine::phase("journeys: part built");
-    }
-    let events = keep_events.then(|| spilled.into_event_store());
-    Ok((merge::merge(built)?, events))
-}
-
 /// The journeys of one set of inputs (all of a run's, or one partition's)
 /// under the run's `as_of` and input summary. The event log is dropped
 /// after its one pass (`log`), before the case-level steps.
-fn build_part(
+pub(crate) fn build_part(
     inputs: Inputs,
     cfg: &RunConfig,
     as_of: DateTime<Utc>,

@@ -206,9 +206,9 @@ impl Spilled {
     /// rows are dropped.
     pub fn into_event_store(self) -> crate::journey::event_store::EventStore {
         crate::journey::event_store::EventStore::Files {
-            _scratch: self.rest.scratch_handle(),
+            _scratch: Some(self.rest.scratch_handle()),
             files: self.files,
-            schema: self.schema,
+            schema: Some(self.schema),
         }
     }
 }

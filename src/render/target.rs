@@ -22,6 +22,8 @@ pub enum FolderKind {
     Report,
     /// `cxgap sample --out`
     Sample,
+    /// `cxgap journeys --format dataset --out` (one part's folder)
+    Dataset,
 }
 
 impl FolderKind {
@@ -29,6 +31,7 @@ impl FolderKind {
         match self {
             FolderKind::Report => "report",
             FolderKind::Sample => "sample",
+            FolderKind::Dataset => "journeys dataset",
         }
     }
 
@@ -68,6 +71,8 @@ impl FolderKind {
                 ],
                 "truth.json",
             ),
+            // Datasets always carried the marker.
+            FolderKind::Dataset => (&[], ".cxgap"),
         }
     }
 }

@@ -10,6 +10,7 @@ mod benchmark;
 mod browser;
 mod commands;
 mod contacts;
+mod dataset;
 mod exports;
 mod features;
 mod init;

@@ -1,0 +1,190 @@
+//! SPEC 7 and 7.1: a journeys dataset (`journeys --format dataset`), whole
+//! or built one customer partition at a time (`--partition K/N`), gives
+//! `report --journeys` and `metrics --journeys` the very report of a run
+//! over the raw inputs; parts that do not belong together are refused.
+
+use std::path::Path;
+
+use predicates::prelude::*;
+
+use crate::common::{Fixture, deterministic_files};
+
+fn sample() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("sample-data")
+        .display()
+        .to_string()
+}
+
+/// Every deterministic file of two report folders, byte for byte, and
+/// run.json's input counts and rejects.
+fn same_report(a: &Path, b: &Path) {
+    let (x, y) = (deterministic_files(a), deterministic_files(b));
+    assert_eq!(
+        x.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+        y.iter().map(|(n, _)| n).collect::<Vec<_>>()
+    );
+    for ((name, p), (_, q)) in x.iter().zip(&y) {
+        assert!(p == q, "{name} differs");
+    }
+    let run = |d: &Path| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(d.join("run.json")).unwrap()).unwrap()
+    };
+    let (r, s) = (run(a), run(b));
+    for key in [
+        "as_of",
+        "inputs",
+        "rejected",
+        "unmatched_surveys",
+        "unattributed_contacts",
+    ] {
+        assert_eq!(r[key], s[key], "run.json {key}");
+    }
+}
+
+#[test]
+fn a_whole_dataset_gives_the_report_of_the_raw_inputs() {
+    let f = Fixture::new();
+    let dir = sample();
+    f.cmd(&["report", &dir, "--out", "raw"]).assert().success();
+    f.cmd(&["journeys", &dir, "--format", "dataset", "--out", "ds"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "wrote part 0 of 1: 66 cases to ds",
+        ));
+    for file in [
+        "manifest.json",
+        "cases.parquet",
+        "events.parquet",
+        "rejects.parquet",
+    ] {
+        assert!(f.join("ds").join(file).is_file(), "{file}");
+    }
+    f.cmd(&["report", &dir, "--journeys", "ds", "--out", "from"])
+        .assert()
+        .success();
+    same_report(&f.join("raw"), &f.join("from"));
+}
+
+#[test]
+fn parts_built_apart_give_the_report_of_the_raw_inputs() {
+    let f = Fixture::new();
+    f.cmd(&["sample", "--cases", "2000", "--seed", "3", "--out", "data"])
+        .assert()
+        .success();
+    f.cmd(&["report", "data", "--out", "raw"])
+        .assert()
+        .success();
+    for k in 0..4 {
+        f.cmd(&[
+            "journeys",
+            "data",
+            "--format",
+            "dataset",
+            "--partition",
+            &format!("{k}/4"),
+            "--out",
+            "ds",
+        ])
+        .assert()
+        .success();
+    }
+    // The run's counts travel with part 0; the others carry none.
+    let manifest = |k: u32| -> serde_json::Value {
+        let p = f.join(&format!("ds/part-{k:05}-of-00004/manifest.json"));
+        serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap()
+    };
+    assert_eq!(manifest(0)["part"], 0);
+    assert_eq!(manifest(3)["parts"], 4);
+    assert!(manifest(0)["inputs"][0]["rows_read"].as_u64().unwrap() > 0);
+    assert_eq!(manifest(2)["inputs"][0]["rows_read"], 0);
+    f.cmd(&["report", "data", "--journeys", "ds", "--out", "from"])
+        .assert()
+        .success();
+    same_report(&f.join("raw"), &f.join("from"));
+    // One table, as `metrics` prints it, from the parts and from the files.
+    let table = |extra: &[&str]| {
+        let mut args = vec!["metrics", "drivers", "data", "--format", "json"];
+        args.extend(extra);
+        f.cmd(&args).assert().success().get_output().stdout.clone()
+    };
+    assert_eq!(table(&[]), table(&["--journeys", "ds"]));
+}
+
+#[test]
+fn parts_that_do_not_belong_together_are_refused() {
+    let f = Fixture::new();
+    let dir = sample();
+    for k in [0, 2] {
+        f.cmd(&[
+            "journeys",
+            &dir,
+            "--format",
+            "dataset",
+            "--partition",
+            &format!("{k}/3"),
+            "--out",
+            "ds",
+        ])
+        .assert()
+        .success();
+    }
+    f.cmd(&["report", &dir, "--journeys", "ds", "--out", "r"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "holds parts [0, 2] of 3; missing: 1",
+        ))
+        .stderr(predicate::str::contains("build every part"));
+    assert!(!f.join("r").exists(), "nothing is published");
+    // Journeys built under other settings are not reported under these.
+    f.cmd(&["journeys", &dir, "--format", "dataset", "--out", "ds1"])
+        .assert()
+        .success();
+    f.cmd(&[
+        "metrics",
+        "overview",
+        &dir,
+        "--journeys",
+        "ds1",
+        "--repeat-window",
+        "3",
+    ])
+    .assert()
+    .code(1)
+    .stderr(predicate::str::contains(
+        "was built under other journey settings",
+    ));
+    // min_n shapes only the metrics: a dataset serves any.
+    f.cmd(&[
+        "metrics",
+        "overview",
+        &dir,
+        "--journeys",
+        "ds1",
+        "--min-n",
+        "5",
+    ])
+    .assert()
+    .success();
+    // Not a dataset at all.
+    f.cmd(&["metrics", "overview", &dir, "--journeys", &dir])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("holds no journeys dataset"));
+    // A part outside 0..N.
+    f.cmd(&[
+        "journeys",
+        &dir,
+        "--format",
+        "dataset",
+        "--partition",
+        "3/3",
+        "--out",
+        "x",
+    ])
+    .assert()
+    .code(2)
+    .stderr(predicate::str::contains("K from 0 to N-1"));
+}

@@ -6,6 +6,8 @@
 # - Debian's chromium: the report's page is opened in a real browser.
 # - GNU time: the benchmark's smoke test measures with it.
 # - DuckDB, the benchmark's peer engine, into a project-local venv (.venv).
+# - Java 17 and pyspark (spark/requirements.txt, into .venv): the Spark
+#   entry point is run on local Spark.
 #
 # Cargo's target directory is whatever CARGO_TARGET_DIR says (default
 # ./target), so `cargo run` and this script share one build.
@@ -24,6 +26,7 @@ missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 [ -x /usr/bin/time ] || missing+=(time)
 python3 -c "import venv, ensurepip" >/dev/null 2>&1 || missing+=(python3-venv)
+command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test.sh: installing ${missing[*]}" >&2
   apt_install "${missing[@]}"
@@ -36,7 +39,11 @@ if ! .venv/bin/python -c "import duckdb" >/dev/null 2>&1; then
   echo "test.sh: installing benches/requirements.txt into .venv" >&2
   .venv/bin/python -m pip install -q -r benches/requirements.txt
 fi
-# The benchmark test runs the peer engine with this interpreter.
+if ! .venv/bin/python -c "import pyspark" >/dev/null 2>&1; then
+  echo "test.sh: installing spark/requirements.txt into .venv" >&2
+  .venv/bin/python -m pip install -q -r spark/requirements.txt
+fi
+# The benchmark and Spark tests run Python with this interpreter.
 export CXGAP_PYTHON="$PWD/.venv/bin/python"
 
 cargo fmt --check

@@ -325,6 +325,11 @@ pub struct JourneysArgs {
     /// machines; the parts together give the report of one run
     #[arg(long, value_name = "K/N", value_parser = parse_part)]
     pub partition: Option<(u32, u32)>,
+    /// With --partition: the inputs hold part K's rows only, already routed
+    /// by a cluster (spark/cxgap_spark.py); all of them are built, as part K
+    /// with their own counts, and the quality gate waits for the report
+    #[arg(long, requires = "partition")]
+    pub routed: bool,
     /// Replace an existing file at --out that cxgap did not write (never an input)
     #[arg(long)]
     pub force: bool,
@@ -342,6 +347,9 @@ pub enum JourneysFormat {
     Csv,
     /// A folder: every frame the metrics read, events and rejects, and a manifest
     Dataset,
+    /// CSV: each case's partition key (its customer, else the case) and
+    /// latest event time, for a cluster routing rows (spark/cxgap_spark.py)
+    Keys,
 }
 
 /// `K/N`: part K (from 0) of N.

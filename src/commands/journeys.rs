@@ -5,7 +5,11 @@
 use crate::cli::{FrameFormat, JourneysArgs, JourneysFormat};
 use crate::commands::Outcome;
 use crate::error::{Error, Result};
-use crate::journey::{self, dataset};
+use polars::prelude::*;
+
+use crate::input::config::RunConfig;
+use crate::input::load;
+use crate::journey::{self, dataset, partition};
 use crate::render::files::{write_frame, write_output};
 use crate::render::folder::Staging;
 use crate::render::target::{self, FileKind, FolderKind};
@@ -26,6 +30,7 @@ pub fn run(args: &JourneysArgs, term: &Term) -> Result<Outcome> {
     });
     let frame_format = match format {
         JourneysFormat::Dataset => return write_dataset(args, term),
+        JourneysFormat::Keys => return write_keys(args, term),
         _ if args.partition.is_some() => {
             return Err(Error::usage(
                 "`--partition` builds one part of a dataset",
@@ -90,10 +95,17 @@ fn write_dataset(args: &JourneysArgs, term: &Term) -> Result<Outcome> {
     };
     let cfg = super::config(&args.input)?;
     target::check_folder(&folder, FolderKind::Dataset, &cfg.input_paths())?;
-    let inputs = super::read_inputs(&cfg)?;
-    let (journeys, events) = match args.partition {
-        Some((k, n)) => journey::build_one_part(inputs, &cfg, k, n)?,
-        None => journey::build_keeping_events(inputs, &cfg)?,
+    let (journeys, events) = if args.routed {
+        // One part of many: its share of rejects is judged with the
+        // others' when the report adds them up.
+        let inputs = load::load(&cfg)?;
+        journey::build_keeping_events(inputs, &cfg)?
+    } else {
+        let inputs = super::read_inputs(&cfg)?;
+        match args.partition {
+            Some((k, n)) => journey::build_one_part(inputs, &cfg, k, n)?,
+            None => journey::build_keeping_events(inputs, &cfg)?,
+        }
     };
     let mut out = Staging::new(
         &folder,
@@ -101,7 +113,7 @@ fn write_dataset(args: &JourneysArgs, term: &Term) -> Result<Outcome> {
         &cfg.input_paths(),
         super::lock_wait(args.lock_wait),
     )?;
-    let written = dataset::write(out.dir(), &cfg, &journeys, &events, (k, n))?;
+    let written = dataset::write(out.dir(), &cfg, &journeys, &events, (k, n), args.routed)?;
     out.files.extend(written);
     out.commit()?;
     term.note(&format!(
@@ -109,5 +121,41 @@ fn write_dataset(args: &JourneysArgs, term: &Term) -> Result<Outcome> {
         journeys.cases.height(),
         folder.display()
     ));
+    Ok(Outcome::Done)
+}
+
+/// Each case's partition key and latest event time as CSV: what a cluster
+/// needs to route rows to their customer's part and to agree on as_of.
+fn write_keys(args: &JourneysArgs, term: &Term) -> Result<Outcome> {
+    // Only the events decide keys: the side inputs the config names need
+    // not be on this machine.
+    let mut overrides = args.input.overrides();
+    overrides.inputs_optional = true;
+    let mut cfg = RunConfig::resolve(&overrides)?;
+    (cfg.surveys, cfg.contacts, cfg.cases) = (None, None, None);
+    let inputs = load::load(&cfg)?;
+    let mut keys = partition::case_keys(&inputs)
+        .select([
+            col("case_id"),
+            col("key"),
+            col("last_event_ms"),
+            col("last_event_line"),
+        ])
+        .collect()?;
+    if args.out.as_os_str() == "-" {
+        let mut buf = Vec::new();
+        write_frame(&mut keys, FrameFormat::Csv, &mut buf)?;
+        term.out(&buf)?;
+    } else {
+        let paths = cfg.input_paths();
+        write_output(
+            &args.out,
+            FileKind::Journeys,
+            &paths,
+            args.force,
+            super::lock_wait(args.lock_wait),
+            |w| Ok(write_frame(&mut keys, FrameFormat::Csv, w)?),
+        )?;
+    }
     Ok(Outcome::Done)
 }

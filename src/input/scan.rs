@@ -15,6 +15,12 @@ use crate::input::xes;
 
 pub const LINE: &str = "__line";
 
+/// A column a cluster adds to the rows it routes to one machine
+/// (`spark/cxgap_spark.py`): each row's line in the original file, so
+/// rejects and timelines name the line the user can open. It replaces the
+/// line counted in the part file, and is no column of the user's.
+pub const ORIGIN_LINE: &str = "_cxgap_line";
+
 pub struct Scanned {
     pub lf: LazyFrame,
     /// The user's column names, in file order.
@@ -106,6 +112,17 @@ pub fn scan(spec: &InputSpec, scratch: &Path) -> Result<Scanned> {
             let columns = names_of(&mut lf).map_err(engine_err)?;
             (lf, columns)
         }
+    };
+    let (lf, columns) = if columns.iter().any(|c| c == ORIGIN_LINE) {
+        sniffed.header.retain(|c| c != ORIGIN_LINE);
+        let lf = lf
+            .drop(cols([LINE]))
+            .rename([ORIGIN_LINE], [LINE], true)
+            .with_column(col(LINE).cast(IDX_DTYPE));
+        let columns = columns.into_iter().filter(|c| c != ORIGIN_LINE).collect();
+        (lf, columns)
+    } else {
+        (lf, columns)
     };
     Ok(Scanned {
         lf,

@@ -102,18 +102,20 @@ fn write_parquet(path: &Path, df: &mut DataFrame) -> Result<()> {
 }
 
 /// Write part `part` of `parts` into `dir` (a staging folder); returns the
-/// file names written.
+/// file names written. `routed`: the journeys were built from this part's
+/// rows only, so its counts are its own; else from all the inputs, whose
+/// counts travel with part 0 only. Either way, adding them up over the
+/// parts gives the run's.
 pub fn write(
     dir: &Path,
     cfg: &RunConfig,
     journeys: &Journeys,
     events: &EventStore,
     (part, parts): (u32, u32),
+    routed: bool,
 ) -> Result<Vec<String>> {
     let summary = &journeys.inputs;
-    // Counts and rejects travel with part 0 only, so adding them up over
-    // the parts gives the run's.
-    let (inputs, mut rejects, answered) = if part == 0 {
+    let (inputs, mut rejects, answered) = if part == 0 || routed {
         (
             summary.stats.clone(),
             summary.rejects.clone(),

@@ -75,22 +75,42 @@ pub struct Routing {
     side_parts: Vec<(&'static str, UInt32Chunked)>,
 }
 
+/// Each case's partition key (its customer, else the case itself) and its
+/// latest event time and line, in case order: what a cluster needs to route rows as
+/// a partitioned run does (`cxgap journeys --format keys`).
+pub fn case_keys(inputs: &Inputs) -> LazyFrame {
+    inputs
+        .events
+        .rows()
+        .group_by([col(CASE)])
+        .agg([
+            col("case_id").first(),
+            timeline::customer(),
+            col("ts")
+                .max()
+                .dt()
+                .timestamp(TimeUnit::Milliseconds)
+                .alias("last_event_ms"),
+            // The first row at that time, as `as_of` names it.
+            col("line")
+                .get(col("ts").arg_max(), false)
+                .alias("last_event_line"),
+        ])
+        .sort([CASE], SortMultipleOptions::default())
+        .select([
+            col(CASE),
+            col("case_id").cast(DataType::String),
+            coalesce(&[col("customer_id"), col("case_id")])
+                .cast(DataType::String)
+                .alias("key"),
+            col("last_event_ms"),
+            col("last_event_line"),
+        ])
+}
+
 impl Routing {
     pub fn new(inputs: &Inputs, parts: u32) -> PolarsResult<Routing> {
-        let cases = inputs
-            .events
-            .rows()
-            .group_by([col(CASE)])
-            .agg([col("case_id").first(), timeline::customer()])
-            .sort([CASE], SortMultipleOptions::default())
-            .select([
-                col(CASE),
-                col("case_id"),
-                coalesce(&[col("customer_id"), col("case_id")])
-                    .cast(DataType::String)
-                    .alias("key"),
-            ])
-            .collect()?;
+        let cases = case_keys(inputs).collect()?;
         let mut case_parts = parts_of(cases.column("key")?, parts)?;
         case_parts.rename("part".into());
         let by_case_id = DataFrame::new(

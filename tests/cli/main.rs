@@ -26,6 +26,7 @@ mod report;
 mod sample;
 mod sample_data;
 mod shapes;
+mod spark;
 mod surveys;
 mod timeline;
 mod timestamps;

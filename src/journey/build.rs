@@ -59,9 +59,22 @@ fn build_keeping(
     let summary = inputs.summary()?;
     let parts = partition::count(&inputs, &cfg.scale);
     if parts == 1 {
-        let events = keep_events
+        let mut events = keep_events
             .then(|| EventStore::rows(inputs.events.frame()))
             .transpose()?;
+        // Held through the build, the events could push a run near its
+        // budget over it: then they wait on disk.
+        if let Some(store) = events.take() {
+            events = Some(
+                if partition::fits_beside_build(&inputs, &cfg.scale, store.bytes()) {
+                    store
+                } else {
+                    let spilled = store.spill(inputs.scratch_handle())?;
+                    crate::engine::phase("events kept on disk");
+                    spilled
+                },
+            );
+        }
         let journeys = build_part(inputs, cfg, as_of, as_of_source, summary)?;
         return Ok((journeys, events));
     }

@@ -54,6 +54,36 @@ impl EventStore {
         Ok(EventStore::Rows(events.select(kept)?))
     }
 
+    /// Bytes the kept events take in memory (none once on disk).
+    pub fn bytes(&self) -> usize {
+        match self {
+            EventStore::Rows(df) => df.estimated_size(),
+            EventStore::Files { .. } => 0,
+        }
+    }
+
+    /// The kept events moved to a file in the run's scratch folder, so a
+    /// build near its memory budget does not also hold them.
+    pub fn spill(self, scratch: Arc<tempfile::TempDir>) -> Result<EventStore> {
+        let EventStore::Rows(mut df) = self else {
+            return Ok(self);
+        };
+        let path = scratch.path().join("events-kept.parquet");
+        let file =
+            std::fs::File::create(&path).map_err(|source| crate::error::OutputError::Scratch {
+                path: path.clone(),
+                source,
+            })?;
+        ParquetWriter::new(file)
+            .with_compression(ParquetCompression::Uncompressed)
+            .finish(&mut df)?;
+        Ok(EventStore::Files {
+            files: vec![path],
+            schema: Some(df.schema().clone()),
+            _scratch: Some(scratch),
+        })
+    }
+
     /// A journeys dataset's event files.
     pub fn dataset(files: Vec<PathBuf>) -> Result<EventStore> {
         Ok(EventStore::Files {

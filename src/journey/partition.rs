@@ -46,15 +46,30 @@ pub fn count(inputs: &Inputs, scale: &Scale) -> u32 {
     if let Some(n) = scale.partitions {
         return n;
     }
-    let Some(limit) = scale
-        .memory_limit
-        .or_else(|| crate::engine::physical_memory().map(|m| m / 4 * 3))
-    else {
+    let Some(limit) = budget(scale) else {
         return 1;
     };
     let held = inputs.rows_bytes() as f64;
-    crate::engine::phase(&format!("inputs held: {:.0} MiB", held / 1048576.0));
+    crate::engine::phase(&format!(
+        "inputs held: {held} bytes ({:.0} MiB)",
+        held / 1048576.0
+    ));
     ((held * BUILD_FACTOR / limit as f64).ceil() as u32).clamp(1, MAX_PARTS)
+}
+
+/// The run's memory budget in bytes: `--memory-limit`, else three quarters
+/// of the machine's memory; `None` when neither is known.
+pub fn budget(scale: &Scale) -> Option<u64> {
+    scale
+        .memory_limit
+        .or_else(|| crate::engine::physical_memory().map(|m| m / 4 * 3))
+}
+
+/// Whether `extra` bytes held through a one-go build still fit the budget.
+pub fn fits_beside_build(inputs: &Inputs, scale: &Scale, extra: usize) -> bool {
+    budget(scale).is_none_or(|limit| {
+        inputs.rows_bytes() as f64 * BUILD_FACTOR + extra as f64 <= limit as f64
+    })
 }
 
 /// The part of each key of a text column; null where the key is.

@@ -157,3 +157,47 @@ fn a_memory_limit_that_is_not_a_size_is_a_usage_error() {
             "`lots` is not a size; write e.g. `8GiB`, `500MiB` or `2GB`",
         ));
 }
+
+/// A run that fits its memory budget in one go, but not with the events
+/// kept for the example journeys beside it, keeps them on disk instead: the
+/// report is the same.
+#[test]
+fn events_kept_for_examples_wait_on_disk_near_the_budget() {
+    let f = Fixture::new();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    let dir = dir.to_str().unwrap();
+    let trace = f
+        .cmd(&["report", dir, "--out", "one"])
+        .env("CXGAP_TRACE", "1")
+        .assert()
+        .success()
+        .get_output()
+        .stderr
+        .clone();
+    let trace = String::from_utf8_lossy(&trace);
+    let held: f64 = trace
+        .split("inputs held: ")
+        .nth(1)
+        .and_then(|t| t.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{trace}"));
+    assert!(!trace.contains("events kept on disk"), "{trace}");
+    // Just above the one-go build (2.7 × the rows held): one part, and no
+    // room left for the kept events.
+    let limit = format!("{}", (held * 2.7).ceil() as u64 + 1);
+    let trace = f
+        .cmd(&["report", dir, "--out", "disk", "--memory-limit", &limit])
+        .env("CXGAP_TRACE", "1")
+        .assert()
+        .success()
+        .get_output()
+        .stderr
+        .clone();
+    let trace = String::from_utf8_lossy(&trace);
+    assert!(trace.contains("events kept on disk"), "{trace}");
+    assert!(!trace.contains("part built"), "one part: {trace}");
+    assert_eq!(
+        deterministic_files(&f.join("one")),
+        deterministic_files(&f.join("disk"))
+    );
+}

@@ -115,7 +115,7 @@ pub fn write(
     routed: bool,
 ) -> Result<Vec<String>> {
     let summary = &journeys.inputs;
-    let (inputs, mut rejects, answered) = if part == 0 || routed {
+    let (inputs, rejects, answered) = if part == 0 || routed {
         (
             summary.stats.clone(),
             summary.rejects.clone(),
@@ -143,7 +143,7 @@ pub fn write(
         journeys.attributed_contacts.clone(),
         journeys.unattributed_contacts.clone(),
         journeys.activities.clone(),
-        std::mem::take(&mut rejects),
+        rejects,
         events.frame()?,
     ];
     let mut files = Vec::new();

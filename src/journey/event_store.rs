@@ -104,20 +104,26 @@ impl EventStore {
     /// The files read back and narrowed by `wanted`, as one frame in
     /// timeline order, with their stored types restored.
     fn scan(&self, wanted: impl Fn(LazyFrame) -> LazyFrame) -> Result<LazyFrame> {
-        let EventStore::Files { files, schema, .. } = self else {
-            let EventStore::Rows(df) = self else {
-                unreachable!()
-            };
-            return Ok(wanted(df.clone().lazy()));
+        let (files, schema) = match self {
+            EventStore::Rows(df) => return Ok(wanted(df.clone().lazy())),
+            EventStore::Files { files, schema, .. } => (files, schema),
         };
         let mut parts = Vec::with_capacity(files.len());
         for f in files {
-            let file =
-                std::fs::File::open(f).map_err(|source| crate::error::OutputError::Scratch {
+            if !f.is_file() {
+                return Err(crate::error::OutputError::Scratch {
                     path: f.clone(),
-                    source,
-                })?;
-            parts.push(wanted(ParquetReader::new(file).finish()?.lazy()));
+                    source: std::io::Error::from(std::io::ErrorKind::NotFound),
+                }
+                .into());
+            }
+            // Scanned, not read: the filter reaches the file, and the row
+            // groups of other cases (the files are in case order) are skipped.
+            let path = PlRefPath::new(f.to_string_lossy().as_ref());
+            parts.push(wanted(LazyFrame::scan_parquet(
+                path,
+                ScanArgsParquet::default(),
+            )?));
         }
         let mut all = concat(parts, UnionArgs::default())?;
         if let Some(schema) = schema {

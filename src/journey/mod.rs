@@ -140,11 +140,20 @@ impl Journeys {
     /// they belong to no period.
     pub fn restricted(&self, keep: Expr) -> Result<Journeys> {
         let cases = self.cases.clone().lazy().filter(keep).collect()?;
-        let ids = cases.column("case_id")?.as_materialized_series().clone();
+        let ids = cases.clone().lazy().select([col("case_id")]);
+        // A semi join keeps each frame's own order, and hashes the ids once.
         let of_cases = |df: &DataFrame| -> PolarsResult<DataFrame> {
             df.clone()
                 .lazy()
-                .filter(col("case_id").is_in(lit(ids.clone()).implode(false), false))
+                .join(
+                    ids.clone(),
+                    [col("case_id")],
+                    [col("case_id")],
+                    JoinArgs {
+                        maintain_order: MaintainOrderJoin::Left,
+                        ..JoinArgs::new(JoinType::Semi)
+                    },
+                )
                 .collect()
         };
         Ok(Journeys {

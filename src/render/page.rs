@@ -66,7 +66,7 @@ pub struct Example {
     pub more: usize,
 }
 
-pub struct Finding {
+pub struct FindingView {
     pub text: String,
     pub examples: Vec<Example>,
 }
@@ -88,7 +88,7 @@ pub struct Page<'a> {
     pub title: &'a str,
     pub subtitle: String,
     pub cards: &'a [Card],
-    pub findings: &'a [Finding],
+    pub findings: &'a [FindingView],
     pub charts: &'a [ChartView],
     pub sections: &'a [(&'a str, Vec<&'a Table>)],
     /// Each example case's full view, in order of first appearance.
@@ -170,7 +170,7 @@ fn cards_html(out: &mut String, cards: &[Card]) {
     out.push_str("</div></section>");
 }
 
-fn findings_html(out: &mut String, findings: &[Finding], anchors: &BTreeMap<&str, String>) {
+fn findings_html(out: &mut String, findings: &[FindingView], anchors: &BTreeMap<&str, String>) {
     if findings.is_empty() {
         return;
     }

@@ -21,7 +21,7 @@ use crate::metrics::{
     self, Ctx, TableName, change, drivers, factors, overview, resolution, segments,
 };
 use crate::render::chart::Chart;
-use crate::render::page::{Card, CaseView, Finding};
+use crate::render::page::{Card, CaseView, FindingView};
 
 pub struct Report {
     pub overview: Vec<overview::Figure>,
@@ -31,7 +31,7 @@ pub struct Report {
     /// The headline figures as the page shows them.
     pub cards: Vec<Card>,
     /// Findings, each with the real journeys that show it.
-    pub findings: Vec<Finding>,
+    pub findings: Vec<FindingView>,
     /// The example cases in full, in order of first appearance.
     pub cases: Vec<CaseView>,
     pub quality: Quality,
@@ -70,10 +70,13 @@ pub fn build(
             other => tables.extend(other.compute(&ctx)?),
         }
     }
+    crate::engine::phase("report: tables");
     let periods = change::change(&ctx)?;
+    crate::engine::phase("report: change against the previous weeks");
     let cards = headline::cards(&figures, periods.as_ref(), (s.scale_min, s.scale_max));
     let found = findings_of(&ctx, &tables, &figures, &drivers, &seg_by, &segs)?;
     let (findings, cases) = with_examples(cfg, journeys, events, found)?;
+    crate::engine::phase("report: findings and example journeys");
     let charts = charts::charts(cfg, &tables, &drivers, &seg_by, &segs);
 
     let quality = quality::quality(cfg, journeys)?;
@@ -172,7 +175,7 @@ fn with_examples(
     journeys: &Journeys,
     events: &EventStore,
     found: Vec<findings::Finding>,
-) -> Result<(Vec<Finding>, Vec<CaseView>)> {
+) -> Result<(Vec<FindingView>, Vec<CaseView>)> {
     let mut picks = Vec::with_capacity(found.len());
     let mut ids: Vec<String> = Vec::new();
     for f in &found {
@@ -194,7 +197,7 @@ fn with_examples(
             .iter()
             .map(|id| examples::example(cfg, journeys, id, &timelines))
             .collect::<Result<Vec<_>>>()?;
-        findings.push(Finding {
+        findings.push(FindingView {
             text: f.text,
             examples,
         });

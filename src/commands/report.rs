@@ -9,7 +9,8 @@ use serde_json::json;
 use crate::cli::{FrameFormat, ReportArgs};
 use crate::commands::Outcome;
 use crate::error::{OutputError, Result};
-use crate::journey;
+use crate::input::config::RunConfig;
+use crate::journey::{self, Journeys};
 use crate::render::chart::WIDE;
 use crate::render::folder::Staging;
 use crate::render::target::{self, FolderKind};
@@ -125,6 +126,48 @@ pub fn run(args: &ReportArgs, term: &Term) -> Result<Outcome> {
         &cfg.input_paths(),
         super::lock_wait(args.lock_wait),
     )?;
+    write_tables(&mut out, &rep, &journeys)?;
+
+    stages.start("charts")?;
+    for c in &rep.charts {
+        out.write(&format!("charts/{}.svg", c.name()), c.svg(WIDE)?.as_bytes())?;
+        let png = out.path(&format!("charts/{}.png", c.name()))?;
+        c.png(&png)?;
+    }
+    let png = out.path("summary.png")?;
+    summary::png(&rep, &png)?;
+
+    stages.start("html")?;
+    let page = summary::html(&rep, &summary::chart_views(&rep)?);
+    out.write("summary.html", page.as_bytes())?;
+    stages.finish()?;
+
+    let run = run_json(&cfg, &rep, &stages.timings, &out.files);
+    out.write(
+        "run.json",
+        (serde_json::to_string_pretty(&run).unwrap_or_default() + "\n").as_bytes(),
+    )?;
+    let waited = out.waited();
+    out.commit()?;
+    if let Some(w) = waited {
+        term.note(&format!(
+            "waited {:.1} s for another cxgap run writing {}; its report is replaced by this one",
+            w.as_secs_f64(),
+            args.out.display()
+        ));
+    }
+    print_summary(&rep, term)?;
+    term.note(&format!(
+        "as_of {}, from {}; report written to {}",
+        rep.quality.as_of,
+        rep.quality.as_of_source,
+        args.out.display()
+    ));
+    Ok(super::announce(&verdicts, term))
+}
+
+/// Every table as CSV and JSON, the journeys and the rejected rows.
+fn write_tables(out: &mut Staging, rep: &report::Report, journeys: &Journeys) -> Result<()> {
     for t in &rep.tables {
         out.write(
             &format!("tables/{}.csv", t.name),
@@ -146,23 +189,17 @@ pub fn run(args: &ReportArgs, term: &Term) -> Result<Outcome> {
     let path = out.path("rejects.csv")?;
     files::write_atomic(&path, |w| {
         Ok(files::write_frame(&mut rejects, FrameFormat::Csv, w)?)
-    })?;
+    })
+}
 
-    stages.start("charts")?;
-    for c in &rep.charts {
-        out.write(&format!("charts/{}.svg", c.name()), c.svg(WIDE)?.as_bytes())?;
-        let png = out.path(&format!("charts/{}.png", c.name()))?;
-        c.png(&png)?;
-    }
-    let png = out.path("summary.png")?;
-    summary::png(&rep, &png)?;
-
-    stages.start("html")?;
-    let page = summary::html(&rep, &summary::chart_views(&rep)?);
-    out.write("summary.html", page.as_bytes())?;
-    stages.finish()?;
-
-    let run = json!({
+/// run.json: what was run, under which definitions, on what, how long.
+fn run_json(
+    cfg: &RunConfig,
+    rep: &report::Report,
+    timings: &[(&'static str, f64)],
+    files: &[String],
+) -> serde_json::Value {
+    json!({
         "schema_version": 1,
         "version": env!("CARGO_PKG_VERSION"),
         "arguments": std::env::args().skip(1).collect::<Vec<_>>(),
@@ -178,26 +215,16 @@ pub fn run(args: &ReportArgs, term: &Term) -> Result<Outcome> {
         "unattributed_contacts": rep.quality.unattributed_contacts,
         "undated_promises": rep.quality.undated_promises,
         "warnings": rep.quality.warnings,
-        "stage_timings_ms": stages.timings.iter().map(|(k, v)| json!({"stage": k, "ms": (v * 10.0).round() / 10.0})).collect::<Vec<_>>(),
-        "files": out.files.iter().chain(std::iter::once(&"run.json".to_string())).collect::<Vec<_>>(),
-    });
-    out.write(
-        "run.json",
-        (serde_json::to_string_pretty(&run).unwrap_or_default() + "\n").as_bytes(),
-    )?;
-    let waited = out.waited();
-    out.commit()?;
-    if let Some(w) = waited {
-        term.note(&format!(
-            "waited {:.1} s for another cxgap run writing {}; its report is replaced by this one",
-            w.as_secs_f64(),
-            args.out.display()
-        ));
-    }
+        "stage_timings_ms": timings.iter().map(|(k, v)| json!({"stage": k, "ms": (v * 10.0).round() / 10.0})).collect::<Vec<_>>(),
+        "files": files.iter().chain(std::iter::once(&"run.json".to_string())).collect::<Vec<_>>(),
+    })
+}
 
-    // The terminal summary, after the report is in place.
+/// The terminal summary, once the report is in place: the headline
+/// figures as the page shows them, then the findings.
+fn print_summary(rep: &report::Report, term: &Term) -> Result<()> {
     let mut text = render::render(
-        &[summary::headline_table(&rep)],
+        &[summary::headline_table(rep)],
         crate::cli::TableFormat::Table,
         term,
     );
@@ -207,13 +234,5 @@ pub fn run(args: &ReportArgs, term: &Term) -> Result<Outcome> {
             text.push_str(&format!("- {}\n", f.text));
         }
     }
-    term.out(text.as_bytes())?;
-    term.note(&format!(
-        "as_of {}, from {}; report written to {}",
-        rep.quality.as_of,
-        rep.quality.as_of_source,
-        args.out.display()
-    ));
-
-    Ok(super::announce(&verdicts, term))
+    term.out(text.as_bytes())
 }

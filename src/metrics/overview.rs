@@ -112,23 +112,44 @@ fn survey_counts(ctx: &Ctx) -> Result<(f64, f64)> {
     Ok((am + au, im + iu))
 }
 
-pub fn figures(ctx: &Ctx) -> Result<Vec<Figure>> {
-    let c = case_sums(ctx)?;
-    let (due, missed) = promise_sums(ctx)?;
-    let (answered, invited) = survey_counts(ctx)?;
-    let g = |name: &str| cell(&c, name, 0).unwrap_or(0.0);
-    let share = |k: f64, n: f64| (ratio(k, n), stats::wilson(k, n));
-    let mean = |n: &str, sum: &str, sq: &str| {
+/// The one-row case sums, read as figures.
+struct Sums(DataFrame);
+
+impl Sums {
+    fn get(&self, name: &str) -> f64 {
+        cell(&self.0, name, 0).unwrap_or(0.0)
+    }
+
+    /// k of n as a share with its Wilson interval.
+    fn share(&self, k: f64, n: f64) -> (Option<f64>, Option<(f64, f64)>) {
+        (ratio(k, n), stats::wilson(k, n))
+    }
+
+    /// The Student's t interval of a mean from its count, sum and sum of
+    /// squares columns.
+    fn mean_interval(&self, n: &str, sum: &str, sq: &str) -> Option<(f64, f64)> {
+        let (n, sum, sq) = (self.get(n), self.get(sum), self.get(sq));
         stats::mean_interval(Summary {
-            n: g(n),
-            mean: ratio(g(sum), g(n)),
-            var: stats::variance(g(n), g(sum), g(sq)),
+            n,
+            mean: ratio(sum, n),
+            var: stats::variance(n, sum, sq),
         })
-    };
-    let (cases, surveyed) = (g("cases"), g("surveyed"));
+    }
+}
+
+pub fn figures(ctx: &Ctx) -> Result<Vec<Figure>> {
+    let sums = Sums(case_sums(ctx)?);
+    let mut v = answer_figures(&sums, survey_counts(ctx)?, ctx.cfg.survey.kind);
+    v.extend(journey_figures(&sums, promise_sums(ctx)?));
+    Ok(v)
+}
+
+/// Volumes and what the customers answered.
+fn answer_figures(s: &Sums, (answered, invited): (f64, f64), kind: SurveyKind) -> Vec<Figure> {
+    let (cases, surveyed) = (s.get("cases"), s.get("surveyed"));
     // Only meaningful when the input holds unanswered invitations.
     let (response, response_ci) = if invited > answered {
-        share(answered, invited)
+        s.share(answered, invited)
     } else {
         (None, None)
     };
@@ -136,7 +157,7 @@ pub fn figures(ctx: &Ctx) -> Result<Vec<Figure>> {
         fig("cases", Some(cases), None, None, "cases in the event log"),
         fig(
             "open_cases",
-            Some(g("open")),
+            Some(s.get("open")),
             Some(cases),
             None,
             "cases without a final resolution",
@@ -157,15 +178,15 @@ pub fn figures(ctx: &Ctx) -> Result<Vec<Figure>> {
         ),
         fig(
             "mean_score",
-            cell(&c, "mean_score", 0),
+            cell(&s.0, "mean_score", 0),
             Some(surveyed),
-            mean("score_n", "score_sum", "score_sq"),
+            s.mean_interval("score_n", "score_sum", "score_sq"),
             "over surveyed cases",
         ),
     ];
-    match ctx.cfg.survey.kind {
+    match kind {
         SurveyKind::Nps => {
-            let nps = stats::nps(g("promoters"), g("detractors"), surveyed);
+            let nps = stats::nps(s.get("promoters"), s.get("detractors"), surveyed);
             let margin = nps.and_then(|x| x.1);
             v.push(fig(
                 "nps",
@@ -183,7 +204,7 @@ pub fn figures(ctx: &Ctx) -> Result<Vec<Figure>> {
             ));
         }
         _ => {
-            let (csat, ci) = share(g("satisfied"), surveyed);
+            let (csat, ci) = s.share(s.get("satisfied"), surveyed);
             v.push(fig(
                 "csat_pct",
                 csat.map(|x| 100.0 * x),
@@ -193,15 +214,21 @@ pub fn figures(ctx: &Ctx) -> Result<Vec<Figure>> {
             ));
         }
     }
-    let (fcr, fcr_ci) = share(g("fcr"), g("fcr_n"));
-    let (repeat, repeat_ci) = share(g("repeat"), cases);
-    let (recontact, recontact_ci) = share(g("recontacted"), g("recontact_n"));
-    let (miss, miss_ci) = share(missed, due);
-    v.extend([
+    v
+}
+
+/// What the journeys say: resolution, repeats, promises, effort, time.
+fn journey_figures(s: &Sums, (due, missed): (f64, f64)) -> Vec<Figure> {
+    let cases = s.get("cases");
+    let (fcr, fcr_ci) = s.share(s.get("fcr"), s.get("fcr_n"));
+    let (repeat, repeat_ci) = s.share(s.get("repeat"), cases);
+    let (recontact, recontact_ci) = s.share(s.get("recontacted"), s.get("recontact_n"));
+    let (miss, miss_ci) = s.share(missed, due);
+    vec![
         fig(
             "fcr_rate",
             fcr,
-            Some(g("fcr_n")),
+            Some(s.get("fcr_n")),
             fcr_ci,
             "over cases with a final fcr",
         ),
@@ -215,7 +242,7 @@ pub fn figures(ctx: &Ctx) -> Result<Vec<Figure>> {
         fig(
             "recontact_rate",
             recontact,
-            Some(g("recontact_n")),
+            Some(s.get("recontact_n")),
             recontact_ci,
             "over resolved cases whose window has closed",
         ),
@@ -228,20 +255,19 @@ pub fn figures(ctx: &Ctx) -> Result<Vec<Figure>> {
         ),
         fig(
             "mean_inbound_contacts",
-            cell(&c, "inbound", 0),
+            cell(&s.0, "inbound", 0),
             Some(cases),
-            mean("inbound_n", "inbound_sum", "inbound_sq"),
+            s.mean_interval("inbound_n", "inbound_sum", "inbound_sq"),
             "inbound contacts per case",
         ),
         fig(
             "median_resolution_hours",
-            cell(&c, "median_hours", 0),
-            Some(g("resolved")),
+            cell(&s.0, "median_hours", 0),
+            Some(s.get("resolved")),
             None,
             "over resolved cases",
         ),
-    ]);
-    Ok(v)
+    ]
 }
 
 pub fn table(figs: &[Figure]) -> Table {

@@ -18,8 +18,9 @@ executors, so a report from the cluster is the report of one machine:
 4. report: `cxgap report --journeys OUT` reads the parts as one run.
 
 Inputs are CSV files with one header row and one line per record (the
-common export); name the case_id and customer_id columns in cxgap.toml's
-`[<input>.columns]` unless they carry those names. See docs/spark.md.
+common export) or Parquet files; name the case_id and customer_id columns
+in cxgap.toml's `[<input>.columns]` unless they carry those names. See
+docs/spark.md.
 
     spark-submit --files cxgap,cxgap.toml spark/cxgap_spark.py \\
         --config cxgap.toml --events s3://lake/events.csv \\
@@ -30,6 +31,7 @@ common export); name the case_id and customer_id columns in cxgap.toml's
 import argparse
 import csv
 import datetime
+import glob
 import json
 import os
 import shutil
@@ -98,27 +100,93 @@ def part_of(key, parts):
     return zlib.crc32(key.encode("utf-8")) % parts
 
 
-def numbered(sc, path):
-    """(header text, RDD of (line number, text)): line 1 is the header."""
-    lines = sc.textFile(path).zipWithIndex().map(lambda t: (t[1] + 1, t[0]))
-    header = lines.filter(lambda t: t[0] == 1).map(lambda t: t[1]).first()
-    return header, lines.filter(lambda t: t[0] > 1)
+class CsvInput:
+    """A CSV input as Spark reads it: its lines, numbered as cxgap numbers
+    them (line 1 is the header), routed and written back as text, so cxgap
+    parses every field itself."""
+
+    def __init__(self, spark, name, path, delim, key_cols):
+        self.name, self.delim = name, delim
+        lines = spark.sparkContext.textFile(path).zipWithIndex().map(lambda t: (t[1] + 1, t[0]))
+        self.header = lines.filter(lambda t: t[0] == 1).map(lambda t: t[1]).first()
+        self.rows = lines.filter(lambda t: t[0] > 1)
+        names = next(csv.reader([self.header], delimiter=delim))
+        at = [names.index(c) if c in names else None for c in key_cols]
+
+        def keys(text):
+            try:
+                fields = next(csv.reader([text], delimiter=delim))
+            except (csv.Error, StopIteration):
+                return tuple("" for _ in at)
+            return tuple(fields[i].strip() if i is not None and i < len(fields) else "" for i in at)
+
+        self.keys = keys
+
+    def write(self, parted, folder, parts):
+        """Each part's rows into `folder/part-K/<name>.csv`; rows per part."""
+        header, delim, name = self.header, self.delim, self.name
+
+        def write_part(k, rows):
+            rows = [row for _, row in rows]
+            os.makedirs(os.path.join(folder, "part-{:05d}".format(k)), exist_ok=True)
+            write_lines(os.path.join(folder, "part-{:05d}".format(k), name + ".csv"), header, delim, rows)
+            return [(k, len(rows))]
+
+        return dict(parted.partitionBy(parts, lambda k: k).mapPartitionsWithIndex(write_part).collect())
+
+    def file(self, folder, k):
+        return os.path.join(folder, "part-{:05d}".format(k), self.name + ".csv")
 
 
-def field_reader(header, delim, *columns):
-    """A function from a line's text to the values of `columns`, empty
-    strings where a column is missing or blank."""
-    names = next(csv.reader([header], delimiter=delim))
-    at = [names.index(c) if c in names else None for c in columns]
+class ParquetInput:
+    """A Parquet input: its rows, numbered as cxgap numbers them (from 1, in
+    file order), routed and written back by Spark with their types."""
 
-    def read(text):
-        try:
-            fields = next(csv.reader([text], delimiter=delim))
-        except (csv.Error, StopIteration):
-            return tuple("" for _ in at)
-        return tuple(fields[i].strip() if i is not None and i < len(fields) else "" for i in at)
+    def __init__(self, spark, name, path, key_cols):
+        self.spark, self.name = spark, name
+        df = spark.read.parquet(path)
+        self.schema = df.schema
+        self.rows = df.rdd.zipWithIndex().map(lambda t: (t[1] + 1, t[0]))
+        names = df.schema.fieldNames()
+        at = [names.index(c) if c in names else None for c in key_cols]
+        text = lambda v: "" if v is None else str(v).strip()
+        self.keys = lambda row: tuple(text(row[i]) if i is not None else "" for i in at)
 
-    return read
+    def write(self, parted, folder, parts):
+        """Each part's rows, in line order, into one Parquet file under
+        `folder/<name>/__part=K`; rows per part."""
+        from pyspark.sql.types import IntegerType, LongType, StructField, StructType
+
+        schema = StructType(list(self.schema.fields) + [
+            StructField(LINE, LongType(), False), StructField("__part", IntegerType(), False)])
+        rows = parted.map(lambda t: tuple(t[1][1]) + (t[1][0], t[0]))
+        df = self.spark.createDataFrame(rows, schema)
+        # Sorted by part first: the writer keeps an order that starts with
+        # its partition column, and would otherwise re-sort and lose the
+        # line order (ties in time and first answers depend on it).
+        (df.repartition(parts, "__part").sortWithinPartitions("__part", LINE)
+           .write.mode("overwrite").partitionBy("__part").parquet(os.path.join(folder, self.name)))
+        return dict(df.groupBy("__part").count().collect())
+
+    def file(self, folder, k):
+        """Part K's file, moved out of Spark's `__part=K` folder (a reader
+        would take the folder name for a column)."""
+        plain = os.path.join(folder, "{}-part-{:05d}.parquet".format(self.name, k))
+        if not os.path.exists(plain):
+            found = glob.glob(os.path.join(folder, self.name, "__part={}".format(k), "*.parquet"))
+            if len(found) != 1:
+                raise RuntimeError("{}: expected one Parquet file for part {}, found {}".format(
+                    self.name, k, found))
+            os.replace(found[0], plain)
+        return plain
+
+
+def open_input(spark, name, path, columns):
+    delim, case_col, customer_col, id_col = columns[name]
+    key_cols = (case_col, customer_col, id_col)
+    if path.rstrip("/").lower().endswith(".parquet"):
+        return ParquetInput(spark, name, path, key_cols)
+    return CsvInput(spark, name, path, delim, key_cols)
 
 
 def write_lines(path, header, delim, rows):
@@ -136,29 +204,29 @@ def run(cmd):
     return done.stdout
 
 
-def case_keys(sc, cxgap, config, header, delim, by_case, parts):
-    """Stage 1: cxgap's own validation and timeline decide each case's key."""
+def case_keys(sc, cxgap, config, events, staging, parts):
+    """Stage 1: cxgap's own validation and timeline decide each case's key.
+    The events go to parts by case, each part to `journeys --format keys`."""
+    folder = os.path.join(staging, "keys")
+    keys_of_row = events.keys
+    by_case = events.rows.map(lambda r: (part_of(keys_of_row(r[1])[0], parts), r))
+    counts = events.write(by_case, folder, parts)
+    # Found on the driver: the tasks carry paths, not the inputs' RDDs.
+    files = [events.file(folder, k) for k in range(parts) if counts.get(k)]
 
-    def keys_of(index, rows):
-        rows = list(rows)
-        if not rows:
-            return []
-        work = tempfile.mkdtemp(prefix="cxgap-keys-")
-        try:
-            events = os.path.join(work, "events.csv")
-            write_lines(events, header, delim, [r for _, r in rows])
-            out = run([cxgap, "journeys", work, "--config", config, "--events", events,
-                       "--format", "keys", "--out", "-", "--quiet"])
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
+    def keys_of(path):
+        # The staging folder holds no input of the user's for cxgap to find.
+        out = run([cxgap, "journeys", staging, "--config", config,
+                   "--events", path, "--format", "keys", "--out", "-", "--quiet"])
         return [tuple(r) for r in list(csv.reader(out.splitlines()))[1:]]
 
-    return by_case.partitionBy(parts, lambda case: part_of(case, parts)).mapPartitionsWithIndex(keys_of)
+    return sc.parallelize(files, max(len(files), 1)).flatMap(keys_of)
 
 
 def main(argv):
     args = parse_args(argv)
-    builder = SparkSession.builder.appName("cxgap journeys")
+    builder = (SparkSession.builder.appName("cxgap journeys")
+               .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS"))
     if args.master:
         builder = builder.master(args.master)
     spark = builder.getOrCreate()
@@ -169,16 +237,15 @@ def main(argv):
     n = args.parts
 
     paths = {"events": args.events, "surveys": args.surveys, "contacts": args.contacts}
-    lines = {k: numbered(sc, p) for k, p in paths.items() if p}
+    inputs = {k: open_input(spark, k, p, columns) for k, p in paths.items() if p}
+    os.makedirs(args.staging, exist_ok=True)
+    staging = tempfile.mkdtemp(prefix="cxgap-", dir=args.staging)
 
     # 1. keys and as_of, from the events grouped by case.
-    delim, case_col, customer_col, _ = columns["events"]
-    header, events = lines["events"]
-    read = field_reader(header, delim, case_col, customer_col)
-    by_case = events.map(lambda r: (read(r[1])[0], r)).cache()
-    keys = case_keys(sc, cxgap, config, header, delim, by_case, n).cache()
+    keys = case_keys(sc, cxgap, config, inputs["events"], staging, n).cache()
     if keys.isEmpty():
         sys.exit("cxgap_spark: no usable case in the events")
+
     as_of = as_of_source = None
     if configured_as_of is None:
         # The latest event, and of several at that time the first in case
@@ -193,10 +260,9 @@ def main(argv):
 
     # 2. every line to its part.
     def routed(name):
-        delim, case_col, customer_col, id_col = columns[name]
-        header, rdd = lines[name]
-        read = field_reader(header, delim, case_col, customer_col, id_col)
-        keyed = rdd.map(lambda r: (read(r[1]), r)).map(lambda t: (t[0][0], (t[0][1], t[0][2], t[1])))
+        keys_of = inputs[name].keys
+        keyed = inputs[name].rows.map(lambda r: (keys_of(r[1]), r)).map(
+            lambda t: (t[0][0], (t[0][1], t[0][2], t[1])))
         joined = keyed.leftOuterJoin(case_key)
 
         def part(item):
@@ -216,35 +282,24 @@ def main(argv):
                       .leftOuterJoin(first)
                       .map(lambda kv: ((kv[1][1][1] if kv[0] and kv[1][1] else kv[1][0][0]), None,
                                        kv[1][0][1])))
-        return header, delim, parted.map(lambda t: (t[0], t[2]))
+        return parted.map(lambda t: (t[0], t[2]))
 
-    os.makedirs(args.staging, exist_ok=True)
-    staging = tempfile.mkdtemp(prefix="cxgap-", dir=args.staging)
-    for name in lines:
-        header, delim, rdd = routed(name)
-
-        def write_part(k, rows, name=name, header=header, delim=delim):
-            folder = os.path.join(staging, "part-{:05d}".format(k))
-            os.makedirs(folder, exist_ok=True)
-            rows = [row for _, row in rows]
-            write_lines(os.path.join(folder, name + ".csv"), header, delim, rows)
-            return [(k, name, len(rows))]
-
-        counts = rdd.partitionBy(n, lambda k: k).mapPartitionsWithIndex(write_part).collect()
-        empty = [k for k, _, rows in counts if rows == 0]
+    parts_folder = os.path.join(staging, "parts")
+    for name, source in inputs.items():
+        counts = source.write(routed(name), parts_folder, n)
+        empty = [k for k in range(n) if not counts.get(k)]
         if empty:
             sys.exit("cxgap_spark: part(s) {} got no {} rows: use fewer --parts".format(empty, name))
 
     # 3. each part built by cxgap, into OUT/part-K-of-N.
     out = os.path.abspath(args.out)
-    given = sorted(lines)
+    files = {name: [source.file(parts_folder, k) for k in range(n)] for name, source in inputs.items()}
 
     def build(k):
-        folder = os.path.join(staging, "part-{:05d}".format(k))
-        cmd = [cxgap, "journeys", folder, "--config", config, "--format", "dataset",
+        cmd = [cxgap, "journeys", staging, "--config", config, "--format", "dataset",
                "--partition", "{}/{}".format(k, n), "--routed", "--out", out, "--quiet"]
-        for name in given:
-            cmd += ["--" + name, os.path.join(folder, name + ".csv")]
+        for name, paths_of_part in files.items():
+            cmd += ["--" + name, paths_of_part[k]]
         if as_of:
             cmd += ["--as-of", as_of]
         run(cmd)

@@ -396,7 +396,7 @@ impl Checked {
 
     /// The rejected row's value in the column its reason is about, as it
     /// was in the file (null for a reason about the whole row).
-    pub fn value(&self, columns: &[String]) -> Expr {
+    pub fn value(&self, columns: &[String], types: &Schema) -> Expr {
         self.reasons
             .iter()
             .enumerate()
@@ -405,7 +405,7 @@ impl Checked {
                 lit(NULL).cast(DataType::String),
                 |rest, (code, (_, column))| match columns.iter().position(|c| c == column) {
                     Some(i) => when(col(REASON).eq(lit(code as i32)))
-                        .then(col(raw_name(i)).cast(DataType::String))
+                        .then(raw_text(i, types.get(column.as_str())))
                         .otherwise(rest),
                     None => rest,
                 },
@@ -482,8 +482,8 @@ pub fn structure_rules(scanned: &Scanned) -> Vec<Rule> {
 /// damaged record: its text as it was). Built from the raw columns after
 /// the rejected rows are filtered out, so only those rows pay for the
 /// string.
-pub fn original_values(scanned: &Scanned) -> Expr {
-    let fields = fields_text(&scanned.columns);
+pub fn original_values(scanned: &Scanned, types: &Schema) -> Expr {
+    let fields = fields_text(&scanned.columns, types);
     if scanned.damage.is_empty() {
         fields
     } else {
@@ -491,7 +491,17 @@ pub fn original_values(scanned: &Scanned) -> Expr {
     }
 }
 
-fn fields_text(columns: &[String]) -> Expr {
+/// Raw column `i` as rejects.csv shows it. A time reads at the precision
+/// it carries (no fraction for whole seconds), whatever unit the file
+/// stores, so a moment reads the same from every writer of the format.
+fn raw_text(i: usize, dtype: Option<&DataType>) -> Expr {
+    match dtype {
+        Some(DataType::Datetime(..)) => col(raw_name(i)).dt().to_string("%Y-%m-%d %H:%M:%S%.f"),
+        _ => col(raw_name(i)).cast(DataType::String),
+    }
+}
+
+fn fields_text(columns: &[String], types: &Schema) -> Expr {
     let parts: Vec<Expr> = columns
         .iter()
         .enumerate()
@@ -499,7 +509,7 @@ fn fields_text(columns: &[String]) -> Expr {
             concat_str(
                 [
                     lit(format!("{c}=")),
-                    col(raw_name(i)).cast(DataType::String).fill_null(lit("")),
+                    raw_text(i, types.get(c.as_str())).fill_null(lit("")),
                 ],
                 "",
                 false,

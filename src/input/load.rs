@@ -337,13 +337,14 @@ pub enum Raw {
 /// whole file never sits in memory.
 pub fn settle(spec: &InputSpec, scanned: &Scanned, checked: Checked, raw: Raw) -> Result<Settled> {
     let [reason, column] = checked.decode();
+    let types = scanned.lf.clone().collect_schema()?;
     let reject_row: Vec<Expr> = vec![
         lit(spec.kind.name()).alias("input"),
         col("line"),
         reason,
         column,
-        checked.value(&scanned.columns),
-        fields::original_values(scanned).alias("values"),
+        checked.value(&scanned.columns, &types),
+        fields::original_values(scanned, &types).alias("values"),
     ];
     let mut dropped = vec![REASON.to_string()];
     if raw == Raw::Drop {

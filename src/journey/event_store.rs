@@ -1,9 +1,10 @@
 //! A run's events, kept for looking up a few cases' timelines after the
 //! journeys are built: the report's example journeys and case views, and
 //! `cxgap case`. In one pass that is the validated rows themselves (only
-//! the columns a timeline shows; the frame is shared, not copied); in a
-//! partitioned run it is the files the parts were spilled to, so memory
-//! stays within the run's budget.
+//! the columns a timeline shows; the frame is shared, not copied), or a
+//! copy on disk when the run is near its memory budget; in a partitioned
+//! run, the files the parts were spilled to; from a journeys dataset, its
+//! events files. Files are scanned with the case filter pushed down.
 
 use std::path::PathBuf;
 use std::sync::Arc;

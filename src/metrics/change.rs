@@ -1,8 +1,10 @@
 //! SPEC 4: each headline figure's change against the previous period of the
-//! same length. The trend periods (weeks of resolution) are split in two:
-//! the latest half against the half before it, each computed by the same
-//! rules as the overview over the cases resolved in it. An odd oldest
-//! period is left out, so both windows are the same length.
+//! same length. The trend periods (weeks of resolution, those with any) are
+//! split in two: the latest half against the half before it, each computed
+//! by the same rules as the overview over the cases resolved in it. An odd
+//! oldest period is left out, so both windows hold as many periods. The
+//! report covers one span of data, so "previous" is its own earlier half,
+//! not a period before the data.
 
 use polars::prelude::*;
 
@@ -17,7 +19,7 @@ pub struct Change {
     /// First day of the earlier and of the latest window (local dates).
     pub previous_from: String,
     pub current_from: String,
-    /// The last day of the latest period with a resolution.
+    /// The last day with a resolution (local date).
     pub current_to: String,
     pub previous: Vec<Figure>,
     pub current: Vec<Figure>,

@@ -163,11 +163,12 @@ fn cut(label: &str, max: usize) -> String {
     }
 }
 
-/// A title split into lines that fit `width` pixels at `size` points.
-fn title_lines(title: &str, width: u32, size: u32) -> Vec<String> {
-    let per_line = ((width as f64 - 20.0) / (size as f64 * 0.55)).max(10.0) as usize;
+/// Words wrapped to lines that fit `width` pixels at `size` points (an
+/// average glyph of the bundled font is about 0.55 em wide).
+pub(crate) fn wrap(text: &str, width: f64, size: u32) -> Vec<String> {
+    let per_line = (width / (size as f64 * 0.55)).max(10.0) as usize;
     let mut lines: Vec<String> = Vec::new();
-    for word in title.split(' ') {
+    for word in text.split_whitespace() {
         match lines.last_mut() {
             Some(l) if l.chars().count() + 1 + word.chars().count() <= per_line => {
                 l.push(' ');
@@ -186,7 +187,7 @@ fn titled<DB: DrawingBackend>(
     width: u32,
 ) -> std::result::Result<DrawingArea<DB, Shift>, DrawingAreaErrorKind<DB::ErrorType>> {
     let size = if width < WIDE { 18 } else { 22 };
-    let lines = title_lines(title, width, size);
+    let lines = wrap(title, width as f64 - 20.0, size);
     let line_height = size as i32 + 6;
     for (i, line) in lines.iter().enumerate() {
         root.draw(&Text::new(

@@ -8,7 +8,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::error::Result;
-use crate::render::chart::{FAMILY, draw_error, register_font};
+use crate::render::chart::{FAMILY, draw_error, register_font, wrap};
 use crate::render::page::{Card, Tone};
 
 const WIDTH: u32 = 1200;
@@ -28,23 +28,6 @@ fn tone_colour(t: Tone) -> RGBColor {
         Tone::Worse => RGBColor(198, 40, 40),
         Tone::Level => MUTED,
     }
-}
-
-/// Words wrapped to lines of at most `width` pixels at `size` points (an
-/// average glyph is about 0.55 em wide in DejaVu Sans).
-fn wrap(text: &str, width: i32, size: u32) -> Vec<String> {
-    let per_line = (width as f64 / (size as f64 * 0.55)).max(10.0) as usize;
-    let mut lines: Vec<String> = Vec::new();
-    for word in text.split_whitespace() {
-        match lines.last_mut() {
-            Some(l) if l.chars().count() + 1 + word.chars().count() <= per_line => {
-                l.push(' ');
-                l.push_str(word);
-            }
-            _ => lines.push(word.to_string()),
-        }
-    }
-    lines
 }
 
 /// Cut to fit a card.
@@ -72,7 +55,7 @@ pub fn draw(
     let findings_top = cards_top + rows * (CARD_H + GAP) + 30;
     let wrapped: Vec<Vec<String>> = findings
         .iter()
-        .map(|f| wrap(f, inner - 30, FINDING_SIZE))
+        .map(|f| wrap(f, (inner - 30) as f64, FINDING_SIZE))
         .collect();
     let line_h = FINDING_SIZE as i32 + 8;
     let findings_h: i32 = wrapped

@@ -166,15 +166,12 @@ fn events_kept_for_examples_wait_on_disk_near_the_budget() {
     let f = Fixture::new();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
     let dir = dir.to_str().unwrap();
-    let trace = f
-        .cmd(&["report", dir, "--out", "one"])
-        .env("CXGAP_TRACE", "1")
-        .assert()
-        .success()
-        .get_output()
-        .stderr
-        .clone();
-    let trace = String::from_utf8_lossy(&trace);
+    // stderr of a traced report run.
+    let traced = |args: &[&str]| {
+        let out = f.cmd(args).env("CXGAP_TRACE", "1").assert().success();
+        String::from_utf8_lossy(&out.get_output().stderr).to_string()
+    };
+    let trace = traced(&["report", dir, "--out", "one"]);
     let held: f64 = trace
         .split("inputs held: ")
         .nth(1)
@@ -185,15 +182,7 @@ fn events_kept_for_examples_wait_on_disk_near_the_budget() {
     // Just above the one-go build (2.7 × the rows held): one part, and no
     // room left for the kept events.
     let limit = format!("{}", (held * 2.7).ceil() as u64 + 1);
-    let trace = f
-        .cmd(&["report", dir, "--out", "disk", "--memory-limit", &limit])
-        .env("CXGAP_TRACE", "1")
-        .assert()
-        .success()
-        .get_output()
-        .stderr
-        .clone();
-    let trace = String::from_utf8_lossy(&trace);
+    let trace = traced(&["report", dir, "--out", "disk", "--memory-limit", &limit]);
     assert!(trace.contains("events kept on disk"), "{trace}");
     assert!(!trace.contains("part built"), "one part: {trace}");
     assert_eq!(

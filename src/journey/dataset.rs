@@ -188,6 +188,13 @@ fn part_folders(path: &Path) -> Result<Vec<PathBuf>> {
     if path.join(MANIFEST).is_file() {
         return Ok(vec![path.to_path_buf()]);
     }
+    if !path.is_dir() {
+        return Err(bad(
+            path,
+            "no such folder".into(),
+            "point --journeys at what `cxgap journeys --format dataset --out DIR` wrote",
+        ));
+    }
     let entries =
         std::fs::read_dir(path).map_err(|source| crate::error::InputError::Unreadable {
             path: path.to_path_buf(),
@@ -231,7 +238,13 @@ fn read_frame(dir: &Path, name: &str) -> Result<DataFrame> {
             path: path.clone(),
             source,
         })?;
-    Ok(ParquetReader::new(file).finish()?)
+    ParquetReader::new(file).finish().map_err(|e| {
+        bad(
+            &path,
+            format!("not a readable part of a journeys dataset ({e})"),
+            "write the dataset again with `cxgap journeys --format dataset`",
+        )
+    })
 }
 
 /// The journeys (all parts merged) and their events, checked against the
@@ -326,7 +339,15 @@ pub fn read(path: &Path, cfg: &RunConfig) -> Result<(Journeys, EventStore)> {
             inputs: summary,
             partitions: 1,
         });
-        event_files.push(d.join("events.parquet"));
+        let events = d.join("events.parquet");
+        if !events.is_file() {
+            return Err(bad(
+                &events,
+                "missing from the journeys dataset".into(),
+                "write the dataset again with `cxgap journeys --format dataset`",
+            ));
+        }
+        event_files.push(events);
     }
     let mut journeys = crate::journey::merge::merge(parts)?;
     journeys.inputs = InputSummary::merge(&summaries)?;

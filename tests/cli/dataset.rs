@@ -175,6 +175,27 @@ fn parts_that_do_not_belong_together_are_refused() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("holds no journeys dataset"));
+    // No such folder; a damaged frame; a part without its events.
+    f.cmd(&["metrics", "overview", &dir, "--journeys", "nowhere"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("error: nowhere: no such folder"));
+    std::fs::write(f.join("ds1/cases.parquet"), "not parquet").unwrap();
+    f.cmd(&["metrics", "overview", &dir, "--journeys", "ds1"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "ds1/cases.parquet: not a readable part of a journeys dataset",
+        ))
+        .stderr(predicate::str::contains("bug").not());
+    std::fs::remove_file(f.join("ds/part-00000-of-00003/events.parquet")).unwrap();
+    part("1/3", "ds").success();
+    f.cmd(&["report", &dir, "--journeys", "ds", "--out", "r"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "events.parquet: missing from the journeys dataset",
+        ));
     // A part outside 0..N.
     part("3/3", "x")
         .code(2)

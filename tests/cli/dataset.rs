@@ -158,6 +158,19 @@ fn parts_that_do_not_belong_together_are_refused() {
     .stderr(predicate::str::contains(
         "was built under other journey settings",
     ));
+    // The quality gate judges the dataset's counts as it judges files: the
+    // sample rejects 3 of its 49 survey rows (6%).
+    f.cmd(&[
+        "metrics",
+        "overview",
+        &dir,
+        "--journeys",
+        "ds1",
+        "--max-reject-share",
+        "0.01",
+    ])
+    .assert()
+    .code(4);
     // min_n shapes only the metrics: a dataset serves any.
     f.cmd(&[
         "metrics",

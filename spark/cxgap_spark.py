@@ -65,18 +65,33 @@ def parse_args(argv):
     return p.parse_args(argv)
 
 
-def binary(path):
-    """The cxgap binary on this machine: as given, shipped, or on PATH."""
-    if path:
-        return path
+def shipped(name):
+    """A file `--files` shipped to this machine, or None."""
     try:
-        shipped = SparkFiles.get("cxgap")
-        if os.path.exists(shipped):
-            os.chmod(shipped, 0o755)
-            return shipped
-    except Exception:  # no SparkContext files on this process
-        pass
-    return shutil.which("cxgap") or "cxgap"
+        path = SparkFiles.get(name)
+    except Exception:  # no SparkContext files in this process
+        return None
+    return path if os.path.exists(path) else None
+
+
+def binary(path):
+    """The cxgap binary on this machine (called in each task: a cluster
+    ships it to another folder on every executor): as given when it is
+    here, else shipped with --files, else on PATH."""
+    if path and os.path.exists(path):
+        return path
+    found = shipped("cxgap")
+    if found:
+        os.chmod(found, 0o755)
+        return found
+    return path or shutil.which("cxgap") or "cxgap"
+
+
+def config_file(path):
+    """cxgap.toml on this machine: as given when it is here, else shipped."""
+    if os.path.exists(path):
+        return path
+    return shipped(os.path.basename(path)) or path
 
 
 def key_columns(config_path):
@@ -205,6 +220,7 @@ def run(cmd):
 
 
 def case_keys(sc, cxgap, config, events, staging, parts):
+    # `cxgap` and `config` are resolved in each task (`binary`, `config_file`).
     """Stage 1: cxgap's own validation and timeline decide each case's key.
     The events go to parts by case, each part to `journeys --format keys`."""
     folder = os.path.join(staging, "keys")
@@ -216,7 +232,7 @@ def case_keys(sc, cxgap, config, events, staging, parts):
 
     def keys_of(path):
         # The staging folder holds no input of the user's for cxgap to find.
-        out = run([cxgap, "journeys", staging, "--config", config,
+        out = run([binary(cxgap), "journeys", staging, "--config", config_file(config),
                    "--events", path, "--format", "keys", "--out", "-", "--quiet"])
         return [tuple(r) for r in list(csv.reader(out.splitlines()))[1:]]
 
@@ -231,7 +247,7 @@ def main(argv):
         builder = builder.master(args.master)
     spark = builder.getOrCreate()
     sc = spark.sparkContext
-    cxgap = binary(args.cxgap)
+    cxgap = args.cxgap
     config = os.path.abspath(args.config)
     columns, configured_as_of = key_columns(config)
     n = args.parts
@@ -296,7 +312,7 @@ def main(argv):
     files = {name: [source.file(parts_folder, k) for k in range(n)] for name, source in inputs.items()}
 
     def build(k):
-        cmd = [cxgap, "journeys", staging, "--config", config, "--format", "dataset",
+        cmd = [binary(cxgap), "journeys", staging, "--config", config_file(config), "--format", "dataset",
                "--partition", "{}/{}".format(k, n), "--routed", "--out", out, "--quiet"]
         for name, paths_of_part in files.items():
             cmd += ["--" + name, paths_of_part[k]]
@@ -322,7 +338,7 @@ def main(argv):
     print("cxgap_spark: built {} parts into {} (as of {})".format(len(built), out, as_of or "cxgap.toml's as_of"))
 
     # 4. the report, from the parts.
-    report = [cxgap, "report", os.path.dirname(config), "--config", config, "--journeys", out]
+    report = [binary(cxgap), "report", os.path.dirname(config), "--config", config, "--journeys", out]
     if args.report:
         subprocess.run(report + ["--out", args.report], check=True)
     else:

@@ -49,6 +49,21 @@ pub fn phase(label: &str) {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
+/// The most memory this process has held so far (its peak resident set),
+/// in bytes, where the system says (Linux). Under `CXGAP_TRACE` the peak
+/// restarts at every phase.
+pub fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kib: u64 = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()?;
+    Some(kib * 1024)
+}
+
 /// The machine's physical memory in bytes, when the system says.
 pub fn physical_memory() -> Option<u64> {
     #[cfg(unix)]

@@ -131,6 +131,7 @@ pub fn prepare_from(cfg: RunConfig, term: &Term) -> Result<Prepared> {
 
 fn prepared(cfg: RunConfig, inputs: Inputs, term: &Term) -> Result<Prepared> {
     let journeys = journey::build(inputs, &cfg)?;
+    warn_if_over_budget(&cfg, term);
     if journeys.partitions > 1 {
         term.note(&format!(
             "built the journeys in {} customer partitions (--memory-limit, --partitions)",
@@ -139,6 +140,24 @@ fn prepared(cfg: RunConfig, inputs: Inputs, term: &Term) -> Result<Prepared> {
     }
     warn_all(&warnings::warnings(&cfg, &journeys)?, term);
     Ok(Prepared { cfg, journeys })
+}
+
+/// Say so when a run went over the `--memory-limit` it was given: the
+/// limit shapes how the journeys are built (in customer partitions), but
+/// reading holds every validated row, so a limit below that cannot be kept
+/// on one machine.
+pub fn warn_if_over_budget(cfg: &RunConfig, term: &Term) {
+    let (Some(limit), Some(peak)) = (cfg.scale.memory_limit, crate::engine::peak_memory()) else {
+        return;
+    };
+    if peak > limit {
+        let size = |b: u64| bytesize::ByteSize::b(b).display().iec().to_string();
+        term.warn(&format!(
+            "this run peaked at {}, over --memory-limit {}: the limit bounds building the journeys, not reading the inputs, which holds every validated row; give the run more memory, or build the journeys on Spark (docs/spark.md)",
+            size(peak),
+            size(limit)
+        ));
+    }
 }
 
 /// Read and validate the inputs and judge their quality: exit 4 on a

@@ -106,7 +106,9 @@ pub fn run(args: &ReportArgs, term: &Term) -> Result<Outcome> {
             stages.start("read inputs")?;
             let inputs = super::read_inputs(&cfg)?;
             stages.start("build journeys")?;
-            journey::build_keeping_events(inputs, &cfg)?
+            let built = journey::build_keeping_events(inputs, &cfg)?;
+            super::warn_if_over_budget(&cfg, term);
+            built
         }
     };
     stages.start("metrics")?;

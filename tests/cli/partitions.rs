@@ -145,6 +145,12 @@ fn a_memory_limit_too_small_for_one_part_still_gives_the_same_journeys() {
         err.contains("built the journeys in 256 customer partitions"),
         "{err}"
     );
+    // A limit no run can keep is not kept silently.
+    assert!(
+        err.contains("over --memory-limit 1.0 KiB: the limit bounds building the journeys, not reading the inputs"),
+        "{err}"
+    );
+    assert!(!text(one.stderr).contains("--memory-limit"));
 }
 
 #[test]

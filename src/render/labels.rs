@@ -276,9 +276,10 @@ pub fn words(name: &str) -> Cow<'static, str> {
     }
 }
 
-/// The columns whose cells are figure or factor names, which read as labels too.
+/// The columns whose cells are machine names (figures, factors, a case's
+/// features), which read as labels too.
 pub fn names_a_label(column: &str) -> bool {
-    matches!(column, "figure" | "factor")
+    matches!(column, "figure" | "factor" | "feature")
 }
 
 #[cfg(test)]

@@ -42,6 +42,9 @@ fn case_shows_the_journey_side_by_side() {
         "Promises",
         "Survey answers",
         "technician",
+        // Features read as words in the terminal (JSON keeps the names).
+        "Resolution hours",
+        "Repeat contact",
     ] {
         assert!(text.contains(want), "missing {want:?} in\n{text}");
     }

@@ -44,11 +44,11 @@ fn glossary(rep: &Report) -> Vec<(String, String)> {
     }
     out.push((
         "Change".into(),
-        "A figure over the cases resolved in the latest half of the weeks covered, against the half before it (same length); green is better, red worse. Hover a change to see the dates.".into(),
+        "A figure over the cases resolved in the latest half of the weeks with resolutions, against the half before it (as many weeks); green is better, red worse. Hover a change to see the dates.".into(),
     ));
     out.push((
         "95% CI".into(),
-        "The range the figure would fall in 95 times out of 100 with other customers like these: Wilson's interval for shares, Student's t for means.".into(),
+        "The values the data are consistent with: an interval computed this way holds the true figure 95 times in 100 (Wilson's interval for shares, Student's t for means).".into(),
     ));
     out.push((
         "Thin (n<min_n)".into(),

@@ -83,20 +83,27 @@ pub enum Command {
         after_help = "Examples:\n  cxgap case ISP-1001 sample-data\n  cxgap case DLR-2002 sample-data --format json"
     )]
     Case(CaseArgs),
-    /// Build the journeys table (one row per case) and write it as Parquet or CSV
+    /// Build the journeys table (one row per case) and write it as Parquet or CSV, or a dataset
     ///
     /// Columns are named as in SPEC section 2: opened_at, resolved_at,
     /// inbound_contacts, repeat_contacts, recontacted, fcr, promises_missed,
     /// ..., then the joined survey answer (score, score_norm, satisfied,
     /// customer_resolved) and the case dimensions. Rows are sorted by case_id.
+    ///
+    /// `--format dataset` writes everything a report needs instead, so the
+    /// report can be computed later or elsewhere (`report --journeys DIR`);
+    /// with `--partition K/N` one customer partition at a time, on as many
+    /// machines as there are parts (docs/spark.md runs them on Spark).
     #[command(
-        after_help = "Examples:\n  cxgap journeys sample-data --out journeys.parquet\n  cxgap journeys sample-data --out - --format csv | head"
+        after_help = "Examples:\n  cxgap journeys sample-data --out journeys.parquet\n  cxgap journeys sample-data --out - --format csv | head\n  cxgap journeys sample-data --format dataset --partition 0/2 --out parts\n  cxgap journeys sample-data --format dataset --partition 1/2 --out parts\n  cxgap report sample-data --journeys parts --out report"
     )]
     Journeys(JourneysArgs),
-    /// Write the full report: summary.html, charts, tables, journeys, run.json
+    /// Write the full report: summary.html, summary.png, charts, tables, journeys, run.json
     ///
     /// Everything lands in OUT at once: summary.html (one self-contained page
-    /// for managers), charts/*.png and *.svg, tables/*.csv and *.json for
+    /// for managers: headline figures with n, interval and change, findings
+    /// with real journeys, charts, tables, definitions), summary.png (the
+    /// headline and top findings on one image), charts/*.png and *.svg, tables/*.csv and *.json for
     /// every table of SPEC section 3, journeys.parquet, rejects.csv and
     /// run.json (arguments, resolved config, rows read/used/rejected, stage
     /// timings, files). The report is staged beside OUT and swapped in only

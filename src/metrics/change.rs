@@ -32,6 +32,12 @@ impl Change {
         find(&self.previous).zip(find(&self.current))
     }
 
+    /// The (previous, current) counts a figure rests on.
+    pub fn n_of(&self, name: &str) -> Option<(f64, f64)> {
+        let find = |figs: &[Figure]| figs.iter().find(|f| f.name == name)?.n;
+        find(&self.previous).zip(find(&self.current))
+    }
+
     /// "4 weeks" / "1 month".
     pub fn window(&self) -> String {
         let unit = match self.period {

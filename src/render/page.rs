@@ -36,6 +36,8 @@ pub struct Change {
     pub tone: Tone,
     /// The windows compared, in words.
     pub windows: String,
+    /// Either window rests on fewer than min_n cases: greyed.
+    pub thin: bool,
 }
 
 /// A headline figure.
@@ -114,7 +116,7 @@ p,li,dd{overflow-wrap:anywhere}\
 .card:focus{border-color:var(--accent)}\
 .card .k{font-size:.85em;color:var(--muted)}.card .v{font-size:1.5em;font-weight:600;font-variant-numeric:tabular-nums}\
 .card .d{font-size:.75em;color:var(--muted)}.card .c{font-size:.8em;font-weight:600;margin-top:.2em}\
-.better{color:var(--good)}.worse{color:var(--bad)}.level{color:var(--muted)}\
+.better{color:var(--good)}.worse{color:var(--bad)}.level,.card .c.thin{color:#8a939c}\
 .card .tip{display:none;position:absolute;z-index:2;left:0;right:0;top:100%;margin-top:4px;background:var(--ink);color:#fff;font-size:.8em;padding:6px 8px;border-radius:4px}\
 .card:hover .tip,.card:focus .tip{display:block}\
 ol.findings{padding-left:1.3em}ol.findings>li{margin:.8em 0}\
@@ -155,8 +157,9 @@ fn cards_html(out: &mut String, cards: &[Card]) {
         if let Some(ch) = &c.change {
             let _ = write!(
                 out,
-                "<div class=\"c {}\" title=\"{}\">{}</div>",
+                "<div class=\"c {}{}\" title=\"{}\">{}</div>",
                 ch.tone.class(),
+                if ch.thin { " thin" } else { "" },
                 escape(&ch.windows),
                 escape(&ch.text)
             );

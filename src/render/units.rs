@@ -43,7 +43,9 @@ pub fn interval(unit: Unit, low: f64, high: f64) -> String {
     match unit {
         Unit::Share => format!("{:.1}–{:.1}%", 100.0 * low, 100.0 * high),
         Unit::Percent => format!("{low:.1}–{high:.1}%"),
-        Unit::Nps => format!("{}–{}", signed(low, 1, ""), signed(high, 1, "")),
+        Unit::Nps => format!("{} to {}", signed(low, 1, ""), signed(high, 1, "")),
+        // A dash beside a minus sign reads as a range of negatives.
+        _ if low < 0.0 => format!("{} to {}", show(unit, low), show(unit, high)),
         _ => format!("{}–{}", show(unit, low), show(unit, high)),
     }
 }
@@ -90,6 +92,7 @@ mod tests {
         assert_eq!(show(Unit::Hours, 74.4), "3.1 days");
         assert_eq!(show(Unit::Nps, -12.34), "−12.3");
         assert_eq!(interval(Unit::Share, 0.381, 0.465), "38.1–46.5%");
+        assert_eq!(interval(Unit::Nps, -37.6, 82.1), "−37.6 to +82.1");
         assert_eq!(change(Unit::Share, -0.032), "−3.2 pts");
         assert_eq!(change(Unit::Score, 0.0001), "±0.00");
         assert_eq!(change(Unit::Hours, 50.0), "+2.1 days");

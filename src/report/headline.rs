@@ -27,11 +27,22 @@ fn level(unit: Unit, delta: f64) -> bool {
     shown.abs() < step
 }
 
-fn change(f: &Figure, unit: Unit, better: Better, periods: &Periods) -> Option<Change> {
+fn change(
+    f: &Figure,
+    unit: Unit,
+    better: Better,
+    periods: &Periods,
+    min_n: usize,
+) -> Option<Change> {
     if better == Better::Neither {
         return None;
     }
     let (before, now) = periods.of(f.name)?;
+    // Either window resting on fewer than min_n cases: shown, greyed and
+    // marked, like a thin segment.
+    let thin = periods
+        .n_of(f.name)
+        .is_some_and(|(a, b)| a < min_n as f64 || b < min_n as f64);
     let delta = now - before;
     let window = periods.window();
     let tone = match (level(unit, delta), delta > 0.0, better) {
@@ -46,11 +57,17 @@ fn change(f: &Figure, unit: Unit, better: Better, periods: &Periods) -> Option<C
     };
     Some(Change {
         text: format!(
-            "Last {window} {} {arrow} {}",
+            "Last {window} {} {arrow} {}{}",
             units::show(unit, now),
-            units::change(unit, delta)
+            units::change(unit, delta),
+            if thin {
+                format!(" (n<{min_n})")
+            } else {
+                String::new()
+            }
         ),
         tone,
+        thin,
         windows: format!(
             "Cases resolved {} to {} against the {window} before, from {}",
             periods.current_from, periods.current_to, periods.previous_from
@@ -58,7 +75,12 @@ fn change(f: &Figure, unit: Unit, better: Better, periods: &Periods) -> Option<C
     })
 }
 
-pub fn cards(figures: &[Figure], periods: Option<&Periods>, scale: (f64, f64)) -> Vec<Card> {
+pub fn cards(
+    figures: &[Figure],
+    periods: Option<&Periods>,
+    scale: (f64, f64),
+    min_n: usize,
+) -> Vec<Card> {
     figures
         .iter()
         .filter(|f| !FOLDED.contains(&f.name))
@@ -86,7 +108,7 @@ pub fn cards(figures: &[Figure], periods: Option<&Periods>, scale: (f64, f64)) -
                 label: text.label.to_string(),
                 value,
                 details,
-                change: periods.and_then(|p| change(f, text.unit, text.better, p)),
+                change: periods.and_then(|p| change(f, text.unit, text.better, p, min_n)),
                 definition: text.definition.to_string(),
             })
         })

@@ -73,7 +73,12 @@ pub fn build(
     crate::engine::phase("report: tables");
     let periods = change::change(&ctx)?;
     crate::engine::phase("report: change against the previous weeks");
-    let cards = headline::cards(&figures, periods.as_ref(), (s.scale_min, s.scale_max));
+    let cards = headline::cards(
+        &figures,
+        periods.as_ref(),
+        (s.scale_min, s.scale_max),
+        cfg.min_n,
+    );
     let found = findings_of(&ctx, &tables, &figures, &drivers, &seg_by, &segs)?;
     let (findings, cases) = with_examples(cfg, journeys, events, found)?;
     crate::engine::phase("report: findings and example journeys");

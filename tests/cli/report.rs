@@ -170,12 +170,18 @@ fn html_is_self_contained_and_holds_the_figures() {
     assert!(card("fcr_rate").contains("95% CI 11.8–31.8%"));
     // Change against the previous period: the sample's resolved cases span
     // 8 weeks; FCR over the last 4 is 7 of 28 (25.0%), over the 4 before
-    // 5 of 32 (15.6%): up 9.4 points, which is good news.
+    // 5 of 32 (15.6%): up 9.4 points, which is good news, but 28 cases are
+    // fewer than min_n (30), so the change is greyed and marked.
     let fcr = card("fcr_rate");
-    assert!(fcr.contains("class=\"c better\""), "{fcr}");
-    assert!(fcr.contains("Last 4 weeks 25.0% ▲ +9.4 pts"), "{fcr}");
-    // Median time to resolve went up: bad news, in red.
-    assert!(card("median_resolution_hours").contains("class=\"c worse\""));
+    assert!(fcr.contains("class=\"c better thin\""), "{fcr}");
+    assert!(
+        fcr.contains("Last 4 weeks 25.0% ▲ +9.4 pts (n&lt;30)"),
+        "{fcr}"
+    );
+    // Median time to resolve went up (25.5 h to 35.0 h): bad news.
+    let hours = card("median_resolution_hours");
+    assert!(hours.contains("class=\"c worse"), "{hours}");
+    assert!(hours.contains("▲ +9.5 h"), "{hours}");
 
     // Human labels, never snake_case, where people read.
     assert!(html.contains("<th>Cases with</th>"));

@@ -11,7 +11,6 @@ use crate::commands::Outcome;
 use crate::error::{OutputError, Result};
 use crate::input::config::RunConfig;
 use crate::journey::{self, Journeys};
-use crate::render::chart::WIDE;
 use crate::render::folder::Staging;
 use crate::render::target::{self, FolderKind};
 use crate::render::term::Term;
@@ -131,8 +130,11 @@ pub fn run(args: &ReportArgs, term: &Term) -> Result<Outcome> {
     write_tables(&mut out, &rep, &journeys)?;
 
     stages.start("charts")?;
-    for c in &rep.charts {
-        out.write(&format!("charts/{}.svg", c.name()), c.svg(WIDE)?.as_bytes())?;
+    // Each chart drawn once per width: the wide SVG is both the file and
+    // the page's desktop view.
+    let views = summary::chart_views(&rep)?;
+    for (c, view) in rep.charts.iter().zip(&views) {
+        out.write(&format!("charts/{}.svg", c.name()), view.wide.as_bytes())?;
         let png = out.path(&format!("charts/{}.png", c.name()))?;
         c.png(&png)?;
     }
@@ -140,7 +142,7 @@ pub fn run(args: &ReportArgs, term: &Term) -> Result<Outcome> {
     summary::png(&rep, &png)?;
 
     stages.start("html")?;
-    let page = summary::html(&rep, &summary::chart_views(&rep)?);
+    let page = summary::html(&rep, &views);
     out.write("summary.html", page.as_bytes())?;
     stages.finish()?;
 

@@ -40,10 +40,8 @@ pub fn build_one_part(
 ) -> Result<(Journeys, EventStore)> {
     let (as_of, as_of_source) = as_of(&inputs, cfg)?;
     let summary = inputs.summary()?;
-    let routing = partition::Routing::new(&inputs, n)?;
-    let spilled = routing.spill(inputs)?;
-    let part = routing.part(&spilled, k)?;
-    drop(spilled);
+    let part = partition::Routing::new(&inputs, n)?.only(&inputs, k)?;
+    drop(inputs);
     let events = EventStore::rows(part.events.frame())?;
     let mut journeys = build_part(part, cfg, as_of, as_of_source, summary)?;
     journeys.partitions = n;

@@ -216,16 +216,35 @@ impl Routing {
             if loaded.stats.input == spilled.rest.events.stats.input {
                 return Ok(events.clone());
             }
-            let rows = loaded.rows().collect()?;
-            match self
-                .side_parts
-                .iter()
-                .find(|(name, _)| *name == loaded.stats.input.name())
-            {
-                Some((_, parts)) => rows.filter(&parts.equal(k)),
-                None => Ok(rows),
-            }
+            self.side_rows_of(loaded, k)
         })
+    }
+
+    /// The inputs of part `k` alone, routed in memory: for building one
+    /// part (`journeys --partition K/N`), where spilling every part to disk
+    /// would write N files to read one.
+    pub fn only(&self, inputs: &Inputs, k: u32) -> PolarsResult<Inputs> {
+        inputs.with_rows(|loaded| {
+            if loaded.stats.input == inputs.events.stats.input {
+                let events = loaded.rows().collect()?;
+                let parts = self.event_parts(&events)?;
+                return events.filter(&parts.equal(k));
+            }
+            self.side_rows_of(loaded, k)
+        })
+    }
+
+    /// A side input's rows routed to part `k`.
+    fn side_rows_of(&self, loaded: &crate::input::load::Loaded, k: u32) -> PolarsResult<DataFrame> {
+        let rows = loaded.rows().collect()?;
+        match self
+            .side_parts
+            .iter()
+            .find(|(name, _)| *name == loaded.stats.input.name())
+        {
+            Some((_, parts)) => rows.filter(&parts.equal(k)),
+            None => Ok(rows),
+        }
     }
 
     /// Each event's part: its case's.

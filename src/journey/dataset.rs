@@ -17,24 +17,17 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, OutputError, Result};
 use crate::input::config::RunConfig;
 use crate::input::summary::{InputStats, InputSummary};
-use crate::journey::Journeys;
 use crate::journey::event_store::EventStore;
+use crate::journey::{FRAMES, Journeys};
 
 pub const MANIFEST: &str = "manifest.json";
 const SCHEMA_VERSION: u32 = 1;
 
-/// The frames of a dataset, by file stem.
-const FRAMES: [&str; 9] = [
-    "cases",
-    "promises",
-    "matched_surveys",
-    "unmatched_surveys",
-    "attributed_contacts",
-    "unattributed_contacts",
-    "activities",
-    "rejects",
-    "events",
-];
+/// Besides the journeys' own frames (`journey::FRAMES`), a dataset holds
+/// the inputs' rejected rows and the events' timeline columns, each a
+/// Parquet file by these stems.
+const REJECTS: &str = "rejects";
+const EVENTS: &str = "events";
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Manifest {
@@ -135,21 +128,16 @@ pub fn write(
             .collect();
         (zero, summary.rejects.clear(), None)
     };
-    let mut frames = [
-        journeys.cases.clone(),
-        journeys.promises.clone(),
-        journeys.matched_surveys.clone(),
-        journeys.unmatched_surveys.clone(),
-        journeys.attributed_contacts.clone(),
-        journeys.unattributed_contacts.clone(),
-        journeys.activities.clone(),
-        rejects,
-        events.frame()?,
-    ];
+    let frames = journeys
+        .frames()
+        .into_iter()
+        .cloned()
+        .chain([rejects, events.frame()?]);
+    let names = FRAMES.into_iter().chain([REJECTS, EVENTS]);
     let mut files = Vec::new();
-    for (name, df) in FRAMES.iter().zip(frames.iter_mut()) {
+    for (name, mut df) in names.zip(frames) {
         let file = format!("{name}.parquet");
-        write_parquet(&dir.join(&file), df)?;
+        write_parquet(&dir.join(&file), &mut df)?;
         files.push(file);
     }
     let manifest = Manifest {
@@ -320,7 +308,7 @@ pub fn read(path: &Path, cfg: &RunConfig) -> Result<(Journeys, EventStore)> {
     for (d, m) in dirs.iter().zip(&manifests) {
         let summary = InputSummary {
             stats: m.inputs.clone(),
-            rejects: read_frame(d, "rejects")?,
+            rejects: read_frame(d, REJECTS)?,
             answered_surveys: m.answered_surveys,
         };
         summaries.push(summary.clone());
@@ -339,7 +327,7 @@ pub fn read(path: &Path, cfg: &RunConfig) -> Result<(Journeys, EventStore)> {
             inputs: summary,
             partitions: 1,
         });
-        let events = d.join("events.parquet");
+        let events = d.join(format!("{EVENTS}.parquet"));
         if !events.is_file() {
             return Err(bad(
                 &events,

@@ -27,23 +27,10 @@ pub fn merge(parts: Vec<Journeys>) -> Result<Journeys> {
     let Some(first) = parts.first() else {
         return Err(PolarsError::ComputeError("no partitions to merge".into()).into());
     };
-    let (as_of, as_of_source) = (first.as_of, first.as_of_source.clone());
-    let (dimensions, inputs) = (first.dimensions.clone(), first.inputs.clone());
-    let unknown_case_table_rows = parts.iter().map(|p| p.unknown_case_table_rows).sum();
-
     let mut frames: [Vec<LazyFrame>; 7] = Default::default();
-    for p in parts {
-        let all = [
-            p.cases,
-            p.promises,
-            p.matched_surveys,
-            p.unmatched_surveys,
-            p.attributed_contacts,
-            p.unattributed_contacts,
-            p.activities,
-        ];
-        for (list, frame) in frames.iter_mut().zip(all) {
-            list.push(frame.lazy());
+    for p in &parts {
+        for (list, frame) in frames.iter_mut().zip(p.frames()) {
+            list.push(frame.clone().lazy());
         }
     }
     let [
@@ -68,15 +55,7 @@ pub fn merge(parts: Vec<Journeys>) -> Result<Journeys> {
             ACTIVITY_KEYS,
             SortMultipleOptions::default().with_nulls_last(true),
         );
-    let [
-        cases,
-        promises,
-        matched,
-        unmatched,
-        attributed,
-        unattributed,
-        activities,
-    ]: [DataFrame; 7] = crate::engine::collect_all(vec![
+    let merged: [DataFrame; 7] = crate::engine::collect_all(vec![
         by_case(cases)?,
         by_case(promises)?,
         by_line(matched?),
@@ -87,19 +66,8 @@ pub fn merge(parts: Vec<Journeys>) -> Result<Journeys> {
     ])?
     .try_into()
     .map_err(|_| PolarsError::ComputeError("collect_all returned the wrong count".into()))?;
-    Ok(Journeys {
-        as_of,
-        as_of_source,
-        cases,
-        promises,
-        matched_surveys: matched,
-        unmatched_surveys: unmatched,
-        attributed_contacts: attributed,
-        unattributed_contacts: unattributed,
-        dimensions,
-        activities,
-        unknown_case_table_rows,
-        inputs,
-        partitions: n,
-    })
+    let mut journeys = first.with_frames(merged);
+    journeys.unknown_case_table_rows = parts.iter().map(|p| p.unknown_case_table_rows).sum();
+    journeys.partitions = n;
+    Ok(journeys)
 }

@@ -133,7 +133,61 @@ pub struct Journeys {
     pub partitions: u32,
 }
 
+/// The frames of `Journeys` by name, in the one order that merging parts
+/// and journeys datasets (one Parquet file per frame) use.
+pub const FRAMES: [&str; 7] = [
+    "cases",
+    "promises",
+    "matched_surveys",
+    "unmatched_surveys",
+    "attributed_contacts",
+    "unattributed_contacts",
+    "activities",
+];
+
 impl Journeys {
+    /// Its frames, in `FRAMES` order.
+    pub fn frames(&self) -> [&DataFrame; 7] {
+        [
+            &self.cases,
+            &self.promises,
+            &self.matched_surveys,
+            &self.unmatched_surveys,
+            &self.attributed_contacts,
+            &self.unattributed_contacts,
+            &self.activities,
+        ]
+    }
+
+    /// The same journeys' as_of, dimensions and input summary, holding
+    /// other frames (in `FRAMES` order).
+    pub fn with_frames(&self, frames: [DataFrame; 7]) -> Journeys {
+        let [
+            cases,
+            promises,
+            matched_surveys,
+            unmatched_surveys,
+            attributed_contacts,
+            unattributed_contacts,
+            activities,
+        ] = frames;
+        Journeys {
+            as_of: self.as_of,
+            as_of_source: self.as_of_source.clone(),
+            cases,
+            promises,
+            matched_surveys,
+            unmatched_surveys,
+            attributed_contacts,
+            unattributed_contacts,
+            dimensions: self.dimensions.clone(),
+            activities,
+            unknown_case_table_rows: self.unknown_case_table_rows,
+            inputs: self.inputs.clone(),
+            partitions: self.partitions,
+        }
+    }
+
     /// The same journeys narrowed to the cases `keep` selects (the last few
     /// weeks, say), with their promises, answers and contact rows. Rows that
     /// name no case (unmatched answers, unattributed counts) are left out:
@@ -156,21 +210,15 @@ impl Journeys {
                 )
                 .collect()
         };
-        Ok(Journeys {
-            as_of: self.as_of,
-            as_of_source: self.as_of_source.clone(),
-            promises: of_cases(&self.promises)?,
-            matched_surveys: of_cases(&self.matched_surveys)?,
-            unmatched_surveys: self.unmatched_surveys.clear(),
-            attributed_contacts: of_cases(&self.attributed_contacts)?,
-            unattributed_contacts: self.unattributed_contacts.clear(),
+        Ok(self.with_frames([
             cases,
-            dimensions: self.dimensions.clone(),
-            activities: self.activities.clone(),
-            unknown_case_table_rows: self.unknown_case_table_rows,
-            inputs: self.inputs.clone(),
-            partitions: self.partitions,
-        })
+            of_cases(&self.promises)?,
+            of_cases(&self.matched_surveys)?,
+            self.unmatched_surveys.clear(),
+            of_cases(&self.attributed_contacts)?,
+            self.unattributed_contacts.clear(),
+            self.activities.clone(),
+        ]))
     }
 }
 

@@ -13,23 +13,14 @@ use polars::prelude::*;
 
 use crate::error::Result;
 use crate::input::config::RunConfig;
-use crate::input::events::as_text;
+use crate::input::events::{COLUMNS, as_text};
 use crate::journey::timeline::{self, CASE};
 
-/// What a timeline shows, and what ordering it needs.
-const KEPT: [&str; 11] = [
-    "case_id",
-    CASE,
-    "ts",
-    "event",
-    "activity",
-    "channel",
-    "agent",
-    "team",
-    "promise_kind",
-    "due_at",
-    "line",
-];
+/// What a timeline shows, and what ordering it needs: the validated
+/// events' columns but the customer (and the dimensions).
+fn kept() -> impl Iterator<Item = &'static str> {
+    COLUMNS.iter().copied().filter(|c| *c != "customer_id")
+}
 
 pub enum EventStore {
     Rows(DataFrame),
@@ -48,8 +39,7 @@ impl EventStore {
     /// Keep the columns a timeline needs of the validated event rows.
     pub fn rows(events: &DataFrame) -> PolarsResult<EventStore> {
         let names = events.get_column_names();
-        let kept: Vec<&str> = KEPT
-            .into_iter()
+        let kept: Vec<&str> = kept()
             .filter(|k| names.iter().any(|n| n.as_str() == *k))
             .collect();
         Ok(EventStore::Rows(events.select(kept)?))
@@ -143,19 +133,15 @@ impl EventStore {
     }
 
     /// The events of `case_ids`, each case in timeline order (cases by
-    /// case_id), categoricals as text, with the columns of `KEPT`.
+    /// case_id), categoricals as text, with the columns of `kept`.
     pub fn timelines(&self, case_ids: &[String], cfg: &RunConfig) -> Result<DataFrame> {
         let ids = lit(Series::new("ids".into(), case_ids)).implode(false);
         let wanted = |lf: LazyFrame| lf.filter(col("case_id").is_in(ids.clone(), false));
         let rows = self.scan(wanted)?;
-        // Case numbers are per part in a partitioned run: the id itself
-        // keys the per-case windows here.
+        // Case numbers are per part in a partitioned run, and not kept in
+        // one pass: the id itself keys the per-case windows here.
         let rows = as_text(rows).with_column(col("case_id").alias(CASE));
-        let kept: Vec<Expr> = KEPT
-            .iter()
-            .filter(|k| **k != CASE)
-            .map(|k| col(*k))
-            .collect();
+        let kept: Vec<Expr> = kept().map(col).collect();
         Ok(timeline::ordered(rows, cfg)?.select(kept).collect()?)
     }
 }

@@ -140,62 +140,36 @@ fn parts_that_do_not_belong_together_are_refused() {
         ))
         .stderr(predicate::str::contains("build every part"));
     assert!(!f.join("r").exists(), "nothing is published");
+    // `metrics overview` from the dataset at `path`, with `extra` flags.
+    let overview = |path: &str, extra: &[&str]| {
+        let mut args = vec!["metrics", "overview", &dir, "--journeys", path];
+        args.extend(extra);
+        f.cmd(&args).assert()
+    };
     // Journeys built under other settings are not reported under these.
     f.cmd(&["journeys", &dir, "--format", "dataset", "--out", "ds1"])
         .assert()
         .success();
-    f.cmd(&[
-        "metrics",
-        "overview",
-        &dir,
-        "--journeys",
-        "ds1",
-        "--repeat-window",
-        "3",
-    ])
-    .assert()
-    .code(1)
-    .stderr(predicate::str::contains(
-        "was built under other journey settings",
-    ));
+    overview("ds1", &["--repeat-window", "3"])
+        .code(1)
+        .stderr(predicate::str::contains(
+            "was built under other journey settings",
+        ));
     // The quality gate judges the dataset's counts as it judges files: the
     // sample rejects 3 of its 49 survey rows (6%).
-    f.cmd(&[
-        "metrics",
-        "overview",
-        &dir,
-        "--journeys",
-        "ds1",
-        "--max-reject-share",
-        "0.01",
-    ])
-    .assert()
-    .code(4);
+    overview("ds1", &["--max-reject-share", "0.01"]).code(4);
     // min_n shapes only the metrics: a dataset serves any.
-    f.cmd(&[
-        "metrics",
-        "overview",
-        &dir,
-        "--journeys",
-        "ds1",
-        "--min-n",
-        "5",
-    ])
-    .assert()
-    .success();
+    overview("ds1", &["--min-n", "5"]).success();
     // Not a dataset at all.
-    f.cmd(&["metrics", "overview", &dir, "--journeys", &dir])
-        .assert()
+    overview(&dir, &[])
         .code(1)
         .stderr(predicate::str::contains("holds no journeys dataset"));
     // No such folder; a damaged frame; a part without its events.
-    f.cmd(&["metrics", "overview", &dir, "--journeys", "nowhere"])
-        .assert()
+    overview("nowhere", &[])
         .code(1)
         .stderr(predicate::str::contains("error: nowhere: no such folder"));
     std::fs::write(f.join("ds1/cases.parquet"), "not parquet").unwrap();
-    f.cmd(&["metrics", "overview", &dir, "--journeys", "ds1"])
-        .assert()
+    overview("ds1", &[])
         .code(1)
         .stderr(predicate::str::contains(
             "ds1/cases.parquet: not a readable part of a journeys dataset",

@@ -22,6 +22,20 @@ fn kept() -> impl Iterator<Item = &'static str> {
     COLUMNS.iter().copied().filter(|c| *c != "customer_id")
 }
 
+/// A frame written to the run's scratch folder, uncompressed (it is read
+/// back once, on this machine); a failure names the folder.
+pub(crate) fn write_scratch(path: &std::path::Path, df: &mut DataFrame) -> Result<()> {
+    let file =
+        std::fs::File::create(path).map_err(|source| crate::error::OutputError::Scratch {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    ParquetWriter::new(file)
+        .with_compression(ParquetCompression::Uncompressed)
+        .finish(df)?;
+    Ok(())
+}
+
 pub enum EventStore {
     Rows(DataFrame),
     Files {
@@ -60,14 +74,7 @@ impl EventStore {
             return Ok(self);
         };
         let path = scratch.path().join("events-kept.parquet");
-        let file =
-            std::fs::File::create(&path).map_err(|source| crate::error::OutputError::Scratch {
-                path: path.clone(),
-                source,
-            })?;
-        ParquetWriter::new(file)
-            .with_compression(ParquetCompression::Uncompressed)
-            .finish(&mut df)?;
+        write_scratch(&path, &mut df)?;
         Ok(EventStore::Files {
             files: vec![path],
             schema: Some(df.schema().clone()),

@@ -163,15 +163,7 @@ impl Routing {
         for k in 0..self.parts {
             let path = inputs.scratch().join(format!("events-part-{k}.parquet"));
             let mut part = events.filter(&parts.equal(k))?;
-            let file = std::fs::File::create(&path).map_err(|source| {
-                crate::error::OutputError::Scratch {
-                    path: path.clone(),
-                    source,
-                }
-            })?;
-            ParquetWriter::new(file)
-                .with_compression(ParquetCompression::Uncompressed)
-                .finish(&mut part)?;
+            crate::journey::event_store::write_scratch(&path, &mut part)?;
             files.push(path);
         }
         let schema = events.schema().clone();

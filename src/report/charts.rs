@@ -8,13 +8,27 @@ use crate::metrics::table::Table;
 use crate::render::chart::{Bars, Chart, Line};
 use crate::render::labels;
 
-/// "Mobile (n<30)": a label marked when its bar rests on fewer than min_n.
-fn marked(label: String, thin: bool, min_n: usize) -> String {
-    if thin {
-        format!("{label} (n<{min_n})")
-    } else {
-        label
-    }
+/// Labels marked "(n<30)" where their bar rests on fewer than min_n.
+fn marked(labels: impl IntoIterator<Item = String>, thin: &[bool], min_n: usize) -> Vec<String> {
+    labels
+        .into_iter()
+        .zip(thin)
+        .map(|(label, thin)| {
+            if *thin {
+                format!("{label} (n<{min_n})")
+            } else {
+                label
+            }
+        })
+        .collect()
+}
+
+/// Which rows of a table rest on fewer than min_n by its `count` column.
+fn thin_rows(t: &Table, count: &str, min_n: usize) -> Vec<bool> {
+    t.numbers(count)
+        .iter()
+        .map(|n| n.unwrap_or(0.0) < min_n as f64)
+        .collect()
 }
 
 fn contacts_label(bucket: &str) -> String {
@@ -32,25 +46,21 @@ pub fn charts(
     segs: &[Segment],
 ) -> Vec<Chart> {
     let s = &cfg.survey;
-    let min_n = cfg.min_n as f64;
     let find = |name: &str| tables.iter().find(|t| t.name == name);
     let mut charts = Vec::new();
     if let Some(t) = find("score_by_contacts") {
-        let thin: Vec<bool> = t
-            .numbers("surveyed")
-            .iter()
-            .map(|n| n.unwrap_or(0.0) < min_n)
-            .collect();
+        let thin = thin_rows(t, "surveyed", cfg.min_n);
         charts.push(Chart::Bars(Bars {
             name: "score_by_contacts".into(),
             title: "Mean survey score by number of inbound contacts".into(),
             x_label: format!("mean score ({} to {})", s.scale_min, s.scale_max),
-            labels: t
-                .texts("inbound_contacts")
-                .iter()
-                .zip(&thin)
-                .map(|(b, thin)| marked(contacts_label(b), *thin, cfg.min_n))
-                .collect(),
+            labels: marked(
+                t.texts("inbound_contacts")
+                    .iter()
+                    .map(|b| contacts_label(b)),
+                &thin,
+                cfg.min_n,
+            ),
             values: t.numbers("mean_score"),
             whiskers: Vec::new(),
             thin,
@@ -63,11 +73,11 @@ pub fn charts(
         name: "driver_gaps".into(),
         title: "Score gap with vs without each journey factor (95% CI)".into(),
         x_label: "score points (with minus without)".into(),
-        labels: drivers
-            .iter()
-            .zip(&thin)
-            .map(|(d, thin)| marked(labels::words(d.factor).into_owned(), *thin, cfg.min_n))
-            .collect(),
+        labels: marked(
+            drivers.iter().map(|d| labels::words(d.factor).into_owned()),
+            &thin,
+            cfg.min_n,
+        ),
         values: drivers
             .iter()
             .map(|d| d.with.mean.zip(d.without.mean).map(|(a, b)| a - b))
@@ -80,21 +90,12 @@ pub fn charts(
         range: None,
     }));
     if let Some(t) = find("promises") {
-        let thin: Vec<bool> = t
-            .numbers("due")
-            .iter()
-            .map(|n| n.unwrap_or(0.0) < min_n)
-            .collect();
+        let thin = thin_rows(t, "due", cfg.min_n);
         charts.push(Chart::Bars(Bars {
             name: "promise_miss_rate".into(),
             title: "Promises missed, by kind of promise".into(),
             x_label: "% of promises due that were late or broken".into(),
-            labels: t
-                .texts("kind")
-                .into_iter()
-                .zip(&thin)
-                .map(|(k, thin)| marked(k, *thin, cfg.min_n))
-                .collect(),
+            labels: marked(t.texts("kind"), &thin, cfg.min_n),
             values: t
                 .numbers("miss_rate")
                 .into_iter()
@@ -139,11 +140,7 @@ fn segment_residuals(cfg: &RunConfig, seg_by: &str, segs: &[Segment]) -> Chart {
             labels::words(seg_by).to_lowercase()
         ),
         x_label: "score points (actual minus expected)".into(),
-        labels: order
-            .iter()
-            .zip(&thin)
-            .map(|(g, thin)| marked(g.name.clone(), *thin, cfg.min_n))
-            .collect(),
+        labels: marked(order.iter().map(|g| g.name.clone()), &thin, cfg.min_n),
         values: order.iter().map(|g| g.residual).collect(),
         whiskers: order
             .iter()

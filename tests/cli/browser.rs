@@ -22,27 +22,32 @@ fn chromium() -> PathBuf {
     p
 }
 
+/// Headless Chromium with its own profile folder, quiet on the network.
+fn headless(profile: &Path) -> Command {
+    let mut cmd = Command::new(chromium());
+    cmd.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+    ])
+    .arg(format!("--user-data-dir={}", profile.display()));
+    cmd
+}
+
 /// Screenshot `page`; return the PNG path and the URLs the page requested.
 fn open(page: &Path, work: &Path) -> (PathBuf, Vec<String>) {
     let shot = work.join("shot.png");
     let netlog = work.join("net.json");
-    let status = Command::new(chromium())
+    let status = headless(&work.join("profile"))
         .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
             "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
             "--hide-scrollbars",
             "--window-size=1100,1400",
         ])
-        .arg(format!(
-            "--user-data-dir={}",
-            work.join("profile").display()
-        ))
         .arg(format!("--log-net-log={}", netlog.display()))
         .arg(format!("--screenshot={}", shot.display()))
         .arg(format!("file://{}", page.display()))
@@ -133,21 +138,12 @@ document.getElementById('f').addEventListener('load', () => {{
         ),
     )
     .unwrap();
-    let out = Command::new(chromium())
+    let out = headless(&work.join(format!("profile-{width}")))
         .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
             "--allow-file-access-from-files",
             "--virtual-time-budget=10000",
             "--dump-dom",
         ])
-        .arg(format!(
-            "--user-data-dir={}",
-            work.join(format!("profile-{width}")).display()
-        ))
         .arg(format!("file://{}", wrapper.display()))
         .output()
         .expect("run chromium");

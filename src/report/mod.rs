@@ -174,7 +174,8 @@ fn typical_counts(ctx: &Ctx) -> Result<(f64, f64)> {
 }
 
 /// Each finding with its example journeys, and every example case's full
-/// view. One lookup of the examples' events serves them all.
+/// view. One lookup of the examples' events and one narrowing of the
+/// journeys serve them all.
 fn with_examples(
     cfg: &RunConfig,
     journeys: &Journeys,
@@ -196,11 +197,16 @@ fn with_examples(
         picks.push(picked);
     }
     let timelines = events.timelines(&ids, cfg)?;
+    // The example cases' journeys, narrowed once: each story and case view
+    // then reads a few rows, not the whole run.
+    let shown = journeys.restricted(
+        col("case_id").is_in(lit(Series::new("ids".into(), &ids)).implode(false), false),
+    )?;
     let mut findings = Vec::with_capacity(found.len());
     for (f, picked) in found.into_iter().zip(picks) {
         let examples = picked
             .iter()
-            .map(|id| examples::example(cfg, journeys, id, &timelines))
+            .map(|id| examples::example(cfg, &shown, id, &timelines))
             .collect::<Result<Vec<_>>>()?;
         findings.push(FindingView {
             text: f.text,
@@ -209,7 +215,7 @@ fn with_examples(
     }
     let mut cases = Vec::with_capacity(ids.len());
     for id in ids {
-        if let Some(tables) = case_view::tables(journeys, &id, &timelines)? {
+        if let Some(tables) = case_view::tables(&shown, &id, &timelines)? {
             cases.push(CaseView {
                 case_id: id,
                 tables,

@@ -221,8 +221,10 @@ pub struct InputArgs {
     #[arg(long, value_name = "SHARE")]
     pub max_reject_share: Option<f64>,
     /// Memory the run should stay under, e.g. `8GiB` or `500MB` (default:
-    /// three quarters of the machine's memory). Past it, journeys are built one customer
-    /// partition at a time; the figures are the same either way
+    /// three quarters of the machine's memory). Past it, the event log goes
+    /// to a temporary folder (TMPDIR) as it is read and the journeys are
+    /// built one customer partition at a time; the figures are the same
+    /// either way
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub memory_limit: Option<u64>,
     /// Build the journeys in exactly N customer partitions (default: as many

@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use polars::prelude::*;
 
 use crate::input::config::RunConfig;
-use crate::input::load;
+use crate::input::load::{self, EventRows};
 use crate::journey::{self, dataset, partition};
 use crate::render::files::{write_frame, write_output};
 use crate::render::folder::Staging;
@@ -98,10 +98,10 @@ fn write_dataset(args: &JourneysArgs, term: &Term) -> Result<Outcome> {
     let (journeys, events) = if args.routed {
         // One part of many: its share of rejects is judged with the
         // others' when the report adds them up.
-        let inputs = load::load(&cfg)?;
+        let inputs = load::load(&cfg, EventRows::MaySpool)?;
         journey::build_keeping_events(inputs, &cfg)?
     } else {
-        let inputs = super::read_inputs(&cfg)?;
+        let inputs = super::read_inputs(&cfg, EventRows::MaySpool)?;
         match args.partition {
             Some((k, n)) => journey::build_one_part(inputs, &cfg, k, n)?,
             None => journey::build_keeping_events(inputs, &cfg)?,
@@ -133,8 +133,8 @@ fn write_keys(args: &JourneysArgs, term: &Term) -> Result<Outcome> {
     overrides.inputs_optional = true;
     let mut cfg = RunConfig::resolve(&overrides)?;
     (cfg.surveys, cfg.contacts, cfg.cases) = (None, None, None);
-    let inputs = load::load(&cfg)?;
-    let mut keys = partition::case_keys(&inputs)
+    let inputs = load::load(&cfg, EventRows::InMemory)?;
+    let mut keys = partition::case_keys(inputs.events.rows())
         .select([
             col("case_id"),
             col("key"),

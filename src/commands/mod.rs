@@ -17,7 +17,7 @@ use crate::error::Error;
 use crate::error::Result;
 use crate::input::config::RunConfig;
 use crate::input::gate;
-use crate::input::load::{self, Inputs};
+use crate::input::load::{self, EventRows, Inputs};
 use crate::journey::event_store::EventStore;
 use crate::journey::{self, Journeys, dataset};
 use crate::metrics::fail_if::{self, Threshold, Verdict};
@@ -71,7 +71,7 @@ pub fn prepare(args: &InputArgs, term: &Term) -> Result<Prepared> {
 /// events themselves.
 pub fn prepare_keeping_inputs(args: &InputArgs, term: &Term) -> Result<(Prepared, Inputs)> {
     let cfg = config(args)?;
-    let inputs = read_inputs(&cfg)?;
+    let inputs = read_inputs(&cfg, EventRows::InMemory)?;
     let prepared = prepared(cfg, inputs.clone(), term)?;
     Ok((prepared, inputs))
 }
@@ -125,7 +125,7 @@ pub fn prepare_or_read(args: &InputArgs, journeys: Option<&Path>, term: &Term) -
 /// Read the inputs, judge their quality (exit 4 on a breach), build the
 /// journeys, and say on stderr what would make its figures wrong.
 pub fn prepare_from(cfg: RunConfig, term: &Term) -> Result<Prepared> {
-    let inputs = read_inputs(&cfg)?;
+    let inputs = read_inputs(&cfg, EventRows::MaySpool)?;
     prepared(cfg, inputs, term)
 }
 
@@ -143,9 +143,9 @@ fn prepared(cfg: RunConfig, inputs: Inputs, term: &Term) -> Result<Prepared> {
 }
 
 /// Say so when a run went over the `--memory-limit` it was given: the
-/// limit shapes how the journeys are built (in customer partitions), but
-/// reading holds every validated row, so a limit below that cannot be kept
-/// on one machine.
+/// event log goes to disk as it is read and the journeys are built one
+/// customer partition at a time, but the side inputs and the finished
+/// journeys are held whole, so a limit below those cannot be kept.
 pub fn warn_if_over_budget(cfg: &RunConfig, term: &Term) {
     let (Some(limit), Some(peak)) = (cfg.scale.memory_limit, crate::engine::peak_memory()) else {
         return;
@@ -153,7 +153,7 @@ pub fn warn_if_over_budget(cfg: &RunConfig, term: &Term) {
     if peak > limit {
         let size = |b: u64| bytesize::ByteSize::b(b).display().iec().to_string();
         term.warn(&format!(
-            "this run peaked at {}, over --memory-limit {}: the limit bounds building the journeys, not reading the inputs, which holds every validated row; give the run more memory, or build the journeys on Spark (docs/spark.md)",
+            "this run peaked at {}, over --memory-limit {}: the event log was read to disk and built one customer partition at a time, but the surveys, contact rows and finished journeys are held whole; give the run more memory, or build the journeys on Spark (docs/spark.md)",
             size(peak),
             size(limit)
         ));
@@ -162,8 +162,8 @@ pub fn warn_if_over_budget(cfg: &RunConfig, term: &Term) {
 
 /// Read and validate the inputs and judge their quality: exit 4 on a
 /// breach, before any journey is built.
-pub fn read_inputs(cfg: &RunConfig) -> Result<Inputs> {
-    let inputs = load::load(cfg)?;
+pub fn read_inputs(cfg: &RunConfig, rows: EventRows) -> Result<Inputs> {
+    let inputs = load::load(cfg, rows)?;
     gate::check(&inputs.summary()?, cfg.max_reject_share)?;
     Ok(inputs)
 }

@@ -10,6 +10,7 @@ use crate::cli::{FrameFormat, ReportArgs};
 use crate::commands::Outcome;
 use crate::error::{OutputError, Result};
 use crate::input::config::RunConfig;
+use crate::input::load::EventRows;
 use crate::journey::{self, Journeys};
 use crate::render::folder::Staging;
 use crate::render::target::{self, FolderKind};
@@ -103,7 +104,7 @@ pub fn run(args: &ReportArgs, term: &Term) -> Result<Outcome> {
             // columns a timeline shows: the example journeys need a few
             // cases' events.
             stages.start("read inputs")?;
-            let inputs = super::read_inputs(&cfg)?;
+            let inputs = super::read_inputs(&cfg, EventRows::MaySpool)?;
             stages.start("build journeys")?;
             let built = journey::build_keeping_events(inputs, &cfg)?;
             super::warn_if_over_budget(&cfg, term);

@@ -4,7 +4,8 @@
 use crate::cli::{FrameFormat, ValidateArgs};
 use crate::commands::Outcome;
 use crate::error::Result;
-use crate::input::{gate, load};
+use crate::input::gate;
+use crate::input::load::{self, EventRows};
 use crate::journey;
 use crate::metrics::quality;
 use crate::render::target::{self, FileKind};
@@ -16,7 +17,7 @@ pub fn run(args: &ValidateArgs, term: &Term) -> Result<Outcome> {
     if let Some(path) = &args.rejects {
         target::check_file(path, FileKind::Rejects, &cfg.input_paths(), args.force)?;
     }
-    let inputs = load::load(&cfg)?;
+    let inputs = load::load(&cfg, EventRows::MaySpool)?;
     let journeys = journey::build(inputs, &cfg)?;
     let q = quality::quality(&cfg, &journeys)?;
     term.out(render::render(&q.tables(), args.format, term).as_bytes())?;

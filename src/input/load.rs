@@ -2,6 +2,7 @@
 //! used rows and rejected rows in one collect. Rows read = used + rejected.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use polars::prelude::*;
@@ -11,6 +12,7 @@ use crate::input::columns::{self, ColumnMap};
 use crate::input::config::{InputSpec, RunConfig, Shape};
 use crate::input::fields::{self, Checked, REASON};
 use crate::input::scan::{self, Scanned};
+use crate::input::spool::{self, Spool, Spooler, Used};
 pub use crate::input::summary::InputStats;
 use crate::input::summary::InputSummary;
 use crate::input::{cases, contacts, events, surveys, wide};
@@ -24,6 +26,9 @@ pub struct Loaded {
     /// input, line, reason, column, value, values
     pub rejects: DataFrame,
     pub stats: InputStats,
+    /// The used rows on disk, when holding them would not fit the run's
+    /// memory budget (events only; `rows` is then empty).
+    pub spool: Option<Spool>,
 }
 
 impl Loaded {
@@ -44,7 +49,7 @@ impl Loaded {
 
     /// How many used rows (for a wide table: the events its rows stand for).
     pub fn height(&self) -> usize {
-        self.rows.height()
+        self.rows.height() + self.spool.as_ref().map_or(0, |s| s.rows as usize)
     }
 }
 
@@ -82,6 +87,7 @@ impl Inputs {
         let mut part = |l: &Loaded| -> PolarsResult<Loaded> {
             Ok(Loaded {
                 rows: rows(l)?,
+                spool: None,
                 ..l.clone()
             })
         };
@@ -107,9 +113,29 @@ impl Inputs {
         self._scratch.clone()
     }
 
-    /// Bytes the used rows take in memory (an estimate).
+    /// Bytes the used rows take, or would take, in memory (an estimate).
     pub fn rows_bytes(&self) -> usize {
-        self.loaded().map(|l| l.rows.estimated_size()).sum()
+        self.loaded()
+            .map(|l| l.rows.estimated_size() + l.spool.as_ref().map_or(0, |s| s.bytes))
+            .sum()
+    }
+
+    /// The same inputs with the event rows moved to `spool`: the held
+    /// frame is freed (unless a clone still shares it).
+    pub fn with_events_spooled(self, spool: Spool) -> Inputs {
+        Inputs {
+            events: Loaded {
+                rows: self.events.rows.clear(),
+                spool: Some(spool),
+                ..self.events
+            },
+            ..self
+        }
+    }
+
+    /// The event rows on disk, when they did not fit the memory budget.
+    pub fn events_spool(&self) -> Option<&Spool> {
+        self.events.spool.as_ref()
     }
 
     /// Counts, rejects and used answers: what outlives the rows.
@@ -135,7 +161,18 @@ impl Inputs {
     }
 }
 
-pub fn load(cfg: &RunConfig) -> Result<Inputs> {
+/// Where the validated event rows may go.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum EventRows {
+    /// Held in memory: for commands that read the events themselves.
+    InMemory,
+    /// To disk, in buckets by case, once holding them would not fit the
+    /// run's memory budget (long event logs; the journeys are then built
+    /// one customer partition at a time).
+    MaySpool,
+}
+
+pub fn load(cfg: &RunConfig, rows: EventRows) -> Result<Inputs> {
     let scratch = tempfile::tempdir().map_err(|source| InputError::Unreadable {
         path: std::env::temp_dir(),
         source,
@@ -151,7 +188,16 @@ pub fn load(cfg: &RunConfig) -> Result<Inputs> {
         let lf = events::check(&scanned, &cols, spec, cfg)?;
         let mut keep: Vec<&str> = events::COLUMNS.to_vec();
         keep.extend(dims.iter().map(String::as_str));
-        (split(spec, &scanned, lf, &keep, events::ORDER)?, dims, None)
+        let limit = match rows {
+            EventRows::InMemory => None,
+            EventRows::MaySpool => spool::one_go_limit(&cfg.scale),
+        };
+        let sink = Sink {
+            keep: Some(&keep),
+            spool: Spooler::new(limit, scratch.path()),
+        };
+        let settled = settle_into(spec, &scanned, lf, Raw::Drop, sink)?;
+        (settled.into_loaded(Ok, events::ORDER)?, dims, None)
     };
     let events = Loaded {
         rows: events::number_cases(&events.rows)?,
@@ -230,10 +276,12 @@ fn load_one(
 /// A checked input collected once and split: the used rows, the rejects,
 /// and the counts.
 pub struct Settled {
-    /// The used rows' checked columns (the raw ones too, when asked).
+    /// The used rows' checked columns (the raw ones too, when asked); none
+    /// when they were spooled.
     used: DataFrame,
     pub rejects: DataFrame,
     pub stats: InputStats,
+    spool: Option<Spool>,
 }
 
 impl Settled {
@@ -253,7 +301,23 @@ impl Settled {
         let rows = shape(self.used.lazy())?.collect()?;
         let rows = if order.is_empty() {
             rows
-        } else if in_order(&rows.head(Some(1 << 16)), order)? && in_order(&rows, order)? {
+        } else {
+            in_timeline_order(rows, order)?
+        };
+        Ok(Loaded {
+            rows,
+            rejects: self.rejects,
+            stats: self.stats,
+            spool: self.spool,
+        })
+    }
+}
+
+/// `rows` sorted by the `order` columns (stable: ties keep their input
+/// order), or marked sorted when they already are.
+pub fn in_timeline_order(rows: DataFrame, order: &[&str]) -> PolarsResult<DataFrame> {
+    Ok(
+        if in_order(&rows.head(Some(1 << 16)), order)? && in_order(&rows, order)? {
             // An export already in timeline order (many are) skips the sort;
             // the mark lets grouping by case take its sorted path. The head
             // is checked first so an unordered export pays almost nothing.
@@ -276,13 +340,8 @@ impl Settled {
                 .collect()?;
             crate::engine::phase("sorted");
             rows
-        };
-        Ok(Loaded {
-            rows,
-            rejects: self.rejects,
-            stats: self.stats,
-        })
-    }
+        },
+    )
 }
 
 /// Whether `df` is already ascending by the `order` columns, each one
@@ -336,6 +395,35 @@ pub enum Raw {
 /// the engine, so only the rejected rows keep the file's raw text and the
 /// whole file never sits in memory.
 pub fn settle(spec: &InputSpec, scanned: &Scanned, checked: Checked, raw: Raw) -> Result<Settled> {
+    let sink = Sink {
+        keep: None,
+        spool: Spooler::new(None, Path::new("")),
+    };
+    settle_into(spec, scanned, checked, raw, sink)
+}
+
+/// Where `settle_into` puts the used rows: only the `keep` columns (all:
+/// `None`), held or spooled by `spool`.
+struct Sink<'a> {
+    keep: Option<&'a [&'a str]>,
+    spool: Spooler,
+}
+
+/// What the batches left, gathered as they come (in order).
+struct Gathered {
+    spool: Spooler,
+    rejects: Vec<DataFrame>,
+    /// The first failure to spool a batch; the run stops on it.
+    failed: Option<crate::error::Error>,
+}
+
+fn settle_into(
+    spec: &InputSpec,
+    scanned: &Scanned,
+    checked: Checked,
+    raw: Raw,
+    sink: Sink,
+) -> Result<Settled> {
     let [reason, column] = checked.decode();
     let types = scanned.lf.clone().collect_schema()?;
     let reject_row: Vec<Expr> = vec![
@@ -350,12 +438,16 @@ pub fn settle(spec: &InputSpec, scanned: &Scanned, checked: Checked, raw: Raw) -
     if raw == Raw::Drop {
         dropped.extend(fields::raw_names(scanned));
     }
+    let keep: Option<Vec<String>> = sink.keep.map(|k| k.iter().map(|c| c.to_string()).collect());
     let engine_err = |e: PolarsError| scan::explain_scan_error(spec, e);
     let schema = checked.lf.clone().collect_schema().map_err(engine_err)?;
     let empty = DataFrame::empty_with_schema(&schema);
     let split = move |batch: DataFrame| -> PolarsResult<(DataFrame, DataFrame)> {
         let kept = batch.column(REASON)?.is_null();
-        let used = batch.drop_many(dropped.iter().cloned()).filter(&kept)?;
+        let mut used = batch.drop_many(dropped.iter().cloned()).filter(&kept)?;
+        if let Some(keep) = &keep {
+            used = used.select(keep.iter().map(String::as_str))?;
+        }
         let rejects = batch
             .lazy()
             .filter(col(REASON).is_not_null())
@@ -363,17 +455,25 @@ pub fn settle(spec: &InputSpec, scanned: &Scanned, checked: Checked, raw: Raw) -
             .collect()?;
         Ok((used, rejects))
     };
-    let parts: Arc<Mutex<Vec<(DataFrame, DataFrame)>>> = Arc::default();
-    let sink = parts.clone();
+    let gathered = Arc::new(Mutex::new(Gathered {
+        spool: sink.spool,
+        rejects: Vec::new(),
+        failed: None,
+    }));
+    let into = gathered.clone();
     let split_batch = split.clone();
+    let lock_failed = || polars_err!(ComputeError: "a batch writer failed");
     checked
         .lf
         .sink_batches(
             PlanCallback::new(move |batch: DataFrame| {
-                let part = split_batch(batch)?;
-                sink.lock()
-                    .map_err(|_| polars_err!(ComputeError: "a batch writer failed"))?
-                    .push(part);
+                let (used, rejects) = split_batch(batch)?;
+                let mut g = into.lock().map_err(|_| lock_failed())?;
+                g.rejects.push(rejects);
+                if let Err(e) = g.spool.push(used) {
+                    g.failed = Some(e);
+                    return Ok(true);
+                }
                 Ok(false)
             }),
             true,
@@ -381,19 +481,28 @@ pub fn settle(spec: &InputSpec, scanned: &Scanned, checked: Checked, raw: Raw) -
         )
         .and_then(|plan| plan.collect_with_engine(Engine::Streaming))
         .map_err(engine_err)?;
-    let parts = std::mem::take(
-        &mut *parts
-            .lock()
-            .map_err(|_| PolarsError::ComputeError("a batch writer failed".into()))?,
-    );
+    let gathered = Arc::try_unwrap(gathered)
+        .map_err(|_| lock_failed())?
+        .into_inner()
+        .map_err(|_| lock_failed())?;
+    if let Some(e) = gathered.failed {
+        return Err(e);
+    }
     let (mut used, mut rejects) = split(empty)?;
-    for (u, r) in parts {
-        used.vstack_mut_owned(u)?;
+    for r in gathered.rejects {
         rejects.vstack_mut_owned(r)?;
     }
+    let (used_rows, spool) = match gathered.spool.finish()? {
+        Used::Held(batches) => {
+            for u in batches {
+                used.vstack_mut_owned(u)?;
+            }
+            (used.height() as u64, None)
+        }
+        Used::Spooled(spool) => (spool.rows, Some(spool)),
+    };
     crate::engine::phase(&format!("{} read and checked", spec.kind.name()));
     let rejected = rejects.height() as u64;
-    let used_rows = used.height() as u64;
     if used_rows + rejected == 0 {
         return Err(InputError::NoRows {
             path: spec.path.clone(),
@@ -417,5 +526,6 @@ pub fn settle(spec: &InputSpec, scanned: &Scanned, checked: Checked, raw: Raw) -
             rows_rejected: rejected,
             rejected_by_reason: by_reason,
         },
+        spool,
     })
 }

@@ -14,6 +14,7 @@ pub mod labels;
 pub mod load;
 pub mod recognise;
 pub mod scan;
+pub mod spool;
 pub mod structure;
 pub mod summary;
 pub mod surveys;

@@ -1,14 +1,16 @@
-//! The ways to build journeys from inputs: a whole run in one go or in
-//! customer partitions (chosen by the memory budget), keeping the events
-//! for timelines or not, or one partition alone for a dataset part.
+//! The ways to build journeys from inputs: a whole run in one go, or in
+//! customer partitions when it would not fit its memory budget (the event
+//! log then waits on disk, routed to its parts), keeping the events for
+//! timelines or not; or one partition alone for a dataset part.
 
 use polars::prelude::DataFrame;
 
 use crate::error::Result;
 use crate::input::config::RunConfig;
 use crate::input::load::Inputs;
+use crate::input::spool::{Spool, Spooler};
 use crate::journey::event_store::EventStore;
-use crate::journey::{Journeys, as_of, build_part, merge, partition};
+use crate::journey::{Journeys, as_of, as_of_from, build_part, merge, partition};
 
 /// Build the journeys, consuming the inputs: in one go, or one customer
 /// partition at a time when the run would not fit its memory budget
@@ -38,12 +40,8 @@ pub fn build_one_part(
     k: u32,
     n: u32,
 ) -> Result<(Journeys, EventStore)> {
-    let (as_of, as_of_source) = as_of(&inputs, cfg)?;
-    let summary = inputs.summary()?;
-    let part = partition::Routing::new(&inputs, n)?.only(&inputs, k)?;
-    drop(inputs);
-    let events = EventStore::rows(part.events.frame())?;
-    let mut journeys = build_part(part, cfg, as_of, as_of_source, summary)?;
+    let (built, events) = build_parts(inputs, cfg, n, &[k])?;
+    let mut journeys = merge::merge(built)?;
     journeys.partitions = n;
     Ok((journeys, events))
 }
@@ -53,35 +51,54 @@ fn build_keeping(
     cfg: &RunConfig,
     keep_events: bool,
 ) -> Result<(Journeys, Option<EventStore>)> {
+    let parts = partition::count(&inputs, &cfg.scale);
+    if parts > 1 || inputs.events_spool().is_some() {
+        let all: Vec<u32> = (0..parts).collect();
+        let (built, events) = build_parts(inputs, cfg, parts, &all)?;
+        return Ok((merge::merge(built)?, keep_events.then_some(events)));
+    }
     let (as_of, as_of_source) = as_of(&inputs, cfg)?;
     let summary = inputs.summary()?;
-    let parts = partition::count(&inputs, &cfg.scale);
-    if parts == 1 {
-        let mut events = keep_events
-            .then(|| EventStore::rows(inputs.events.frame()))
-            .transpose()?;
-        // Held through the build, the events could push a run near its
-        // budget over it: then they wait on disk.
-        if let Some(store) = events.take() {
-            events = Some(
-                if partition::fits_beside_build(&inputs, &cfg.scale, store.bytes()) {
-                    store
-                } else {
-                    let spilled = store.spill(inputs.scratch_handle())?;
-                    crate::engine::phase("events kept on disk");
-                    spilled
-                },
-            );
-        }
-        let journeys = build_part(inputs, cfg, as_of, as_of_source, summary)?;
-        return Ok((journeys, events));
+    let mut events = keep_events
+        .then(|| EventStore::rows(inputs.events.frame()))
+        .transpose()?;
+    // Held through the build, the events could push a run near its
+    // budget over it: then they wait on disk.
+    if let Some(store) = events.take() {
+        events = Some(
+            if partition::fits_beside_build(&inputs, &cfg.scale, store.bytes()) {
+                store
+            } else {
+                let spilled = store.spill(inputs.scratch_handle())?;
+                crate::engine::phase("events kept on disk");
+                spilled
+            },
+        );
     }
-    let routing = partition::Routing::new(&inputs, parts)?;
-    let spilled = routing.spill(inputs)?;
-    crate::engine::phase("journeys: routed and spilled");
-    let mut built = Vec::with_capacity(parts as usize);
-    for k in 0..parts {
-        let part = routing.part(&spilled, k)?;
+    let journeys = build_part(inputs, cfg, as_of, as_of_source, summary)?;
+    Ok((journeys, events))
+}
+
+/// The journeys of parts `ks` of `parts`, one part at a time: the event log
+/// (spooled to disk while it was read, or now) is routed to its parts on
+/// disk, and each part's rows are read back only to build it. Also the
+/// events of those parts, on disk, for timelines.
+fn build_parts(
+    inputs: Inputs,
+    cfg: &RunConfig,
+    parts: u32,
+    ks: &[u32],
+) -> Result<(Vec<Journeys>, EventStore)> {
+    let summary = inputs.summary()?;
+    let (inputs, spool) = spooled(inputs)?;
+    let scratch = inputs.scratch().to_path_buf();
+    let mut routed = partition::route(&spool, parts, &scratch)?;
+    let inputs = routed.spill_sides(inputs, &scratch)?;
+    crate::engine::phase("journeys: routed to parts");
+    let (as_of, as_of_source) = as_of_from(routed.latest, cfg);
+    let mut built = Vec::with_capacity(ks.len());
+    for &k in ks {
+        let part = routed.part(&inputs, k)?;
         built.push(build_part(
             part,
             cfg,
@@ -91,6 +108,23 @@ fn build_keeping(
         )?);
         crate::engine::phase("journeys: part built");
     }
-    let events = keep_events.then(|| spilled.into_event_store());
-    Ok((merge::merge(built)?, events))
+    let (files, schema) = routed.files_of(ks);
+    let events = EventStore::Files {
+        files,
+        schema: Some(schema),
+        _scratch: Some(inputs.scratch_handle()),
+    };
+    Ok((built, events))
+}
+
+/// The inputs with the event log on disk, in buckets by case: as read, or
+/// written there now (a run asked for parts but read under its budget).
+fn spooled(inputs: Inputs) -> Result<(Inputs, Spool)> {
+    if let Some(spool) = inputs.events_spool() {
+        let spool = spool.clone();
+        return Ok((inputs, spool));
+    }
+    let rows = inputs.events.frame().drop(crate::journey::timeline::CASE)?;
+    let spool = Spooler::spool_all(rows, inputs.scratch())?;
+    Ok((inputs.with_events_spooled(spool.clone()), spool))
 }

@@ -5,8 +5,8 @@
 use polars::prelude::*;
 
 use crate::error::Result;
-use crate::journey::Journeys;
 use crate::journey::log::ACTIVITY_KEYS;
+use crate::journey::{FRAMES, Journeys};
 
 /// Rows in input order (a stable sort by line): the order of the survey
 /// and contact frames, whichever partition each row was built in.
@@ -22,52 +22,43 @@ pub fn by_line(lf: LazyFrame) -> LazyFrame {
 /// case_id); the promise ledger, sorted stably by case_id, keeps each
 /// case's timeline order; side rows go back to line order; activity
 /// counts add up. Counts of the inputs are the run's, carried by every part.
-pub fn merge(parts: Vec<Journeys>) -> Result<Journeys> {
+///
+/// One kind of frame at a time, each part's frame handed over and freed
+/// once merged: a run that needed parts holds the journeys about once, not
+/// the parts and their merge side by side.
+pub fn merge(mut parts: Vec<Journeys>) -> Result<Journeys> {
     let n = parts.len() as u32;
     let Some(first) = parts.first() else {
         return Err(PolarsError::ComputeError("no partitions to merge".into()).into());
     };
-    let mut frames: [Vec<LazyFrame>; 7] = Default::default();
-    for p in &parts {
-        for (list, frame) in frames.iter_mut().zip(p.frames()) {
-            list.push(frame.clone().lazy());
-        }
-    }
-    let [
-        cases,
-        promises,
-        matched,
-        unmatched,
-        attributed,
-        unattributed,
-        activities,
-    ] = frames.map(|list| concat(list, UnionArgs::default()));
-    let by_case = |lf: PolarsResult<LazyFrame>| -> PolarsResult<LazyFrame> {
-        Ok(lf?.sort(
-            ["case_id"],
-            SortMultipleOptions::default().with_maintain_order(true),
-        ))
-    };
-    let activities = activities?
-        .group_by(ACTIVITY_KEYS.map(col))
-        .agg([col("rows").sum().cast(DataType::UInt64)])
-        .sort(
-            ACTIVITY_KEYS,
-            SortMultipleOptions::default().with_nulls_last(true),
-        );
-    let merged: [DataFrame; 7] = crate::engine::collect_all(vec![
-        by_case(cases)?,
-        by_case(promises)?,
-        by_line(matched?),
-        by_line(unmatched?),
-        by_line(attributed?),
-        by_line(unattributed?),
-        activities,
-    ])?
-    .try_into()
-    .map_err(|_| PolarsError::ComputeError("collect_all returned the wrong count".into()))?;
-    let mut journeys = first.with_frames(merged);
+    // The run's as_of, dimensions and input summary, with no rows yet.
+    let mut journeys = first.with_frames(first.frames().map(DataFrame::clear));
     journeys.unknown_case_table_rows = parts.iter().map(|p| p.unknown_case_table_rows).sum();
     journeys.partitions = n;
-    Ok(journeys)
+    let mut frames: Vec<[DataFrame; 7]> = parts.iter_mut().map(Journeys::take_frames).collect();
+    drop(parts);
+    let mut merged: [DataFrame; 7] = Default::default();
+    for (i, out) in merged.iter_mut().enumerate() {
+        let list: Vec<LazyFrame> = frames
+            .iter_mut()
+            .map(|f| std::mem::take(&mut f[i]).lazy())
+            .collect();
+        let all = concat(list, UnionArgs::default())?;
+        *out = match FRAMES[i] {
+            "cases" | "promises" => all.sort(
+                ["case_id"],
+                SortMultipleOptions::default().with_maintain_order(true),
+            ),
+            "activities" => all
+                .group_by(ACTIVITY_KEYS.map(col))
+                .agg([col("rows").sum().cast(DataType::UInt64)])
+                .sort(
+                    ACTIVITY_KEYS,
+                    SortMultipleOptions::default().with_nulls_last(true),
+                ),
+            _ => by_line(all),
+        }
+        .collect()?;
+    }
+    Ok(journeys.with_frames(merged))
 }

@@ -159,6 +159,20 @@ impl Journeys {
         ]
     }
 
+    /// Its frames handed over (in `FRAMES` order), leaving empty ones.
+    pub fn take_frames(&mut self) -> [DataFrame; 7] {
+        [
+            &mut self.cases,
+            &mut self.promises,
+            &mut self.matched_surveys,
+            &mut self.unmatched_surveys,
+            &mut self.attributed_contacts,
+            &mut self.unattributed_contacts,
+            &mut self.activities,
+        ]
+        .map(std::mem::take)
+    }
+
     /// The same journeys' as_of, dimensions and input summary, holding
     /// other frames (in `FRAMES` order).
     pub fn with_frames(&self, frames: [DataFrame; 7]) -> Journeys {
@@ -225,8 +239,8 @@ impl Journeys {
 /// `as_of`: the configured moment, else the latest event timestamp; and
 /// where it came from, in words for the summary.
 pub fn as_of(inputs: &Inputs, cfg: &RunConfig) -> Result<(DateTime<Utc>, String)> {
-    if let (Some(t), Some(source)) = (cfg.as_of, cfg.as_of_source) {
-        return Ok((t, source.to_string()));
+    if cfg.as_of.is_some() {
+        return Ok(as_of_from(None, cfg));
     }
     let latest = inputs
         .events
@@ -238,17 +252,29 @@ pub fn as_of(inputs: &Inputs, cfg: &RunConfig) -> Result<(DateTime<Utc>, String)
         .collect()?;
     let ms = latest.column("ts")?.i64()?.get(0);
     let line = latest.column("line")?.i64()?.get(0).unwrap_or(0);
+    Ok(as_of_from(ms.map(|ms| (ms, line)), cfg))
+}
+
+/// `as_of` given the latest event's time (ms) and line, when known.
+pub fn as_of_from(latest: Option<(i64, i64)>, cfg: &RunConfig) -> (DateTime<Utc>, String) {
+    if let (Some(t), Some(source)) = (cfg.as_of, cfg.as_of_source) {
+        return (t, source.to_string());
+    }
     let file = cfg
         .events
         .path
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
-    Ok((
+    let (ms, line) = latest.unzip();
+    (
         ms.and_then(DateTime::from_timestamp_millis)
             .unwrap_or_default(),
-        format!("the latest event timestamp ({file} line {line})"),
-    ))
+        format!(
+            "the latest event timestamp ({file} line {})",
+            line.unwrap_or(0)
+        ),
+    )
 }
 
 /// The journeys of one set of inputs (all of a run's, or one partition's)

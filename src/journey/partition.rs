@@ -12,26 +12,24 @@
 //! The part of a key is a seeded XXH3 hash of its text, modulo the number
 //! of parts: the same in every process and on every machine, so a part
 //! can be rebuilt, or built elsewhere, and land on the same rows.
+//!
+//! The event log is routed from the buckets the reader spooled it to
+//! (`input::spool`; every case's rows in one bucket): one bucket at a time
+//! is read, put in timeline order, its cases' keys found, and its rows
+//! written to one file per part. No step holds more than a bucket or a
+//! part of the log.
+
+use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 
+use crate::error::Result;
 use crate::input::config::Scale;
-use crate::input::load::{Inputs, Loaded};
+use crate::input::events::{ORDER, number_cases};
+use crate::input::load::{Inputs, Loaded, in_timeline_order};
+use crate::input::spool::{self, BUILD_FACTOR, Spool};
+use crate::journey::event_store::write_scratch;
 use crate::journey::timeline::{self, CASE};
-
-const SEED: u64 = 42;
-
-/// The part of a key among `parts`.
-pub fn part_of(key: &str, parts: u32) -> u32 {
-    let hash = xxhash_rust::xxh3::xxh3_64_with_seed(key.as_bytes(), SEED) as i64;
-    hash.rem_euclid(i64::from(parts)) as u32
-}
-
-/// Peak memory of building one set of journeys in one go, as a multiple
-/// of its used rows' size in memory (`Inputs::rows_bytes`): the rows
-/// themselves, the engine's overhead on them and the build's working set.
-/// Measured 2.7 at 1M and at 10M cases (BENCHMARKS.md).
-const BUILD_FACTOR: f64 = 2.7;
 
 /// Most parts a memory budget may ask for: past this, a part's overhead
 /// outweighs its data.
@@ -39,14 +37,12 @@ const MAX_PARTS: u32 = 256;
 
 /// How many customer partitions to build the journeys in: `--partitions`,
 /// else the fewest whose build stays under `--memory-limit` (default: three
-/// quarters of the machine's memory). The event log is spilled to disk
-/// before the parts are built; a part's peak is then about its share of the
-/// one-go peak at 1M cases, but more at 10M (BENCHMARKS.md).
+/// quarters of the machine's memory).
 pub fn count(inputs: &Inputs, scale: &Scale) -> u32 {
     if let Some(n) = scale.partitions {
         return n;
     }
-    let Some(limit) = budget(scale) else {
+    let Some(limit) = spool::budget(scale) else {
         return 1;
     };
     let held = inputs.rows_bytes() as f64;
@@ -57,46 +53,19 @@ pub fn count(inputs: &Inputs, scale: &Scale) -> u32 {
     ((held * BUILD_FACTOR / limit as f64).ceil() as u32).clamp(1, MAX_PARTS)
 }
 
-/// The run's memory budget in bytes: `--memory-limit`, else three quarters
-/// of the machine's memory; `None` when neither is known.
-pub fn budget(scale: &Scale) -> Option<u64> {
-    scale
-        .memory_limit
-        .or_else(|| crate::engine::physical_memory().map(|m| m / 4 * 3))
-}
-
 /// Whether `extra` bytes held through a one-go build still fit the budget.
 pub fn fits_beside_build(inputs: &Inputs, scale: &Scale, extra: usize) -> bool {
-    budget(scale).is_none_or(|limit| {
+    spool::budget(scale).is_none_or(|limit| {
         inputs.rows_bytes() as f64 * BUILD_FACTOR + extra as f64 <= limit as f64
     })
 }
 
-/// The part of each key of a text column; null where the key is.
-fn parts_of(keys: &Column, parts: u32) -> PolarsResult<UInt32Chunked> {
-    let keys = keys.cast(&DataType::String)?;
-    Ok(keys
-        .str()?
-        .apply_nonnull_values_generic(DataType::UInt32, |k| part_of(k, parts)))
-}
-
-/// Where every used row of a run's inputs goes.
-pub struct Routing {
-    parts: u32,
-    /// Each case's part, by case number − 1 (case numbers count from 1).
-    case_parts: UInt32Chunked,
-    /// Each side input's rows' parts (surveys, contacts, case table), by
-    /// input name.
-    side_parts: Vec<(&'static str, UInt32Chunked)>,
-}
-
 /// Each case's partition key (its customer, else the case itself) and its
-/// latest event time and line, in case order: what a cluster needs to route rows as
-/// a partitioned run does (`cxgap journeys --format keys`).
-pub fn case_keys(inputs: &Inputs) -> LazyFrame {
-    inputs
-        .events
-        .rows()
+/// latest event time and line, in case order, from numbered events in
+/// timeline order: what a cluster needs to route rows as a partitioned run
+/// does (`cxgap journeys --format keys`).
+pub fn case_keys(events: LazyFrame) -> LazyFrame {
+    events
         .group_by([col(CASE)])
         .agg([
             col("case_id").first(),
@@ -123,149 +92,152 @@ pub fn case_keys(inputs: &Inputs) -> LazyFrame {
         ])
 }
 
-impl Routing {
-    pub fn new(inputs: &Inputs, parts: u32) -> PolarsResult<Routing> {
-        let cases = case_keys(inputs).collect()?;
-        let mut case_parts = parts_of(cases.column("key")?, parts)?;
+/// A run's event log on disk, routed to customer parts.
+pub struct Routed {
+    parts: u32,
+    /// Each part's files: its rows of each bucket, whole cases in timeline
+    /// order.
+    files: Vec<Vec<PathBuf>>,
+    schema: SchemaRef,
+    /// Each case's id (text) and part, for routing the side inputs.
+    by_case_id: DataFrame,
+    /// The latest event's time (ms since the epoch) and line, as `as_of`
+    /// would find it in the whole log; `None` without events.
+    pub latest: Option<(i64, i64)>,
+    /// Each side input's name, one file per part, and its columns' types.
+    side_files: Vec<(&'static str, Vec<PathBuf>, SchemaRef)>,
+}
+
+/// Route the spooled event log to `parts` customer parts, bucket by bucket
+/// (each bucket file is removed once routed).
+pub fn route(spool: &Spool, parts: u32, scratch: &Path) -> Result<Routed> {
+    let mut files = vec![Vec::new(); parts as usize];
+    let mut keys = Vec::with_capacity(spool.files.len());
+    for (b, bucket) in spool.files.iter().enumerate() {
+        let rows = spool::read_back(bucket, &spool.schema)?;
+        let rows = number_cases(&in_timeline_order(rows, ORDER)?)?;
+        let cases = case_keys(rows.clone().lazy()).collect()?;
+        let mut case_parts = spool::buckets_of(cases.column("key")?, parts)?;
         case_parts.rename("part".into());
-        let by_case_id = DataFrame::new(
+        let case_index: IdxCa = (rows.column(CASE)?.u32()? - 1u32)
+            .cast(&IDX_DTYPE)?
+            .idx()?
+            .clone();
+        let row_parts = case_parts.take(&case_index)?;
+        let rows = rows.drop(CASE)?;
+        for (k, part_files) in files.iter_mut().enumerate() {
+            let mut piece = rows.filter(&row_parts.equal(k as u32))?;
+            if piece.height() == 0 {
+                continue;
+            }
+            let path = scratch.join(format!("events-{b:02}-part-{k}.parquet"));
+            write_scratch(&path, &mut piece)?;
+            part_files.push(path);
+        }
+        keys.push(DataFrame::new(
             cases.height(),
             vec![
                 cases.column("case_id")?.clone(),
-                case_parts.clone().into_series().into(),
+                case_parts.into_series().into(),
+                cases.column("last_event_ms")?.clone(),
+                cases.column("last_event_line")?.clone(),
             ],
-        )?;
-        let mut side_parts = Vec::new();
+        )?);
+        drop(rows);
+        // Routed: the bucket's disk space is needed for the parts.
+        let _ = std::fs::remove_file(bucket);
+    }
+    let keys = concat(
+        keys.into_iter().map(IntoLazy::lazy).collect::<Vec<_>>(),
+        UnionArgs::default(),
+    )?
+    .collect()?;
+    // The whole log's latest event: the first at the latest time in
+    // timeline order, so the lowest case_id among those at that time.
+    let latest = keys
+        .clone()
+        .lazy()
+        .filter(col("last_event_ms").eq(col("last_event_ms").max()))
+        .sort(["case_id"], SortMultipleOptions::default())
+        .select([col("last_event_ms").first(), col("last_event_line").first()])
+        .collect()?;
+    let ms = latest.column("last_event_ms")?.i64()?.get(0);
+    let line = latest
+        .column("last_event_line")?
+        .cast(&DataType::Int64)?
+        .i64()?
+        .get(0);
+    Ok(Routed {
+        parts,
+        files,
+        schema: spool.schema.clone(),
+        by_case_id: keys.select(["case_id", "part"])?,
+        latest: ms.map(|ms| (ms, line.unwrap_or(0))),
+        side_files: Vec::new(),
+    })
+}
+
+impl Routed {
+    /// The side inputs' rows (surveys, contacts, case table) written to one
+    /// file per part, and the inputs without them: each part reads back
+    /// only its own, and no part's build holds the others'. A row goes with
+    /// its case's part when it names a known case, else its customer's,
+    /// else part 0.
+    pub fn spill_sides(&mut self, inputs: Inputs, scratch: &Path) -> Result<Inputs> {
         for side in [&inputs.surveys, &inputs.contacts, &inputs.cases]
             .into_iter()
             .flatten()
         {
-            side_parts.push((
-                side.stats.input.name(),
-                side_rows(side, &by_case_id, parts)?,
-            ));
-        }
-        Ok(Routing {
-            parts,
-            case_parts,
-            side_parts,
-        })
-    }
-
-    /// Move the event log out of memory: each part's events to a file of
-    /// its own in the run's scratch folder. What is left holds the side
-    /// inputs and no events, so the largest frame of the run is freed
-    /// before any part is built.
-    pub fn spill(&self, inputs: Inputs) -> crate::error::Result<Spilled> {
-        let events = inputs.events.rows().collect()?;
-        let parts = self.event_parts(&events)?;
-        let mut files = Vec::with_capacity(self.parts as usize);
-        for k in 0..self.parts {
-            let path = inputs.scratch().join(format!("events-part-{k}.parquet"));
-            let mut part = events.filter(&parts.equal(k))?;
-            crate::journey::event_store::write_scratch(&path, &mut part)?;
-            files.push(path);
-        }
-        let schema = events.schema().clone();
-        let rest = inputs.with_rows(|loaded| {
-            if loaded.stats.input == inputs.events.stats.input {
-                Ok(events.clear())
-            } else {
-                loaded.rows().collect()
+            let name = side.stats.input.name();
+            let parts = side_rows(side, &self.by_case_id, self.parts)?;
+            let rows = side.frame();
+            let mut files = Vec::with_capacity(self.parts as usize);
+            for k in 0..self.parts {
+                let mut piece = rows.filter(&parts.equal(k))?;
+                let path = scratch.join(format!("{name}-part-{k}.parquet"));
+                write_scratch(&path, &mut piece)?;
+                files.push(path);
             }
-        })?;
-        drop(inputs);
-        Ok(Spilled {
-            rest,
-            files,
-            schema,
-        })
+            self.side_files.push((name, files, rows.schema().clone()));
+        }
+        Ok(inputs.with_rows(|loaded| Ok(loaded.frame().clear()))?)
     }
 
-    /// The inputs of part `k`: its cases' events, read back, and the side
-    /// rows routed to it.
-    pub fn part(&self, spilled: &Spilled, k: u32) -> PolarsResult<Inputs> {
-        let file = std::fs::File::open(&spilled.files[k as usize])?;
-        let mut events = ParquetReader::new(file)
-            .finish()?
-            .lazy()
-            .cast(
-                spilled
-                    .schema
-                    .iter()
-                    .map(|(name, dtype)| (name.as_str(), dtype.clone()))
-                    .collect(),
-                true,
-            )
-            .collect()?;
-        // Still in case order, as written: say so, for the sorted paths.
-        events.apply(CASE, |c| {
-            let mut c = c.clone();
-            c.set_sorted_flag(polars::series::IsSorted::Ascending);
-            c
-        })?;
-        spilled.rest.with_rows(|loaded| {
-            if loaded.stats.input == spilled.rest.events.stats.input {
+    /// The inputs of part `k`: its cases' events, read back and numbered,
+    /// and its side rows, read back.
+    pub fn part(&self, inputs: &Inputs, k: u32) -> Result<Inputs> {
+        let k = k as usize;
+        let mut events = DataFrame::empty_with_schema(&self.schema);
+        for f in &self.files[k] {
+            events.vstack_mut_owned(spool::read_back(f, &self.schema)?)?;
+        }
+        let events = number_cases(&in_timeline_order(events, ORDER)?)?;
+        let mut sides = Vec::with_capacity(self.side_files.len());
+        for (name, files, schema) in &self.side_files {
+            sides.push((*name, spool::read_back(&files[k], schema)?));
+        }
+        let events_input = inputs.events.stats.input;
+        Ok(inputs.with_rows(|loaded| {
+            if loaded.stats.input == events_input {
                 return Ok(events.clone());
             }
-            self.side_rows_of(loaded, k)
-        })
+            let name = loaded.stats.input.name();
+            Ok(sides
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map_or_else(|| loaded.frame().clone(), |(_, rows)| rows.clone()))
+        })?)
     }
 
-    /// The inputs of part `k` alone, routed in memory: for building one
-    /// part (`journeys --partition K/N`), where spilling every part to disk
-    /// would write N files to read one.
-    pub fn only(&self, inputs: &Inputs, k: u32) -> PolarsResult<Inputs> {
-        inputs.with_rows(|loaded| {
-            if loaded.stats.input == inputs.events.stats.input {
-                let events = loaded.rows().collect()?;
-                let parts = self.event_parts(&events)?;
-                return events.filter(&parts.equal(k));
-            }
-            self.side_rows_of(loaded, k)
-        })
-    }
-
-    /// A side input's rows routed to part `k`.
-    fn side_rows_of(&self, loaded: &crate::input::load::Loaded, k: u32) -> PolarsResult<DataFrame> {
-        let rows = loaded.rows().collect()?;
-        match self
-            .side_parts
+    /// The files holding the events of the parts `ks`, and the events'
+    /// columns and types.
+    pub fn files_of(&self, ks: &[u32]) -> (Vec<PathBuf>, SchemaRef) {
+        let files = ks
             .iter()
-            .find(|(name, _)| *name == loaded.stats.input.name())
-        {
-            Some((_, parts)) => rows.filter(&parts.equal(k)),
-            None => Ok(rows),
-        }
+            .flat_map(|k| self.files[*k as usize].iter().cloned())
+            .collect();
+        (files, self.schema.clone())
     }
-
-    /// Each event's part: its case's.
-    fn event_parts(&self, events: &DataFrame) -> PolarsResult<UInt32Chunked> {
-        let case_index = events.column(CASE)?.u32()? - 1u32;
-        let index: IdxCa = case_index.cast(&IDX_DTYPE)?.idx()?.clone();
-        self.case_parts.take(&index)
-    }
-}
-
-impl Spilled {
-    /// The spilled event files, kept to look up timelines later; the side
-    /// rows are dropped.
-    pub fn into_event_store(self) -> crate::journey::event_store::EventStore {
-        crate::journey::event_store::EventStore::Files {
-            _scratch: Some(self.rest.scratch_handle()),
-            files: self.files,
-            schema: Some(self.schema),
-        }
-    }
-}
-
-/// A run's inputs with the event log moved to one file per part.
-pub struct Spilled {
-    /// The side inputs, and events with no rows.
-    rest: Inputs,
-    files: Vec<std::path::PathBuf>,
-    /// The events' columns and types, restored on reading a part back.
-    schema: SchemaRef,
 }
 
 /// The part of each row of a side input: its case's when it names a known
@@ -291,27 +263,10 @@ fn side_rows(side: &Loaded, by_case_id: &DataFrame, parts: u32) -> PolarsResult<
         .collect()?;
     let by_case = joined.column("part")?.u32()?.clone();
     let routed = if has_customer {
-        let by_customer = parts_of(joined.column("customer_id")?, parts)?;
+        let by_customer = spool::buckets_of(joined.column("customer_id")?, parts)?;
         by_case.zip_with(&by_case.is_not_null(), &by_customer)?
     } else {
         by_case
     };
     routed.fill_null_with_values(0)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::part_of;
-
-    #[test]
-    fn parts_are_stable_and_in_range() {
-        // XXH3's reference vector: the empty input with seed 0.
-        assert_eq!(xxhash_rust::xxh3::xxh3_64(b""), 0x2D06_8005_38D3_94C2);
-        // Fixed across runs and machines: a changed value would re-route
-        // every partitioned dataset already written.
-        let h = xxhash_rust::xxh3::xxh3_64_with_seed(b"C00042", 42) as i64;
-        assert_eq!(part_of("C00042", 8), h.rem_euclid(8) as u32);
-        assert!((0..8).contains(&part_of("anything", 8)));
-        assert_eq!(part_of("x", 1), 0);
-    }
 }

@@ -134,7 +134,12 @@ fn a_memory_limit_too_small_for_one_part_still_gives_the_same_journeys() {
     let journeys = |extra: &[&str]| {
         let mut args = vec!["journeys", "data", "--out", "-", "--format", "csv"];
         args.extend_from_slice(extra);
-        f.cmd(&args).assert().success().get_output().clone()
+        f.cmd(&args)
+            .env("CXGAP_TRACE", "1")
+            .assert()
+            .success()
+            .get_output()
+            .clone()
     };
     let text = |bytes: Vec<u8>| String::from_utf8(bytes).unwrap();
     let one = journeys(&[]);
@@ -145,9 +150,12 @@ fn a_memory_limit_too_small_for_one_part_still_gives_the_same_journeys() {
         err.contains("built the journeys in 256 customer partitions"),
         "{err}"
     );
+    // The event log went to disk while it was read, not after.
+    assert!(err.contains("events: spooling to disk"), "{err}");
+    assert!(!text(one.stderr.clone()).contains("spooling"));
     // A limit no run can keep is not kept silently.
     assert!(
-        err.contains("over --memory-limit 1.0 KiB: the limit bounds building the journeys, not reading the inputs"),
+        err.contains("over --memory-limit 1.0 KiB: the event log was read to disk and built one customer partition at a time, but the surveys, contact rows and finished journeys are held whole"),
         "{err}"
     );
     assert!(!text(one.stderr).contains("--memory-limit"));

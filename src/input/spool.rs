@@ -1,0 +1,272 @@
+//! The run's memory budget (SPEC 7), and the validated event rows that
+//! would not fit it: written to the run's scratch folder while they are
+//! read, in buckets by case, so that no stage holds the whole log. The
+//! journey layer then builds one customer partition at a time from the
+//! buckets (`journey::spooled`).
+//!
+//! A run starts holding rows in memory, as a small run should; only once
+//! the rows held pass what a one-go build could afford does it move them,
+//! and every later batch, to disk. So nothing has to be guessed from file
+//! sizes (which say little for compressed Parquet), and a run under its
+//! budget pays nothing.
+
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::{Path, PathBuf};
+
+use polars::io::parquet::write::BatchedWriter;
+use polars::prelude::*;
+
+use crate::error::{OutputError, Result};
+use crate::input::config::Scale;
+
+/// Peak memory of building one set of journeys in one go, as a multiple
+/// of its used rows' size in memory (`Inputs::rows_bytes`): the rows
+/// themselves, the engine's overhead on them and the build's working set.
+/// Measured 2.7 at 1M and at 10M cases (BENCHMARKS.md).
+pub const BUILD_FACTOR: f64 = 2.7;
+
+/// How many buckets spooled events are spread over. A bucket is read
+/// whole, sorted and split again by customer: 16 keep that under a tenth
+/// of the log, while each batch is cut only 16 ways.
+pub const BUCKETS: u32 = 16;
+
+const SEED: u64 = 42;
+
+/// The bucket (or part) of a key among `n`: a seeded XXH3 hash of its
+/// text, the same in every process and on every machine.
+pub fn bucket_of(key: &str, n: u32) -> u32 {
+    let hash = xxhash_rust::xxh3::xxh3_64_with_seed(key.as_bytes(), SEED) as i64;
+    hash.rem_euclid(i64::from(n)) as u32
+}
+
+/// The bucket of each key of a text column; null where the key is.
+pub fn buckets_of(keys: &Column, n: u32) -> PolarsResult<UInt32Chunked> {
+    let keys = keys.cast(&DataType::String)?;
+    Ok(keys
+        .str()?
+        .apply_nonnull_values_generic(DataType::UInt32, |k| bucket_of(k, n)))
+}
+
+/// The run's memory budget in bytes: `--memory-limit`, else three quarters
+/// of the machine's memory; `None` when neither is known.
+pub fn budget(scale: &Scale) -> Option<u64> {
+    scale
+        .memory_limit
+        .or_else(|| crate::engine::physical_memory().map(|m| m / 4 * 3))
+}
+
+/// Bytes of validated rows a run may hold and still build its journeys in
+/// one go: none when `--partitions` asks for several parts, no limit when
+/// it asks for one or the budget is unknown.
+pub fn one_go_limit(scale: &Scale) -> Option<usize> {
+    match scale.partitions {
+        Some(1) => None,
+        Some(_) => Some(0),
+        None => budget(scale).map(|b| (b as f64 / BUILD_FACTOR) as usize),
+    }
+}
+
+/// Validated event rows on disk: `BUCKETS` uncompressed Parquet files in
+/// the run's scratch folder, every case's rows in one bucket, in input
+/// order.
+#[derive(Clone)]
+pub struct Spool {
+    pub files: Vec<PathBuf>,
+    /// The rows' columns and types (the files lose the categoricals).
+    pub schema: SchemaRef,
+    /// The rows' size in memory, as `DataFrame::estimated_size` counts it.
+    pub bytes: usize,
+    pub rows: u64,
+}
+
+/// What the used rows became: held, or spooled to disk.
+pub enum Used {
+    Held(Vec<DataFrame>),
+    Spooled(Spool),
+}
+
+/// One bucket's file, and its rows waiting to be written as a row group.
+struct Bucket {
+    path: PathBuf,
+    writer: BatchedWriter<BufWriter<File>>,
+    waiting: Vec<DataFrame>,
+    waiting_rows: usize,
+}
+
+/// Rows a bucket gathers before writing them: a batch cut 16 ways is a few
+/// thousand rows, and a row group per cut costs more to write than to fill.
+const ROW_GROUP: usize = 1 << 17;
+
+impl Bucket {
+    fn flush(&mut self) -> Result<()> {
+        let mut rows = match self.waiting.len() {
+            0 => return Ok(()),
+            _ => std::mem::take(&mut self.waiting),
+        };
+        let mut all = rows.remove(0);
+        for r in rows {
+            all.vstack_mut_owned(r)?;
+        }
+        // The writer needs each column in one chunk.
+        all.rechunk_mut_par();
+        self.writer.write_batch(&all)?;
+        self.waiting_rows = 0;
+        Ok(())
+    }
+}
+
+/// Takes the used rows batch by batch, holding them until they pass
+/// `limit` bytes, then writing them (and every later batch) to buckets.
+pub struct Spooler {
+    limit: Option<usize>,
+    dir: PathBuf,
+    held: Vec<DataFrame>,
+    held_bytes: usize,
+    writers: Vec<Bucket>,
+    schema: Option<SchemaRef>,
+    bytes: usize,
+    rows: u64,
+}
+
+impl Spooler {
+    /// `limit`: bytes held before spooling; `None`: hold everything.
+    pub fn new(limit: Option<usize>, dir: &Path) -> Spooler {
+        Spooler {
+            limit,
+            dir: dir.to_path_buf(),
+            held: Vec::new(),
+            held_bytes: 0,
+            writers: Vec::new(),
+            schema: None,
+            bytes: 0,
+            rows: 0,
+        }
+    }
+
+    pub fn push(&mut self, used: DataFrame) -> Result<()> {
+        self.bytes += used.estimated_size();
+        self.rows += used.height() as u64;
+        if self.writers.is_empty() {
+            self.held_bytes += used.estimated_size();
+            self.held.push(used);
+            if self.limit.is_some_and(|l| self.held_bytes > l || l == 0) {
+                let schema = self.held[0].schema().clone();
+                self.open(schema)?;
+                for batch in std::mem::take(&mut self.held) {
+                    self.write(batch)?;
+                }
+                crate::engine::phase("events: spooling to disk");
+            }
+            return Ok(());
+        }
+        self.write(used)
+    }
+
+    fn open(&mut self, schema: SchemaRef) -> Result<()> {
+        for b in 0..BUCKETS {
+            let path = self.dir.join(format!("events-bucket-{b:02}.parquet"));
+            let file = File::create(&path).map_err(|source| OutputError::Scratch {
+                path: path.clone(),
+                source,
+            })?;
+            // Read back whole, once: no compression, no statistics.
+            let writer = ParquetWriter::new(BufWriter::new(file))
+                .with_compression(ParquetCompression::Uncompressed)
+                .with_statistics(StatisticsOptions::empty())
+                .batched(&schema)?;
+            self.writers.push(Bucket {
+                path,
+                writer,
+                waiting: Vec::new(),
+                waiting_rows: 0,
+            });
+        }
+        self.schema = Some(schema);
+        Ok(())
+    }
+
+    fn write(&mut self, batch: DataFrame) -> Result<()> {
+        if batch.height() == 0 {
+            return Ok(());
+        }
+        let buckets = buckets_of(batch.column("case_id")?, BUCKETS)?;
+        for (b, bucket) in self.writers.iter_mut().enumerate() {
+            let part = batch.filter(&buckets.equal(b as u32))?;
+            if part.height() > 0 {
+                bucket.waiting_rows += part.height();
+                bucket.waiting.push(part);
+                if bucket.waiting_rows >= ROW_GROUP {
+                    bucket.flush()?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Rows already held, written to buckets (however few).
+    pub fn spool_all(rows: DataFrame, dir: &Path) -> Result<Spool> {
+        let mut spooler = Spooler::new(Some(0), dir);
+        spooler.open(rows.schema().clone())?;
+        spooler.push(rows)?;
+        match spooler.finish()? {
+            Used::Spooled(spool) => Ok(spool),
+            Used::Held(_) => Err(PolarsError::ComputeError("rows held, not spooled".into()).into()),
+        }
+    }
+
+    /// The used rows, held or spooled.
+    pub fn finish(self) -> Result<Used> {
+        let Some(schema) = self.schema else {
+            return Ok(Used::Held(self.held));
+        };
+        let mut files = Vec::with_capacity(self.writers.len());
+        for mut bucket in self.writers {
+            bucket.flush()?;
+            bucket.writer.finish()?;
+            files.push(bucket.path);
+        }
+        Ok(Used::Spooled(Spool {
+            files,
+            schema,
+            bytes: self.bytes,
+            rows: self.rows,
+        }))
+    }
+}
+
+/// A scratch Parquet file read back with its columns' types restored.
+pub fn read_back(path: &Path, schema: &Schema) -> Result<DataFrame> {
+    let file = File::open(path).map_err(|source| OutputError::Scratch {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(ParquetReader::new(file)
+        .finish()?
+        .lazy()
+        .cast(
+            schema
+                .iter()
+                .map(|(name, dtype)| (name.as_str(), dtype.clone()))
+                .collect(),
+            true,
+        )
+        .collect()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bucket_of;
+
+    #[test]
+    fn buckets_are_stable_and_in_range() {
+        // XXH3's reference vector: the empty input with seed 0.
+        assert_eq!(xxhash_rust::xxh3::xxh3_64(b""), 0x2D06_8005_38D3_94C2);
+        // Fixed across runs and machines: a changed value would re-route
+        // every partitioned dataset already written.
+        let h = xxhash_rust::xxh3::xxh3_64_with_seed(b"C00042", 42) as i64;
+        assert_eq!(bucket_of("C00042", 8), h.rem_euclid(8) as u32);
+        assert!((0..8).contains(&bucket_of("anything", 8)));
+        assert_eq!(bucket_of("x", 1), 0);
+    }
+}

@@ -316,32 +316,29 @@ impl Settled {
 /// `rows` sorted by the `order` columns (stable: ties keep their input
 /// order), or marked sorted when they already are.
 pub fn in_timeline_order(rows: DataFrame, order: &[&str]) -> PolarsResult<DataFrame> {
-    Ok(
-        if in_order(&rows.head(Some(1 << 16)), order)? && in_order(&rows, order)? {
-            // An export already in timeline order (many are) skips the sort;
-            // the mark lets grouping by case take its sorted path. The head
-            // is checked first so an unordered export pays almost nothing.
-            let mut rows = rows;
-            rows.apply(order[0], |c| {
-                let mut c = c.clone();
-                c.set_sorted_flag(polars::series::IsSorted::Ascending);
-                c
-            })?;
-            crate::engine::phase("found in order");
-            rows
-        } else {
-            // The lazy sort: several times faster than DataFrame::sort here.
-            let rows = rows
-                .lazy()
-                .sort(
-                    order.iter().copied(),
-                    SortMultipleOptions::default().with_maintain_order(true),
-                )
-                .collect()?;
-            crate::engine::phase("sorted");
-            rows
-        },
-    )
+    if in_order(&rows.head(Some(1 << 16)), order)? && in_order(&rows, order)? {
+        // An export already in timeline order (many are) skips the sort;
+        // the mark lets grouping by case take its sorted path. The head
+        // is checked first so an unordered export pays almost nothing.
+        let mut rows = rows;
+        rows.apply(order[0], |c| {
+            let mut c = c.clone();
+            c.set_sorted_flag(polars::series::IsSorted::Ascending);
+            c
+        })?;
+        crate::engine::phase("found in order");
+        return Ok(rows);
+    }
+    // The lazy sort: several times faster than DataFrame::sort here.
+    let rows = rows
+        .lazy()
+        .sort(
+            order.iter().copied(),
+            SortMultipleOptions::default().with_maintain_order(true),
+        )
+        .collect()?;
+    crate::engine::phase("sorted");
+    Ok(rows)
 }
 
 /// Whether `df` is already ascending by the `order` columns, each one
@@ -481,10 +478,15 @@ fn settle_into(
         )
         .and_then(|plan| plan.collect_with_engine(Engine::Streaming))
         .map_err(engine_err)?;
-    let gathered = Arc::try_unwrap(gathered)
-        .map_err(|_| lock_failed())?
-        .into_inner()
-        .map_err(|_| lock_failed())?;
+    // Taken out under the lock: the engine may still hold the callback.
+    let gathered = std::mem::replace(
+        &mut *gathered.lock().map_err(|_| lock_failed())?,
+        Gathered {
+            spool: Spooler::new(None, Path::new("")),
+            rejects: Vec::new(),
+            failed: None,
+        },
+    );
     if let Some(e) = gathered.failed {
         return Err(e);
     }

@@ -166,12 +166,8 @@ impl Spooler {
     fn open(&mut self, schema: SchemaRef) -> Result<()> {
         for b in 0..BUCKETS {
             let path = self.dir.join(format!("events-bucket-{b:02}.parquet"));
-            let file = File::create(&path).map_err(|source| OutputError::Scratch {
-                path: path.clone(),
-                source,
-            })?;
             // Read back whole, once: no compression, no statistics.
-            let writer = ParquetWriter::new(BufWriter::new(file))
+            let writer = ParquetWriter::new(BufWriter::new(create_scratch(&path)?))
                 .with_compression(ParquetCompression::Uncompressed)
                 .with_statistics(StatisticsOptions::empty())
                 .batched(&schema)?;
@@ -235,23 +231,46 @@ impl Spooler {
     }
 }
 
+/// A file in the run's scratch folder, created; a failure names it.
+fn create_scratch(path: &Path) -> Result<File> {
+    File::create(path).map_err(|source| {
+        OutputError::Scratch {
+            path: path.to_path_buf(),
+            source,
+        }
+        .into()
+    })
+}
+
+/// A frame written to the run's scratch folder, uncompressed (it is read
+/// back once, on this machine).
+pub fn write_scratch(path: &Path, df: &mut DataFrame) -> Result<()> {
+    ParquetWriter::new(create_scratch(path)?)
+        .with_compression(ParquetCompression::Uncompressed)
+        .finish(df)?;
+    Ok(())
+}
+
+/// The columns' stored types given back (scratch files lose the
+/// categoricals).
+pub fn restore_types(lf: LazyFrame, schema: &Schema) -> LazyFrame {
+    lf.cast(
+        schema
+            .iter()
+            .map(|(name, dtype)| (name.as_str(), dtype.clone()))
+            .collect(),
+        true,
+    )
+}
+
 /// A scratch Parquet file read back with its columns' types restored.
 pub fn read_back(path: &Path, schema: &Schema) -> Result<DataFrame> {
     let file = File::open(path).map_err(|source| OutputError::Scratch {
         path: path.to_path_buf(),
         source,
     })?;
-    Ok(ParquetReader::new(file)
-        .finish()?
-        .lazy()
-        .cast(
-            schema
-                .iter()
-                .map(|(name, dtype)| (name.as_str(), dtype.clone()))
-                .collect(),
-            true,
-        )
-        .collect()?)
+    let rows = ParquetReader::new(file).finish()?.lazy();
+    Ok(restore_types(rows, schema).collect()?)
 }
 
 #[cfg(test)]

@@ -14,26 +14,13 @@ use polars::prelude::*;
 use crate::error::Result;
 use crate::input::config::RunConfig;
 use crate::input::events::{COLUMNS, as_text};
+use crate::input::spool::{restore_types, write_scratch};
 use crate::journey::timeline::{self, CASE};
 
 /// What a timeline shows, and what ordering it needs: the validated
 /// events' columns but the customer (and the dimensions).
 fn kept() -> impl Iterator<Item = &'static str> {
     COLUMNS.iter().copied().filter(|c| *c != "customer_id")
-}
-
-/// A frame written to the run's scratch folder, uncompressed (it is read
-/// back once, on this machine); a failure names the folder.
-pub(crate) fn write_scratch(path: &std::path::Path, df: &mut DataFrame) -> Result<()> {
-    let file =
-        std::fs::File::create(path).map_err(|source| crate::error::OutputError::Scratch {
-            path: path.to_path_buf(),
-            source,
-        })?;
-    ParquetWriter::new(file)
-        .with_compression(ParquetCompression::Uncompressed)
-        .finish(df)?;
-    Ok(())
 }
 
 pub enum EventStore {
@@ -125,11 +112,7 @@ impl EventStore {
         }
         let mut all = concat(parts, UnionArgs::default())?;
         if let Some(schema) = schema {
-            let types = schema
-                .iter()
-                .map(|(name, dtype)| (name.as_str(), dtype.clone()))
-                .collect();
-            all = all.cast(types, true);
+            all = restore_types(all, schema);
         }
         // Files hold whole cases; case_id then stored order is the
         // timeline order the loader gave them.

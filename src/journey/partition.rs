@@ -27,8 +27,7 @@ use crate::error::Result;
 use crate::input::config::Scale;
 use crate::input::events::{ORDER, number_cases};
 use crate::input::load::{Inputs, Loaded, in_timeline_order};
-use crate::input::spool::{self, BUILD_FACTOR, Spool};
-use crate::journey::event_store::write_scratch;
+use crate::input::spool::{self, BUILD_FACTOR, Spool, write_scratch};
 use crate::journey::timeline::{self, CASE};
 
 /// Most parts a memory budget may ask for: past this, a part's overhead

@@ -138,9 +138,9 @@ pub fn run(args: &SqlArgs, term: &Term) -> Result<Outcome> {
     let mut ctx = SQLContext::new();
     ctx.register("journeys", j.cases.clone().lazy());
     ctx.register("events", crate::input::events::public(inputs.events.rows()));
-    ctx.register("surveys", j.matched_surveys.clone().lazy());
-    ctx.register("contacts", j.attributed_contacts.clone().lazy());
-    ctx.register("promises", j.promises.clone().lazy());
+    ctx.register("surveys", j.matched_surveys.lazy()?);
+    ctx.register("contacts", j.attributed_contacts.lazy()?);
+    ctx.register("promises", j.promises.lazy()?);
     let df = ctx
         .execute(&args.query)
         .and_then(LazyFrame::collect)

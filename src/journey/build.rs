@@ -96,23 +96,21 @@ fn build_parts(
     let inputs = routed.spill_sides(inputs, &scratch)?;
     crate::engine::phase("journeys: routed to parts");
     let (as_of, as_of_source) = as_of_from(routed.latest, cfg);
+    let scratch_handle = inputs.scratch_handle();
     let mut built = Vec::with_capacity(ks.len());
     for &k in ks {
         let part = routed.part(&inputs, k)?;
-        built.push(build_part(
-            part,
-            cfg,
-            as_of,
-            as_of_source.clone(),
-            summary.clone(),
-        )?);
+        let mut journeys = build_part(part, cfg, as_of, as_of_source.clone(), summary.clone())?;
+        // Only the case rows stay in memory while the next part is built.
+        journeys.spill_sides(k, &scratch_handle)?;
+        built.push(journeys);
         crate::engine::phase("journeys: part built");
     }
     let (files, schema) = routed.files_of(ks);
     let events = EventStore::Files {
         files,
         schema: Some(schema),
-        _scratch: Some(inputs.scratch_handle()),
+        _scratch: Some(scratch_handle),
     };
     Ok((built, events))
 }

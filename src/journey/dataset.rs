@@ -131,13 +131,13 @@ pub fn write(
     let frames = journeys
         .frames()
         .into_iter()
-        .cloned()
-        .chain([rejects, events.frame()?]);
+        .chain([rejects.into(), events.frame()?.into()]);
     let names = FRAMES.into_iter().chain([REJECTS, EVENTS]);
     let mut files = Vec::new();
-    for (name, mut df) in names.zip(frames) {
+    // One frame in memory at a time (frames on disk are read in to write).
+    for (name, rows) in names.zip(frames) {
         let file = format!("{name}.parquet");
-        write_parquet(&dir.join(&file), &mut df)?;
+        write_parquet(&dir.join(&file), &mut rows.frame()?)?;
         files.push(file);
     }
     let manifest = Manifest {
@@ -316,10 +316,10 @@ pub fn read(path: &Path, cfg: &RunConfig) -> Result<(Journeys, EventStore)> {
             as_of,
             as_of_source: m.as_of_source.clone(),
             cases: read_frame(d, "cases")?,
-            promises: read_frame(d, "promises")?,
-            matched_surveys: read_frame(d, "matched_surveys")?,
+            promises: read_frame(d, "promises")?.into(),
+            matched_surveys: read_frame(d, "matched_surveys")?.into(),
             unmatched_surveys: read_frame(d, "unmatched_surveys")?,
-            attributed_contacts: read_frame(d, "attributed_contacts")?,
+            attributed_contacts: read_frame(d, "attributed_contacts")?.into(),
             unattributed_contacts: read_frame(d, "unattributed_contacts")?,
             dimensions: m.dimensions.clone(),
             activities: read_frame(d, "activities")?,

@@ -6,6 +6,7 @@ use polars::prelude::*;
 
 use crate::error::Result;
 use crate::journey::log::ACTIVITY_KEYS;
+use crate::journey::rows::Rows;
 use crate::journey::{FRAMES, Journeys};
 
 /// Rows in input order (a stable sort by line): the order of the survey
@@ -32,33 +33,45 @@ pub fn merge(mut parts: Vec<Journeys>) -> Result<Journeys> {
         return Err(PolarsError::ComputeError("no partitions to merge".into()).into());
     };
     // The run's as_of, dimensions and input summary, with no rows yet.
-    let mut journeys = first.with_frames(first.frames().map(DataFrame::clear));
+    let mut journeys = first.with_frames(Default::default())?;
     journeys.unknown_case_table_rows = parts.iter().map(|p| p.unknown_case_table_rows).sum();
     journeys.partitions = n;
-    let mut frames: Vec<[DataFrame; 7]> = parts.iter_mut().map(Journeys::take_frames).collect();
+    let mut frames: Vec<[Rows; 7]> = parts.iter_mut().map(Journeys::take_frames).collect();
     drop(parts);
-    let mut merged: [DataFrame; 7] = Default::default();
+    let mut merged: [Rows; 7] = Default::default();
     for (i, out) in merged.iter_mut().enumerate() {
-        let list: Vec<LazyFrame> = frames
+        let list: Vec<Rows> = frames
             .iter_mut()
-            .map(|f| std::mem::take(&mut f[i]).lazy())
+            .map(|f| std::mem::take(&mut f[i]))
             .collect();
-        let all = concat(list, UnionArgs::default())?;
         *out = match FRAMES[i] {
-            "cases" | "promises" => all.sort(
-                ["case_id"],
-                SortMultipleOptions::default().with_maintain_order(true),
-            ),
-            "activities" => all
-                .group_by(ACTIVITY_KEYS.map(col))
-                .agg([col("rows").sum().cast(DataType::UInt64)])
-                .sort(
-                    ACTIVITY_KEYS,
-                    SortMultipleOptions::default().with_nulls_last(true),
-                ),
-            _ => by_line(all),
-        }
-        .collect()?;
+            "activities" => {
+                let list = list
+                    .iter()
+                    .map(Rows::lazy)
+                    .collect::<PolarsResult<Vec<_>>>()?;
+                concat(list, UnionArgs::default())?
+                    .group_by(ACTIVITY_KEYS.map(col))
+                    .agg([col("rows").sum().cast(DataType::UInt64)])
+                    .sort(
+                        ACTIVITY_KEYS,
+                        SortMultipleOptions::default().with_nulls_last(true),
+                    )
+                    .collect()?
+                    .into()
+            }
+            name => Rows::merge(list, order_of(name))?,
+        };
     }
-    Ok(journeys.with_frames(merged))
+    Ok(journeys.with_frames(merged)?)
+}
+
+/// The column a stable sort by which puts a frame's rows from several
+/// parts in one-run order: cases and the promise ledger by case (each
+/// case's promises in timeline order), side rows by input line.
+pub fn order_of(frame: &str) -> &'static str {
+    match frame {
+        "cases" | "promises" => "case_id",
+        _ => "line",
+    }
 }

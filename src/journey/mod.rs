@@ -13,6 +13,7 @@ pub mod merge;
 pub mod partition;
 pub mod promises;
 pub mod recontact;
+pub mod rows;
 pub mod survey_join;
 pub mod timeline;
 
@@ -24,6 +25,7 @@ use crate::error::Result;
 use crate::input::config::RunConfig;
 use crate::input::load::{Inputs, Loaded};
 use crate::input::summary::InputSummary;
+use crate::journey::rows::Rows;
 use crate::journey::timeline::{CASE, is, on_case};
 
 /// Journey columns in output order (the dimensions follow them). An event
@@ -113,13 +115,13 @@ pub struct Journeys {
     /// One row per case, sorted by case_id, columns `COLUMNS` + dimensions.
     pub cases: DataFrame,
     /// One row per promise (see `promises::ledger`).
-    pub promises: DataFrame,
+    pub promises: Rows,
     /// Every survey row that joined a case.
-    pub matched_surveys: DataFrame,
+    pub matched_surveys: Rows,
     /// Survey rows that joined no case, with the reason.
     pub unmatched_surveys: DataFrame,
     /// Count rows attributed to a case.
-    pub attributed_contacts: DataFrame,
+    pub attributed_contacts: Rows,
     /// Count rows that fit no case, with the reason.
     pub unattributed_contacts: DataFrame,
     pub dimensions: Vec<String>,
@@ -146,36 +148,37 @@ pub const FRAMES: [&str; 7] = [
 ];
 
 impl Journeys {
-    /// Its frames, in `FRAMES` order.
-    pub fn frames(&self) -> [&DataFrame; 7] {
+    /// Its frames, in `FRAMES` order (shared, not copied).
+    pub fn frames(&self) -> [Rows; 7] {
         [
-            &self.cases,
-            &self.promises,
-            &self.matched_surveys,
-            &self.unmatched_surveys,
-            &self.attributed_contacts,
-            &self.unattributed_contacts,
-            &self.activities,
+            self.cases.clone().into(),
+            self.promises.clone(),
+            self.matched_surveys.clone(),
+            self.unmatched_surveys.clone().into(),
+            self.attributed_contacts.clone(),
+            self.unattributed_contacts.clone().into(),
+            self.activities.clone().into(),
         ]
     }
 
     /// Its frames handed over (in `FRAMES` order), leaving empty ones.
-    pub fn take_frames(&mut self) -> [DataFrame; 7] {
+    pub fn take_frames(&mut self) -> [Rows; 7] {
+        let held = |df: &mut DataFrame| Rows::Held(std::mem::take(df));
         [
-            &mut self.cases,
-            &mut self.promises,
-            &mut self.matched_surveys,
-            &mut self.unmatched_surveys,
-            &mut self.attributed_contacts,
-            &mut self.unattributed_contacts,
-            &mut self.activities,
+            held(&mut self.cases),
+            std::mem::take(&mut self.promises),
+            std::mem::take(&mut self.matched_surveys),
+            held(&mut self.unmatched_surveys),
+            std::mem::take(&mut self.attributed_contacts),
+            held(&mut self.unattributed_contacts),
+            held(&mut self.activities),
         ]
-        .map(std::mem::take)
     }
 
     /// The same journeys' as_of, dimensions and input summary, holding
-    /// other frames (in `FRAMES` order).
-    pub fn with_frames(&self, frames: [DataFrame; 7]) -> Journeys {
+    /// other frames (in `FRAMES` order). The case, unmatched, unattributed
+    /// and activity frames are held (read in if on disk).
+    pub fn with_frames(&self, frames: [Rows; 7]) -> PolarsResult<Journeys> {
         let [
             cases,
             promises,
@@ -185,7 +188,13 @@ impl Journeys {
             unattributed_contacts,
             activities,
         ] = frames;
-        Journeys {
+        let (cases, unmatched_surveys, unattributed_contacts, activities) = (
+            cases.frame()?,
+            unmatched_surveys.frame()?,
+            unattributed_contacts.frame()?,
+            activities.frame()?,
+        );
+        Ok(Journeys {
             as_of: self.as_of,
             as_of_source: self.as_of_source.clone(),
             cases,
@@ -199,7 +208,28 @@ impl Journeys {
             unknown_case_table_rows: self.unknown_case_table_rows,
             inputs: self.inputs.clone(),
             partitions: self.partitions,
+        })
+    }
+
+    /// The part's promise ledger, matched answers and attributed contact
+    /// rows written to the run's scratch folder (`rows`): a run built in
+    /// parts holds none of them while it builds the next part.
+    pub(crate) fn spill_sides(
+        &mut self,
+        part: u32,
+        scratch: &Arc<tempfile::TempDir>,
+    ) -> Result<()> {
+        for (name, rows) in [
+            ("promises", &mut self.promises),
+            ("matched_surveys", &mut self.matched_surveys),
+            ("attributed_contacts", &mut self.attributed_contacts),
+        ] {
+            let path = scratch
+                .path()
+                .join(format!("journeys-{name}-part-{part}.parquet"));
+            *rows = std::mem::take(rows).spill(path, merge::order_of(name), scratch.clone())?;
         }
+        Ok(())
     }
 
     /// The same journeys narrowed to the cases `keep` selects (the last few
@@ -209,30 +239,28 @@ impl Journeys {
     pub fn restricted(&self, keep: Expr) -> Result<Journeys> {
         let cases = self.cases.clone().lazy().filter(keep).collect()?;
         let ids = cases.clone().lazy().select([col("case_id")]);
-        // A semi join keeps each frame's own order, and hashes the ids once.
-        let of_cases = |df: &DataFrame| -> PolarsResult<DataFrame> {
-            df.clone()
-                .lazy()
-                .join(
-                    ids.clone(),
-                    [col("case_id")],
-                    [col("case_id")],
-                    JoinArgs {
-                        maintain_order: MaintainOrderJoin::Left,
-                        ..JoinArgs::new(JoinType::Semi)
-                    },
-                )
-                .collect()
-        };
         Ok(self.with_frames([
-            cases,
-            of_cases(&self.promises)?,
-            of_cases(&self.matched_surveys)?,
-            self.unmatched_surveys.clear(),
-            of_cases(&self.attributed_contacts)?,
-            self.unattributed_contacts.clear(),
-            self.activities.clone(),
-        ]))
+            cases.into(),
+            self.promises.of_cases(ids.clone())?,
+            self.matched_surveys.of_cases(ids.clone())?,
+            self.unmatched_surveys.clear().into(),
+            self.attributed_contacts.of_cases(ids)?,
+            self.unattributed_contacts.clear().into(),
+            self.activities.clone().into(),
+        ])?)
+    }
+
+    /// The same journeys with every frame in memory (read from disk once,
+    /// for frames a caller reads many times).
+    pub fn held(mut self) -> PolarsResult<Journeys> {
+        for rows in [
+            &mut self.promises,
+            &mut self.matched_surveys,
+            &mut self.attributed_contacts,
+        ] {
+            *rows = Rows::Held(rows.frame()?);
+        }
+        Ok(self)
     }
 }
 
@@ -424,10 +452,10 @@ pub(crate) fn build_part(
         as_of,
         as_of_source,
         cases,
-        promises,
-        matched_surveys: matched,
+        promises: promises.into(),
+        matched_surveys: matched.into(),
         unmatched_surveys: unmatched,
-        attributed_contacts: attributed,
+        attributed_contacts: attributed.into(),
         unattributed_contacts: unattributed,
         dimensions,
         activities: log.activities,

@@ -84,8 +84,7 @@ fn promise_sums(ctx: &Ctx) -> Result<(f64, f64)> {
     let p = ctx
         .journeys
         .promises
-        .clone()
-        .lazy()
+        .unordered()?
         .select([
             among("due", &["kept", "late", "broken"]),
             among("missed", &["late", "broken"]),
@@ -100,15 +99,20 @@ fn promise_sums(ctx: &Ctx) -> Result<(f64, f64)> {
 /// Answered and invited surveys: all of them count in totals, matched to a
 /// case or not.
 fn survey_counts(ctx: &Ctx) -> Result<(f64, f64)> {
-    let count = |df: &DataFrame| -> Result<(f64, f64)> {
-        let answered = df
-            .column("answered")?
-            .as_materialized_series()
-            .sum::<f64>()?;
-        Ok((answered, df.height() as f64))
+    let count = |rows: LazyFrame| -> Result<(f64, f64)> {
+        let sums = rows
+            .select([
+                col("answered").sum().cast(DataType::Float64),
+                len().cast(DataType::Float64).alias("n"),
+            ])
+            .collect()?;
+        Ok((
+            cell(&sums, "answered", 0).unwrap_or(0.0),
+            cell(&sums, "n", 0).unwrap_or(0.0),
+        ))
     };
-    let (am, im) = count(&ctx.journeys.matched_surveys)?;
-    let (au, iu) = count(&ctx.journeys.unmatched_surveys)?;
+    let (am, im) = count(ctx.journeys.matched_surveys.unordered()?)?;
+    let (au, iu) = count(ctx.journeys.unmatched_surveys.clone().lazy())?;
     Ok((am + au, im + iu))
 }
 

@@ -25,7 +25,7 @@ pub fn frame(ctx: &Ctx) -> Result<DataFrame> {
     if let Some(b) = &by {
         case_cols.push(col(b.as_str()));
     }
-    let ledger = ctx.journeys.promises.clone().lazy().join(
+    let ledger = ctx.journeys.promises.unordered()?.join(
         ctx.cases().select(case_cols),
         [col("case_id")],
         [col("case_id")],

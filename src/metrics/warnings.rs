@@ -34,8 +34,7 @@ fn text_column(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<String>>> 
 fn unfulfillable_promises(cfg: &RunConfig, j: &Journeys) -> PolarsResult<Vec<Warning>> {
     let kinds = j
         .promises
-        .clone()
-        .lazy()
+        .unordered()?
         .group_by([col("kind")])
         .agg([len().cast(DataType::UInt64).alias("n")])
         .sort(["kind"], SortMultipleOptions::default())

@@ -12,13 +12,10 @@ use crate::metrics::table::Table;
 /// answers. `timeline`: the case's events in timeline order
 /// (`EventStore::timelines`). `None` when the journeys hold no such case.
 pub fn tables(journeys: &Journeys, id: &str, timeline: &DataFrame) -> Result<Option<Vec<Table>>> {
-    let this = |df: &DataFrame| -> PolarsResult<DataFrame> {
-        df.clone()
-            .lazy()
-            .filter(col("case_id").eq(lit(id)))
-            .collect()
+    let this = |rows: LazyFrame| -> PolarsResult<DataFrame> {
+        rows.filter(col("case_id").eq(lit(id))).collect()
     };
-    let row = this(&journeys.cases)?;
+    let row = this(journeys.cases.clone().lazy())?;
     if row.height() == 0 {
         return Ok(None);
     }
@@ -30,7 +27,7 @@ pub fn tables(journeys: &Journeys, id: &str, timeline: &DataFrame) -> Result<Opt
         }
     }
 
-    let events = this(timeline)?
+    let events = this(timeline.clone().lazy())?
         .lazy()
         .select([
             col("ts").alias("time"),
@@ -66,17 +63,17 @@ pub fn tables(journeys: &Journeys, id: &str, timeline: &DataFrame) -> Result<Opt
     let promises = Table::from_frame(
         "promises",
         "Promises",
-        &this(&journeys.promises)?.drop_many(["case_id"]),
+        &this(journeys.promises.lazy()?)?.drop_many(["case_id"]),
     )?;
     let contacts = Table::from_frame(
         "contacts",
         "Contact counts attributed to the case",
-        &this(&journeys.attributed_contacts)?.drop_many(["case_id"]),
+        &this(journeys.attributed_contacts.lazy()?)?.drop_many(["case_id"]),
     )?;
     let surveys = Table::from_frame(
         "surveys",
         "Survey answers",
-        &this(&journeys.matched_surveys)?.drop_many(["case_id"]),
+        &this(journeys.matched_surveys.lazy()?)?.drop_many(["case_id"]),
     )?;
     Ok(Some(vec![features, events, promises, contacts, surveys]))
 }

@@ -85,19 +85,17 @@ pub fn example(
 ) -> Result<Example> {
     let tz: Tz = cfg.timezone.parse().unwrap_or(chrono_tz::UTC);
     // This case's rows, with a time column also as epoch milliseconds.
-    let this = |df: &DataFrame, time: &str| -> PolarsResult<Table> {
-        let rows = df
-            .clone()
-            .lazy()
+    let this = |rows: LazyFrame, time: &str| -> PolarsResult<Table> {
+        let rows = rows
             .filter(col("case_id").eq(lit(id)))
             .with_column(col(time).dt().timestamp(TimeUnit::Milliseconds).alias("ms"))
             .collect()?;
         Table::from_frame("x", "", &rows)
     };
-    let case = this(&journeys.cases, "responded_at")?;
+    let case = this(journeys.cases.clone().lazy(), "responded_at")?;
     let mut steps = event_steps(
-        &this(timeline, "ts")?,
-        &this(&journeys.promises, "due_at")?,
+        &this(timeline.clone().lazy(), "ts")?,
+        &this(journeys.promises.lazy()?, "due_at")?,
         tz,
     );
     let more = steps.len().saturating_sub(STEPS);

@@ -197,11 +197,13 @@ fn with_examples(
         picks.push(picked);
     }
     let timelines = events.timelines(&ids, cfg)?;
-    // The example cases' journeys, narrowed once: each story and case view
-    // then reads a few rows, not the whole run.
-    let shown = journeys.restricted(
-        col("case_id").is_in(lit(Series::new("ids".into(), &ids)).implode(false), false),
-    )?;
+    // The example cases' journeys, narrowed once and held: each story and
+    // case view then reads a few rows, not the whole run (nor its files).
+    let shown = journeys
+        .restricted(
+            col("case_id").is_in(lit(Series::new("ids".into(), &ids)).implode(false), false),
+        )?
+        .held()?;
     let mut findings = Vec::with_capacity(found.len());
     for (f, picked) in found.into_iter().zip(picks) {
         let examples = picked

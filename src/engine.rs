@@ -20,9 +20,12 @@ pub fn collect_all(plans: Vec<LazyFrame>) -> PolarsResult<Vec<DataFrame>> {
     )
 }
 
-/// With `CXGAP_TRACE` set, print a phase's wall time and the peak memory
-/// since the previous phase to stderr (Linux: from /proc), then reset the
-/// peak. How BENCHMARKS.md's profile was taken; silent otherwise.
+/// With `CXGAP_TRACE` set, print a phase's wall time, the peak memory
+/// since the previous phase and what is resident now, split into the
+/// process's own memory (anon) and mapped files' pages (file: an input
+/// the reader maps, which the system can drop) to stderr (Linux: from
+/// /proc), then reset the peak. How BENCHMARKS.md's profile was taken;
+/// silent otherwise.
 pub fn phase(label: &str) {
     static LAST: Mutex<Option<Instant>> = Mutex::new(None);
     if std::env::var_os("CXGAP_TRACE").is_none() {
@@ -31,19 +34,14 @@ pub fn phase(label: &str) {
     let Ok(mut last) = LAST.lock() else { return };
     let ms = last.map(|t| t.elapsed().as_millis()).unwrap_or(0);
     *last = Some(Instant::now());
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let mib = |key: &str| {
-        status
-            .lines()
-            .find(|l| l.starts_with(key))
-            .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
-            .map_or(0, |kib| kib / 1024)
-    };
+    let mib = |key: &str| status_bytes(key).map_or(0, |b| b >> 20);
     let _ = writeln!(
         std::io::stderr(),
-        "trace {label:<24} {ms:>7} ms  peak {:>6} MiB  now {:>6} MiB",
+        "trace {label:<24} {ms:>7} ms  peak {:>6} MiB  now {:>6} MiB  (anon {:>6}, file {:>6})",
         mib("VmHWM"),
-        mib("VmRSS")
+        mib("VmRSS"),
+        mib("RssAnon"),
+        mib("RssFile")
     );
     // Writing 5 resets the peak (VmHWM), so each phase shows its own.
     let _ = std::fs::write("/proc/self/clear_refs", "5");
@@ -53,10 +51,21 @@ pub fn phase(label: &str) {
 /// in bytes, where the system says (Linux). Under `CXGAP_TRACE` the peak
 /// restarts at every phase.
 pub fn peak_memory() -> Option<u64> {
+    status_bytes("VmHWM")
+}
+
+/// The memory this process holds now (its resident set, mapped files'
+/// pages included), in bytes, where the system says (Linux).
+pub fn resident_memory() -> Option<u64> {
+    status_bytes("VmRSS")
+}
+
+/// A size line of /proc/self/status (in kB there), in bytes.
+fn status_bytes(key: &str) -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let kib: u64 = status
         .lines()
-        .find(|l| l.starts_with("VmHWM"))?
+        .find(|l| l.starts_with(key))?
         .split_whitespace()
         .nth(1)?
         .parse()

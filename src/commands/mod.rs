@@ -153,7 +153,7 @@ pub fn warn_if_over_budget(cfg: &RunConfig, term: &Term) {
     if peak > limit {
         let size = |b: u64| bytesize::ByteSize::b(b).display().iec().to_string();
         term.warn(&format!(
-            "this run peaked at {}, over --memory-limit {}: the event log was read to disk and built one customer partition at a time, but the surveys, contact rows and finished journeys are held whole; give the run more memory, or build the journeys on Spark (docs/spark.md)",
+            "this run peaked at {}, over --memory-limit {}: the event log was read to disk and built one customer partition at a time, but the surveys and contact rows are read whole and the journeys' case rows are held to the end; give the run more memory, or build the journeys on Spark (docs/spark.md)",
             size(peak),
             size(limit)
         ));

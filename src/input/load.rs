@@ -12,7 +12,7 @@ use crate::input::columns::{self, ColumnMap};
 use crate::input::config::{InputSpec, RunConfig, Shape};
 use crate::input::fields::{self, Checked, REASON};
 use crate::input::scan::{self, Scanned};
-use crate::input::spool::{self, Spool, Spooler, Used};
+use crate::input::spool::{self, Spool, Spooler, Used, frame_bytes};
 pub use crate::input::summary::InputStats;
 use crate::input::summary::InputSummary;
 use crate::input::{cases, contacts, events, surveys, wide};
@@ -116,7 +116,7 @@ impl Inputs {
     /// Bytes the used rows take, or would take, in memory (an estimate).
     pub fn rows_bytes(&self) -> usize {
         self.loaded()
-            .map(|l| l.rows.estimated_size() + l.spool.as_ref().map_or(0, |s| s.bytes))
+            .map(|l| frame_bytes(&l.rows) + l.spool.as_ref().map_or(0, |s| s.bytes))
             .sum()
     }
 
@@ -190,7 +190,7 @@ pub fn load(cfg: &RunConfig, rows: EventRows) -> Result<Inputs> {
         keep.extend(dims.iter().map(String::as_str));
         let limit = match rows {
             EventRows::InMemory => None,
-            EventRows::MaySpool => spool::one_go_limit(&cfg.scale),
+            EventRows::MaySpool => spool::hold_limit(&cfg.scale),
         };
         let sink = Sink {
             keep: Some(&keep),
@@ -414,6 +414,29 @@ struct Gathered {
     failed: Option<crate::error::Error>,
 }
 
+/// The frame's text copied out of the buffers it shares: a text column
+/// filtered down to a few rows still points into its source batch's
+/// buffers, so a batch's handful of rejected rows, kept to the end of the
+/// read, would keep the whole batch's text alive (1.5 GiB at 10M events).
+fn detached(df: DataFrame) -> PolarsResult<DataFrame> {
+    let columns = df
+        .columns()
+        .iter()
+        .map(|c| match c.dtype() {
+            DataType::String => {
+                let text = c.str()?;
+                let copied = StringChunked::from_chunk_iter(
+                    text.name().clone(),
+                    text.downcast_iter().map(|a| a.clone().gc()),
+                );
+                Ok(copied.into_series().into())
+            }
+            _ => Ok(c.clone()),
+        })
+        .collect::<PolarsResult<Vec<Column>>>()?;
+    DataFrame::new(df.height(), columns)
+}
+
 fn settle_into(
     spec: &InputSpec,
     scanned: &Scanned,
@@ -450,7 +473,7 @@ fn settle_into(
             .filter(col(REASON).is_not_null())
             .select(reject_row.clone())
             .collect()?;
-        Ok((used, rejects))
+        Ok((used, detached(rejects)?))
     };
     let gathered = Arc::new(Mutex::new(Gathered {
         spool: sink.spool,

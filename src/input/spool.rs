@@ -23,8 +23,14 @@ use crate::input::config::Scale;
 /// Peak memory of building one set of journeys in one go, as a multiple
 /// of its used rows' size in memory (`Inputs::rows_bytes`): the rows
 /// themselves, the engine's overhead on them and the build's working set.
-/// Measured 2.7 at 1M and at 10M cases (BENCHMARKS.md).
-pub const BUILD_FACTOR: f64 = 2.7;
+/// Measured 1.6 to 1.7 at 1M and at 10M cases (BENCHMARKS.md).
+pub const BUILD_FACTOR: f64 = 1.7;
+
+/// The finished journeys' case rows, as a share of the used rows' size: a
+/// run built in parts holds each part's until the end. Measured 0.30 at
+/// 1M and 0.36 at 10M cases (BENCHMARKS.md); rounded up, for the engine's
+/// own overhead that no factor covers.
+pub const CASES_SHARE: f64 = 0.4;
 
 /// How many buckets spooled events are spread over. A bucket is read
 /// whole, sorted and split again by customer: 16 keep that under a tenth
@@ -48,6 +54,19 @@ pub fn buckets_of(keys: &Column, n: u32) -> PolarsResult<UInt32Chunked> {
         .apply_nonnull_values_generic(DataType::UInt32, |k| bucket_of(k, n)))
 }
 
+/// Bytes a frame takes in memory. Polars' `estimated_size` counts a text
+/// column's characters but not the 16-byte view each row has (short texts
+/// live inside it): for a log of ids and names that is most of its size.
+pub fn frame_bytes(df: &DataFrame) -> usize {
+    let views: usize = df
+        .columns()
+        .iter()
+        .filter(|c| matches!(c.dtype(), DataType::String | DataType::Binary))
+        .map(|c| c.len() * 16)
+        .sum();
+    df.estimated_size() + views
+}
+
 /// The run's memory budget in bytes: `--memory-limit`, else three quarters
 /// of the machine's memory; `None` when neither is known.
 pub fn budget(scale: &Scale) -> Option<u64> {
@@ -56,14 +75,45 @@ pub fn budget(scale: &Scale) -> Option<u64> {
         .or_else(|| crate::engine::physical_memory().map(|m| m / 4 * 3))
 }
 
-/// Bytes of validated rows a run may hold and still build its journeys in
-/// one go: none when `--partitions` asks for several parts, no limit when
-/// it asks for one or the budget is unknown.
-pub fn one_go_limit(scale: &Scale) -> Option<usize> {
+/// How much a reader may hold before it writes the rows to disk.
+#[derive(Clone, Copy, Debug)]
+pub struct HoldLimit {
+    /// Bytes of validated rows a one-go build of the journeys could afford.
+    pub rows: usize,
+    /// The process's resident memory, which also counts the input's mapped
+    /// pages and the engine's batches in flight: for a 6 GB CSV, more than
+    /// the rows held when the reader turns to disk.
+    pub resident: Option<u64>,
+}
+
+/// What a run may hold while reading its events: none when `--partitions`
+/// asks for several parts, no limit when it asks for one or the budget is
+/// unknown; else the rows a one-go build could afford, and three quarters
+/// of the budget resident (the rest is headroom for the batches in flight
+/// and the buckets' writers when it turns to disk).
+pub fn hold_limit(scale: &Scale) -> Option<HoldLimit> {
     match scale.partitions {
         Some(1) => None,
-        Some(_) => Some(0),
-        None => budget(scale).map(|b| (b as f64 / BUILD_FACTOR) as usize),
+        Some(_) => Some(HoldLimit {
+            rows: 0,
+            resident: None,
+        }),
+        None => budget(scale).map(|b| HoldLimit {
+            rows: (b as f64 / BUILD_FACTOR) as usize,
+            resident: Some(b / 4 * 3),
+        }),
+    }
+}
+
+impl HoldLimit {
+    /// Whether `held` bytes of rows are past it (or the process is).
+    fn passed(&self, held: usize) -> bool {
+        self.rows == 0
+            || held > self.rows
+            || self
+                .resident
+                .zip(crate::engine::resident_memory())
+                .is_some_and(|(cap, now)| now > cap)
     }
 }
 
@@ -75,7 +125,7 @@ pub struct Spool {
     pub files: Vec<PathBuf>,
     /// The rows' columns and types (the files lose the categoricals).
     pub schema: SchemaRef,
-    /// The rows' size in memory, as `DataFrame::estimated_size` counts it.
+    /// The rows' size in memory (`frame_bytes`).
     pub bytes: usize,
     pub rows: u64,
 }
@@ -119,7 +169,7 @@ impl Bucket {
 /// Takes the used rows batch by batch, holding them until they pass
 /// `limit` bytes, then writing them (and every later batch) to buckets.
 pub struct Spooler {
-    limit: Option<usize>,
+    limit: Option<HoldLimit>,
     dir: PathBuf,
     held: Vec<DataFrame>,
     held_bytes: usize,
@@ -130,8 +180,8 @@ pub struct Spooler {
 }
 
 impl Spooler {
-    /// `limit`: bytes held before spooling; `None`: hold everything.
-    pub fn new(limit: Option<usize>, dir: &Path) -> Spooler {
+    /// `limit`: what may be held before spooling; `None`: hold everything.
+    pub fn new(limit: Option<HoldLimit>, dir: &Path) -> Spooler {
         Spooler {
             limit,
             dir: dir.to_path_buf(),
@@ -145,12 +195,13 @@ impl Spooler {
     }
 
     pub fn push(&mut self, used: DataFrame) -> Result<()> {
-        self.bytes += used.estimated_size();
+        let bytes = frame_bytes(&used);
+        self.bytes += bytes;
         self.rows += used.height() as u64;
         if self.writers.is_empty() {
-            self.held_bytes += used.estimated_size();
+            self.held_bytes += bytes;
             self.held.push(used);
-            if self.limit.is_some_and(|l| self.held_bytes > l || l == 0) {
+            if self.limit.is_some_and(|l| l.passed(self.held_bytes)) {
                 let schema = self.held[0].schema().clone();
                 self.open(schema)?;
                 for batch in std::mem::take(&mut self.held) {
@@ -202,7 +253,11 @@ impl Spooler {
 
     /// Rows already held, written to buckets (however few).
     pub fn spool_all(rows: DataFrame, dir: &Path) -> Result<Spool> {
-        let mut spooler = Spooler::new(Some(0), dir);
+        let limit = HoldLimit {
+            rows: 0,
+            resident: None,
+        };
+        let mut spooler = Spooler::new(Some(limit), dir);
         spooler.open(rows.schema().clone())?;
         spooler.push(rows)?;
         match spooler.finish()? {

@@ -14,7 +14,7 @@ use polars::prelude::*;
 use crate::error::Result;
 use crate::input::config::RunConfig;
 use crate::input::events::{COLUMNS, as_text};
-use crate::input::spool::{restore_types, write_scratch};
+use crate::input::spool::{frame_bytes, restore_types, write_scratch};
 use crate::journey::timeline::{self, CASE};
 
 /// What a timeline shows, and what ordering it needs: the validated
@@ -49,7 +49,7 @@ impl EventStore {
     /// Bytes the kept events take in memory (none once on disk).
     pub fn bytes(&self) -> usize {
         match self {
-            EventStore::Rows(df) => df.estimated_size(),
+            EventStore::Rows(df) => frame_bytes(df),
             EventStore::Files { .. } => 0,
         }
     }

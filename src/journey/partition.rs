@@ -27,7 +27,7 @@ use crate::error::Result;
 use crate::input::config::Scale;
 use crate::input::events::{ORDER, number_cases};
 use crate::input::load::{Inputs, Loaded, in_timeline_order};
-use crate::input::spool::{self, BUILD_FACTOR, Spool, write_scratch};
+use crate::input::spool::{self, BUILD_FACTOR, CASES_SHARE, Spool, write_scratch};
 use crate::journey::timeline::{self, CASE};
 
 /// Most parts a memory budget may ask for: past this, a part's overhead
@@ -37,6 +37,12 @@ const MAX_PARTS: u32 = 256;
 /// How many customer partitions to build the journeys in: `--partitions`,
 /// else the fewest whose build stays under `--memory-limit` (default: three
 /// quarters of the machine's memory).
+///
+/// Part k is built beside the case rows of the parts before it, so with
+/// rows of R bytes in n parts the last build peaks near
+/// R/n × BUILD_FACTOR + R × (n-1)/n × CASES_SHARE; the fewest n that keeps
+/// that under the budget L is R × (BUILD_FACTOR - CASES_SHARE) / (L -
+/// R × CASES_SHARE), and none does once the case rows alone pass L.
 pub fn count(inputs: &Inputs, scale: &Scale) -> u32 {
     if let Some(n) = scale.partitions {
         return n;
@@ -49,7 +55,11 @@ pub fn count(inputs: &Inputs, scale: &Scale) -> u32 {
         "inputs held: {held} bytes ({:.0} MiB)",
         held / 1048576.0
     ));
-    ((held * BUILD_FACTOR / limit as f64).ceil() as u32).clamp(1, MAX_PARTS)
+    let room = limit as f64 - held * CASES_SHARE;
+    if room <= 0.0 {
+        return MAX_PARTS;
+    }
+    ((held * (BUILD_FACTOR - CASES_SHARE) / room).ceil() as u32).clamp(1, MAX_PARTS)
 }
 
 /// Whether `extra` bytes held through a one-go build still fit the budget.

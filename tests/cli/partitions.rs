@@ -63,6 +63,42 @@ fn a_generated_sample_gives_the_same_report_in_partitions() {
 /// survey and a count row keyed only by customer, a count row naming an
 /// unknown case, a case whose first event has no customer, and a
 /// recontact across two cases of one customer.
+/// A partitioned run keeps its promise ledger, matched answers and
+/// attributed contact rows on disk: `sql` and `case` read them there, in
+/// the one-run order.
+#[test]
+fn sql_and_case_read_a_partitioned_runs_rows_as_one_runs() {
+    let f = Fixture::new();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    let dir = dir.to_str().unwrap();
+    let stdout = |args: &[&str], parts: &str| {
+        let mut args = args.to_vec();
+        args.extend([dir, "--partitions", parts, "--format", "csv"]);
+        let out = f.cmd(&args).assert().success();
+        String::from_utf8_lossy(&out.get_output().stdout).to_string()
+    };
+    for table in ["promises", "surveys", "contacts"] {
+        let query = format!("select * from {table}");
+        let one = stdout(&["sql", &query], "1");
+        assert!(one.lines().count() > 3, "{table}: {one}");
+        assert_eq!(one, stdout(&["sql", &query], "3"), "{table}");
+    }
+    // ISP-1001 has promises, attributed contact rows and a survey answer.
+    let one = stdout(&["case", "ISP-1001"], "1");
+    for section in [
+        "# promises\nline",
+        "# contacts\nline",
+        "# surveys\nsurvey_id",
+    ] {
+        let rows = one.split(section).nth(1).unwrap_or_default();
+        assert!(
+            rows.lines().nth(1).is_some_and(|l| !l.is_empty()),
+            "{section}: {one}"
+        );
+    }
+    assert_eq!(one, stdout(&["case", "ISP-1001"], "3"));
+}
+
 #[test]
 fn rows_keyed_by_customer_follow_their_customer() {
     let f = Fixture::new();
@@ -155,7 +191,7 @@ fn a_memory_limit_too_small_for_one_part_still_gives_the_same_journeys() {
     assert!(!text(one.stderr.clone()).contains("spooling"));
     // A limit no run can keep is not kept silently.
     assert!(
-        err.contains("over --memory-limit 1.0 KiB: the event log was read to disk and built one customer partition at a time, but the surveys, contact rows and finished journeys are held whole"),
+        err.contains("over --memory-limit 1.0 KiB: the event log was read to disk and built one customer partition at a time, but the surveys and contact rows are read whole and the journeys' case rows are held to the end"),
         "{err}"
     );
     assert!(!text(one.stderr).contains("--memory-limit"));
@@ -172,9 +208,10 @@ fn a_memory_limit_that_is_not_a_size_is_a_usage_error() {
         ));
 }
 
-/// A run that fits its memory budget in one go, but not with the events
-/// kept for the example journeys beside it, keeps them on disk instead: the
-/// report is the same.
+/// A run built in one go, whose budget has no room for the events kept
+/// for the example journeys beside the build, keeps them on disk instead:
+/// the report is the same. (`--partitions 1` pins the one-go build: a
+/// budget this small would otherwise send the reader to disk as well.)
 #[test]
 fn events_kept_for_examples_wait_on_disk_near_the_budget() {
     let f = Fixture::new();
@@ -193,10 +230,20 @@ fn events_kept_for_examples_wait_on_disk_near_the_budget() {
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("{trace}"));
     assert!(!trace.contains("events kept on disk"), "{trace}");
-    // Just above the one-go build (2.7 × the rows held): one part, and no
-    // room left for the kept events.
-    let limit = format!("{}", (held * 2.7).ceil() as u64 + 1);
-    let trace = traced(&["report", dir, "--out", "disk", "--memory-limit", &limit]);
+    // Just above the one-go build (BUILD_FACTOR × the rows held): no room
+    // left for the kept events.
+    let factor = cxgap::input::spool::BUILD_FACTOR;
+    let limit = format!("{}", (held * factor).ceil() as u64 + 1);
+    let trace = traced(&[
+        "report",
+        dir,
+        "--out",
+        "disk",
+        "--memory-limit",
+        &limit,
+        "--partitions",
+        "1",
+    ]);
     assert!(trace.contains("events kept on disk"), "{trace}");
     assert!(!trace.contains("part built"), "one part: {trace}");
     assert_eq!(

@@ -26,7 +26,8 @@ pub fn by_line(lf: LazyFrame) -> LazyFrame {
 ///
 /// One kind of frame at a time, each part's frame handed over and freed
 /// once merged: a run that needed parts holds the journeys about once, not
-/// the parts and their merge side by side.
+/// the parts and their merge side by side. Frames the parts left on disk
+/// (`Rows::OnDisk`) stay there, their files listed together.
 pub fn merge(mut parts: Vec<Journeys>) -> Result<Journeys> {
     let n = parts.len() as u32;
     let Some(first) = parts.first() else {

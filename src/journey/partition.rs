@@ -42,7 +42,8 @@ const MAX_PARTS: u32 = 256;
 /// rows of R bytes in n parts the last build peaks near
 /// R/n × BUILD_FACTOR + R × (n-1)/n × CASES_SHARE; the fewest n that keeps
 /// that under the budget L is R × (BUILD_FACTOR - CASES_SHARE) / (L -
-/// R × CASES_SHARE), and none does once the case rows alone pass L.
+/// R × CASES_SHARE). None does once the case rows alone pass L: then as
+/// many parts as allowed, and the run warns that it went over.
 pub fn count(inputs: &Inputs, scale: &Scale) -> u32 {
     if let Some(n) = scale.partitions {
         return n;

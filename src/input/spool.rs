@@ -95,10 +95,7 @@ pub struct HoldLimit {
 pub fn hold_limit(scale: &Scale) -> Option<HoldLimit> {
     match scale.partitions {
         Some(1) => None,
-        Some(_) => Some(HoldLimit {
-            rows: 0,
-            resident: None,
-        }),
+        Some(_) => Some(HoldLimit::NOTHING),
         None => budget(scale).map(|b| HoldLimit {
             rows: (b as f64 / BUILD_FACTOR) as usize,
             resident: Some(b / 4 * 3),
@@ -107,6 +104,12 @@ pub fn hold_limit(scale: &Scale) -> Option<HoldLimit> {
 }
 
 impl HoldLimit {
+    /// Hold nothing: every row goes to disk.
+    const NOTHING: HoldLimit = HoldLimit {
+        rows: 0,
+        resident: None,
+    };
+
     /// Whether `held` bytes of rows are past it (or the process is).
     fn passed(&self, held: usize) -> bool {
         self.rows == 0
@@ -254,11 +257,7 @@ impl Spooler {
 
     /// Rows already held, written to buckets (however few).
     pub fn spool_all(rows: DataFrame, dir: &Path) -> Result<Spool> {
-        let limit = HoldLimit {
-            rows: 0,
-            resident: None,
-        };
-        let mut spooler = Spooler::new(Some(limit), dir);
+        let mut spooler = Spooler::new(Some(HoldLimit::NOTHING), dir);
         spooler.open(rows.schema().clone())?;
         spooler.push(rows)?;
         match spooler.finish()? {
@@ -317,6 +316,27 @@ pub fn restore_types(lf: LazyFrame, schema: &Schema) -> LazyFrame {
             .collect(),
         true,
     )
+}
+
+/// Parquet files scanned as one frame, in file order, with the stored
+/// types restored when `schema` gives them (scratch files lose the
+/// categoricals). Scanned, not read: filters and column choices reach
+/// the files.
+pub fn scan_files(files: &[PathBuf], schema: Option<&Schema>) -> PolarsResult<LazyFrame> {
+    let scans = files
+        .iter()
+        .map(|f| {
+            LazyFrame::scan_parquet(
+                PlRefPath::new(f.to_string_lossy().as_ref()),
+                ScanArgsParquet::default(),
+            )
+        })
+        .collect::<PolarsResult<Vec<_>>>()?;
+    let all = concat(scans, UnionArgs::default())?;
+    Ok(match schema {
+        Some(schema) => restore_types(all, schema),
+        None => all,
+    })
 }
 
 /// A scratch Parquet file read back with its columns' types restored.

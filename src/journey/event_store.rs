@@ -14,7 +14,8 @@ use polars::prelude::*;
 use crate::error::Result;
 use crate::input::config::RunConfig;
 use crate::input::events::{COLUMNS, as_text};
-use crate::input::spool::{frame_bytes, restore_types, write_scratch};
+use crate::input::spool::{self, frame_bytes, write_scratch};
+use crate::journey::rows::in_order;
 use crate::journey::timeline::{self, CASE};
 
 /// What a timeline shows, and what ordering it needs: the validated
@@ -93,33 +94,19 @@ impl EventStore {
             EventStore::Rows(df) => return Ok(wanted(df.clone().lazy())),
             EventStore::Files { files, schema, .. } => (files, schema),
         };
-        let mut parts = Vec::with_capacity(files.len());
-        for f in files {
-            if !f.is_file() {
-                return Err(crate::error::OutputError::Scratch {
-                    path: f.clone(),
-                    source: std::io::Error::from(std::io::ErrorKind::NotFound),
-                }
-                .into());
+        if let Some(f) = files.iter().find(|f| !f.is_file()) {
+            return Err(crate::error::OutputError::Scratch {
+                path: f.clone(),
+                source: std::io::Error::from(std::io::ErrorKind::NotFound),
             }
-            // Scanned, not read: the filter reaches the file, and the row
-            // groups of other cases (the files are in case order) are skipped.
-            let path = PlRefPath::new(f.to_string_lossy().as_ref());
-            parts.push(wanted(LazyFrame::scan_parquet(
-                path,
-                ScanArgsParquet::default(),
-            )?));
+            .into());
         }
-        let mut all = concat(parts, UnionArgs::default())?;
-        if let Some(schema) = schema {
-            all = restore_types(all, schema);
-        }
+        // Scanned, not read: the filter reaches the files, and the row
+        // groups of other cases (the files are in case order) are skipped.
         // Files hold whole cases; case_id then stored order is the
         // timeline order the loader gave them.
-        Ok(all.sort(
-            ["case_id"],
-            SortMultipleOptions::default().with_maintain_order(true),
-        ))
+        let rows = spool::scan_files(files, schema.as_deref())?;
+        Ok(in_order(wanted(rows), "case_id"))
     }
 
     /// The events of `case_ids`, each case in timeline order (cases by

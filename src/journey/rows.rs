@@ -13,7 +13,7 @@ use std::sync::Arc;
 use polars::prelude::*;
 
 use crate::error::Result;
-use crate::input::spool::{restore_types, write_scratch};
+use crate::input::spool::{self, write_scratch};
 
 #[derive(Clone)]
 pub enum Rows {
@@ -66,20 +66,7 @@ impl Rows {
             Rows::Plan(lf) => return Ok(lf.as_ref().clone()),
             Rows::OnDisk(d) => d,
         };
-        let scans = d
-            .files
-            .iter()
-            .map(|f| {
-                LazyFrame::scan_parquet(
-                    PlRefPath::new(f.to_string_lossy().as_ref()),
-                    ScanArgsParquet::default(),
-                )
-            })
-            .collect::<PolarsResult<Vec<_>>>()?;
-        Ok(restore_types(
-            concat(scans, UnionArgs::default())?,
-            &d.schema,
-        ))
+        spool::scan_files(&d.files, Some(&d.schema))
     }
 
     /// The rows in memory, in one-run order (read from disk if there).
@@ -161,7 +148,7 @@ impl Rows {
 
 /// Parts' rows (each in one-run order) in one-run order: a stable sort by
 /// `order`.
-fn in_order(lf: LazyFrame, order: &str) -> LazyFrame {
+pub fn in_order(lf: LazyFrame, order: &str) -> LazyFrame {
     lf.sort(
         [order],
         SortMultipleOptions::default().with_maintain_order(true),

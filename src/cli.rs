@@ -220,6 +220,11 @@ pub struct InputArgs {
     /// stops with exit 4 and publishes nothing (default 0.05)
     #[arg(long, value_name = "SHARE")]
     pub max_reject_share: Option<f64>,
+    /// Go on when a file's last line is cut short (an incomplete download):
+    /// the cut row is rejected and the rest used. Without it such a file
+    /// stops the run with exit 4, whatever the share of rejected rows
+    #[arg(long)]
+    pub allow_truncated: bool,
     /// Memory the run should stay under, e.g. `8GiB` or `500MB` (default:
     /// three quarters of the machine's memory). Past it, the event log goes
     /// to a temporary folder (TMPDIR) as it is read and the journeys are
@@ -260,6 +265,7 @@ impl InputArgs {
             timezone: self.timezone.clone(),
             min_n: self.min_n,
             max_reject_share: self.max_reject_share,
+            allow_truncated: self.allow_truncated,
             scale: crate::input::config::Scale {
                 memory_limit: self.memory_limit,
                 partitions: self.partitions,

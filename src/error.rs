@@ -203,8 +203,6 @@ pub enum InputError {
     },
     #[error("no events input: {} has no cxgap.toml naming one and no events.csv, events.parquet or events.ndjson", dir.display())]
     NoEvents { dir: PathBuf },
-    #[error("this command needs survey responses, but no surveys input was found")]
-    NoSurveys,
     #[error("{}: {message}", path.display())]
     Dataset {
         path: PathBuf,
@@ -261,11 +259,9 @@ impl InputError {
                 "map one in cxgap.toml: [surveys.columns] case_id = \"...\" or customer_id = \"...\""
                     .into()
             }
-            InputError::Encoding { path, .. } => format!(
-                "convert it first, e.g. `iconv -f WINDOWS-1252 -t UTF-8 {} > {}.utf8.csv`",
-                path.display(),
-                path.file_stem().and_then(|s| s.to_str()).unwrap_or("input")
-            ),
+            InputError::Encoding { .. } => {
+                "name its encoding in cxgap.toml, in the input's section: encoding = \"windows-1252\" (or \"latin1\", \"iso-8859-15\"); `cxgap init` detects it".into()
+            }
             InputError::Unparseable { .. } => {
                 "check that the file is complete and in the format its extension says".into()
             }
@@ -284,9 +280,6 @@ impl InputError {
             InputError::NoEvents { .. } => {
                 "run `cxgap init DIR FILES...` to write a starter cxgap.toml, or pass --events FILE"
                     .into()
-            }
-            InputError::NoSurveys => {
-                "set [surveys] path = \"...\" in cxgap.toml or pass --surveys FILE".into()
             }
             InputError::UnknownCase { similar, .. } if !similar.is_empty() => {
                 format!("similar case ids: {}", similar.join(", "))
@@ -345,8 +338,6 @@ pub enum OutputError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{}: already exists", path.display())]
-    Exists { path: PathBuf },
     #[error("cannot draw a chart: {0}")]
     Chart(String),
     #[error("{}: cannot use the run's temporary folder", path.display())]
@@ -384,7 +375,6 @@ impl OutputError {
                 "wait for that run to finish, or raise --lock-wait; a lock whose run has died is taken over by itself"
                     .into(),
             ),
-            OutputError::Exists { .. } => Some("pass --force to replace it".into()),
             OutputError::Scratch { .. } => Some(
                 "free space there, or set TMPDIR to a folder with room (a partitioned run spills its event log there)"
                     .into(),

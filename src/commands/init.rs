@@ -119,6 +119,7 @@ fn events_section(out: &mut String, r: &Recognised, dir: &Path, surveys_elsewher
         r.role.map(Role::describe).unwrap_or_default(),
         r.why
     );
+    encoding_line(out, r);
     if wide {
         out.push_str("shape = \"wide\"\n");
     }
@@ -194,6 +195,17 @@ fn events_section(out: &mut String, r: &Recognised, dir: &Path, surveys_elsewher
     }
 }
 
+/// `encoding = ...` for a file that is not UTF-8, with why.
+fn encoding_line(out: &mut String, r: &Recognised) {
+    if let Some(e) = &r.encoding {
+        let _ = writeln!(
+            out,
+            "encoding = {}   # its bytes are not UTF-8: an export saved as Windows-1252 or Latin-1",
+            toml_str(e)
+        );
+    }
+}
+
 fn kind_name(k: SurveyKind) -> &'static str {
     match k {
         SurveyKind::Csat => "csat",
@@ -211,6 +223,7 @@ fn section(out: &mut String, name: &str, r: &Recognised, dir: &Path) {
         r.role.map(Role::describe).unwrap_or_default(),
         r.why
     );
+    encoding_line(out, r);
     match r.role {
         Some(Role::Surveys) => {
             let (kind, why) = r
@@ -251,6 +264,17 @@ fn config(c: &Chosen, dir: &Path) -> String {
     }
     if let Some(r) = c.events {
         events_section(&mut out, r, dir, c.surveys.is_some());
+        // A score on the case row: its scale is the survey section's.
+        if c.surveys.is_none()
+            && !r.survey.is_empty()
+            && let Some((kind, why)) = &r.survey_kind
+        {
+            let _ = writeln!(
+                out,
+                "\n[surveys]   # the survey on the case rows\nkind = \"{}\"   # {why}",
+                kind_name(*kind)
+            );
+        }
     }
     if let Some(r) = c.surveys {
         section(&mut out, "surveys", r, dir);

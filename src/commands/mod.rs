@@ -107,7 +107,7 @@ pub fn read_dataset(cfg: &RunConfig, path: &Path) -> Result<(Journeys, EventStor
             Some("drop --as-of, or build the journeys again with it".into()),
         ));
     }
-    gate::check(&journeys.inputs, cfg.max_reject_share)?;
+    gate::check(&journeys.inputs, cfg)?;
     Ok((journeys, events))
 }
 
@@ -164,7 +164,7 @@ pub fn warn_if_over_budget(cfg: &RunConfig, term: &Term) {
 /// breach, before any journey is built.
 pub fn read_inputs(cfg: &RunConfig, rows: EventRows) -> Result<Inputs> {
     let inputs = load::load(cfg, rows)?;
-    gate::check(&inputs.summary()?, cfg.max_reject_share)?;
+    gate::check(&inputs.summary()?, cfg)?;
     Ok(inputs)
 }
 

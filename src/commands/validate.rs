@@ -38,6 +38,6 @@ pub fn run(args: &ValidateArgs, term: &Term) -> Result<Outcome> {
             path.display()
         ));
     }
-    gate::check(&journeys.inputs, cfg.max_reject_share)?;
+    gate::check(&journeys.inputs, &cfg)?;
     Ok(Outcome::Done)
 }

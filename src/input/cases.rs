@@ -28,7 +28,7 @@ pub fn check(
     scanned: &Scanned,
     cols: &ColumnMap,
     _spec: &InputSpec,
-    _cfg: &RunConfig,
+    cfg: &RunConfig,
 ) -> Result<Checked> {
     let case = cols.get("case_id").unwrap_or_default().to_string();
     let mut rules = fields::structure_rules(scanned);
@@ -40,7 +40,7 @@ pub fn check(
     exprs.extend(dimensions(cols).iter().map(|d| text(d).alias(d.as_str())));
     exprs.push(fields::reason_code(&rules));
     exprs.extend(fields::raw_columns(scanned));
-    let lf = fields::prepared(scanned)?.select(exprs);
+    let lf = fields::prepared(scanned, cfg, &[])?.select(exprs);
     let mut checked = Checked::new(lf, &rules);
     // One row per case: a second row for a case is rejected.
     checked.reject_repeated("duplicate_case_id", &case, "case_id");

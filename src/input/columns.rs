@@ -86,6 +86,8 @@ pub const EVENTS: &[Canon] = &[
             "buyerid",
             "buyer",
             "client",
+            "callerid",
+            "caller",
         ],
     ),
     c("channel", false, &["channel", "medium", "via", "source"]),

@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{ConfigError, Error, InputError, InputKind, Result};
 pub use crate::input::config_file::ConfigFile;
-use crate::input::config_file::{InputSection, SurveySection, load_file};
+use crate::input::config_file::{ColumnRef, InputSection, SurveySection, load_file};
 use crate::input::labels::{LabelValue, Labels};
-use crate::input::timestamp::parse_cli_instant;
+use crate::input::timestamp::{Zone, parse_cli_instant};
 
 pub const CONFIG_FILE: &str = "cxgap.toml";
 
@@ -31,6 +31,7 @@ pub struct Overrides {
     pub timezone: Option<String>,
     pub min_n: Option<usize>,
     pub max_reject_share: Option<f64>,
+    pub allow_truncated: bool,
     pub scale: Scale,
     /// The inputs need not exist: the journeys come from a dataset
     /// (`--journeys`), and the config only supplies the settings.
@@ -153,9 +154,15 @@ pub struct InputSpec {
     pub format: Option<FileFormat>,
     pub shape: Option<Shape>,
     pub delimiter: Option<u8>,
+    /// A single-byte encoding the file is in (the WHATWG name), when it is
+    /// not UTF-8.
+    pub encoding: Option<String>,
     pub timestamp_format: Option<String>,
     pub timestamp_formats: BTreeMap<String, String>,
     pub columns: BTreeMap<String, String>,
+    /// Columns the scan adds by joining the file's with a space (their
+    /// name -> the parts), for a date and a time of day in two columns.
+    pub joined: BTreeMap<String, Vec<String>>,
     pub activities: BTreeMap<String, Vec<String>>,
     pub wide: WideColumns,
 }
@@ -193,7 +200,7 @@ pub struct RunConfig {
     pub contacts: Option<InputSpec>,
     /// Case attributes (`[cases]`), joined onto the journeys by case_id.
     pub cases: Option<InputSpec>,
-    pub timezone: String,
+    pub timezone: Zone,
     pub attribution: Attribution,
     /// `--as-of` or the config's; `None` means "latest event timestamp".
     pub as_of: Option<DateTime<Utc>>,
@@ -214,8 +221,12 @@ pub struct RunConfig {
     pub reopen_ignore: Vec<String>,
     /// Largest share of an input's rows that may be rejected (SPEC 5).
     pub max_reject_share: f64,
+    /// Go on past a file whose last line is cut short (SPEC 5).
+    pub allow_truncated: bool,
     /// Largest count a contact-count row may hold.
     pub max_count: u64,
+    /// Cell values that mean "missing" (SPEC 1.6), besides an empty cell.
+    pub missing: Vec<String>,
     #[serde(skip)]
     pub scale: Scale,
 }
@@ -229,9 +240,11 @@ impl InputSpec {
             format: None,
             shape: None,
             delimiter: None,
+            encoding: None,
             timestamp_format: None,
             timestamp_formats: BTreeMap::new(),
             columns: BTreeMap::new(),
+            joined: BTreeMap::new(),
             activities: BTreeMap::new(),
             wide: WideColumns::default(),
         }
@@ -258,21 +271,18 @@ impl RunConfig {
             .map(Path::to_path_buf)
             .unwrap_or_else(|| dir.clone());
 
-        let timezone = args
+        let zone_name = args
             .timezone
             .clone()
             .or(file.timezone.clone())
             .unwrap_or_else(|| "UTC".into());
-        if timezone.parse::<chrono_tz::Tz>().is_err() {
-            return Err(ConfigError::Invalid {
-                key: "timezone".into(),
-                message: format!("unknown time zone `{timezone}`"),
-                hint: Some(
-                    "use an IANA name such as `UTC`, `Europe/Berlin` or `America/New_York`".into(),
-                ),
-            }
-            .into());
-        }
+        let timezone = Zone::parse(&zone_name).ok_or_else(|| ConfigError::Invalid {
+            key: "timezone".into(),
+            message: format!("unknown time zone `{zone_name}`"),
+            hint: Some(
+                "use an IANA name such as `UTC`, `Europe/Berlin` or `America/New_York`".into(),
+            ),
+        })?;
 
         let optional = args.inputs_optional;
         let events = match resolve_input(
@@ -322,13 +332,13 @@ impl RunConfig {
             (None, None) => None,
         };
         let now = match std::env::var("CXGAP_NOW") {
-            Ok(text) => parse_cli_instant(&text, "UTC").ok_or_else(|| {
+            Ok(text) => parse_cli_instant(&text, Zone::UTC).ok_or_else(|| {
                 ConfigError::invalid("CXGAP_NOW", format!("cannot read `{text}` as a moment"))
             })?,
             Err(_) => Utc::now(),
         };
         let as_of = match args.as_of.as_deref().or(file.as_of.as_deref()) {
-            Some(text) => Some(parse_cli_instant(text, &timezone).ok_or_else(|| {
+            Some(text) => Some(parse_cli_instant(text, timezone).ok_or_else(|| {
                 Error::usage(
                     format!("cannot read `{text}` as a date and time for --as-of"),
                     Some(
@@ -370,7 +380,14 @@ impl RunConfig {
                     .into());
                 }
             }
-            fulfilled_by.insert(kind.to_lowercase(), events.clone());
+            // The config adds to the defaults (docs/config.md): a callback
+            // kept by an inbound call is still kept by an outbound one.
+            let by = fulfilled_by.entry(kind.to_lowercase()).or_default();
+            for e in events {
+                if !by.contains(e) {
+                    by.push(e.clone());
+                }
+            }
         }
 
         Ok(RunConfig {
@@ -392,7 +409,14 @@ impl RunConfig {
             reopen_on_activity: file.reopen_on_activity.unwrap_or(false),
             reopen_ignore: file.reopen_ignore.clone(),
             max_reject_share,
+            allow_truncated: args.allow_truncated,
             max_count: file.contacts.max_count.unwrap_or(100_000),
+            missing: file.missing.clone().unwrap_or_else(|| {
+                crate::input::fields::MISSING
+                    .iter()
+                    .map(|m| m.to_string())
+                    .collect()
+            }),
             scale: args.scale,
         })
     }
@@ -447,6 +471,20 @@ fn resolve_input(
             )
             .into());
         }
+    };
+    let encoding = match section.encoding.as_deref() {
+        None => None,
+        Some(label) => Some(
+            encoding_rs::Encoding::for_label(label.trim().as_bytes())
+                .map(|e| e.name().to_lowercase())
+                .ok_or_else(|| ConfigError::Invalid {
+                    key: format!("{kind}.encoding"),
+                    message: format!("`{label}` names no text encoding"),
+                    hint: Some(
+                        "use e.g. `windows-1252`, `latin1`, `iso-8859-15` or `utf-16`".into(),
+                    ),
+                })?,
+        ),
     };
     let allowed: &[Shape] = match kind {
         InputKind::Events => &[Shape::Long, Shape::Wide],
@@ -513,9 +551,22 @@ fn resolve_input(
         format: section.format,
         shape: section.shape,
         delimiter,
+        encoding,
         timestamp_format: section.timestamp_format.clone(),
         timestamp_formats: section.timestamp_formats.clone(),
-        columns: section.columns.clone(),
+        columns: section
+            .columns
+            .iter()
+            .map(|(canon, c)| (canon.clone(), c.name()))
+            .collect(),
+        joined: section
+            .columns
+            .values()
+            .filter_map(|c| match c {
+                ColumnRef::Joined(parts) => Some((c.name(), parts.clone())),
+                ColumnRef::One(_) => None,
+            })
+            .collect(),
         activities: section.activities.clone(),
         wide: wide_columns,
     }))

@@ -28,6 +28,9 @@ pub struct ConfigFile {
     /// `reopen_on_activity` (besides closed and survey_sent).
     #[serde(default)]
     pub reopen_ignore: Vec<String>,
+    /// Cell values that mean "missing" (SPEC 1.6); replaces the built-in
+    /// list (`input::fields::MISSING`).
+    pub missing: Option<Vec<String>>,
     #[serde(default)]
     pub events: InputSection,
     #[serde(default)]
@@ -51,6 +54,25 @@ pub struct QualitySection {
     pub max_reject_share: Option<f64>,
 }
 
+/// A mapped column: one of the file's, or several joined with a space (a
+/// date and a time of day in two columns).
+#[derive(Debug, Deserialize, Clone, PartialEq)]
+#[serde(untagged)]
+pub enum ColumnRef {
+    One(String),
+    Joined(Vec<String>),
+}
+
+impl ColumnRef {
+    /// The column's name as the scan adds it: the parts joined by ` + `.
+    pub fn name(&self) -> String {
+        match self {
+            ColumnRef::One(c) => c.clone(),
+            ColumnRef::Joined(parts) => parts.join(" + "),
+        }
+    }
+}
+
 /// Keys every input section shares.
 #[derive(Debug, Default, Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
@@ -61,14 +83,18 @@ pub struct InputSection {
     /// interactions).
     pub shape: Option<Shape>,
     pub delimiter: Option<String>,
+    /// The text encoding when not UTF-8: `windows-1252`, `latin1`, ...
+    /// (SPEC 1.6). UTF-16 with a byte-order mark is recognised alone.
+    pub encoding: Option<String>,
     /// One strftime format for every timestamp column of the input.
     pub timestamp_format: Option<String>,
     /// canonical column -> its strftime format, over `timestamp_format`.
     #[serde(default)]
     pub timestamp_formats: BTreeMap<String, String>,
-    /// canonical name -> the user's column name
+    /// canonical name -> the user's column name, or the columns joined
+    /// into it (`timestamp = ["Date", "Time"]`)
     #[serde(default)]
-    pub columns: BTreeMap<String, String>,
+    pub columns: BTreeMap<String, ColumnRef>,
     /// canonical event type -> the user's activity names (events only)
     #[serde(default)]
     pub activities: BTreeMap<String, Vec<String>>,

@@ -19,6 +19,28 @@ pub const COLUMNS: &[&str] = &[
     "direction",
 ];
 
+/// The direction words read as inbound and outbound (lower case).
+pub const INBOUND: &[&str] = &[
+    "in",
+    "i",
+    "inbound",
+    "incoming",
+    "inbound call",
+    "incoming call",
+    "inbound chat",
+    "inbound email",
+];
+pub const OUTBOUND: &[&str] = &[
+    "out",
+    "o",
+    "outbound",
+    "outgoing",
+    "outbound call",
+    "outgoing call",
+    "outbound chat",
+    "outbound email",
+];
+
 const STAMP: &str = "__stamp";
 const COUNT: &str = "__count";
 const COUNT_TEXT: &str = "__count_text";
@@ -32,7 +54,7 @@ pub fn check(
 ) -> Result<Checked> {
     let name = |canon: &str| cols.get(canon).unwrap_or(canon).to_string();
     let date_col = name("date");
-    let stamp = fields::stamp(scanned, spec, "date", &date_col, &cfg.timezone)?;
+    let stamp = fields::stamp(scanned, spec, "date", &date_col, cfg.timezone)?;
     // One row per call, chat or email (`shape = "interactions"`): each row
     // is one contact, and cxgap does the counting.
     let interactions = spec.shape == Some(Shape::Interactions);
@@ -58,18 +80,21 @@ pub fn check(
         .parsed
         .clone()
         .dt()
-        .convert_time_zone(
-            TimeZone::opt_try_new(Some(cfg.timezone.as_str()))?.unwrap_or(TimeZone::UTC),
-        )
+        .convert_time_zone(cfg.timezone.engine())
         .dt()
         .date();
     let count_f = col(COUNT);
     let count_ok = fields::count_ok(col(COUNT_TEXT), count_f.clone(), cfg.max_count);
-    // in, inbound, incoming, "Inbound call", i; out, outbound, outgoing, o.
-    let starts = |p: &str| dir_raw.clone().str().starts_with(lit(p));
-    let direction = when(starts("in").or(dir_raw.clone().eq(lit("i"))))
+    // Exact words, never a prefix: "Internal" or "Information line" is no
+    // inbound contact; anything not listed is rejected `bad_direction`.
+    let is = |words: &[&str]| {
+        dir_raw
+            .clone()
+            .is_in(lit(Series::new("d".into(), words)).implode(false), false)
+    };
+    let direction = when(is(INBOUND))
         .then(lit("in"))
-        .when(starts("out").or(dir_raw.clone().eq(lit("o"))))
+        .when(is(OUTBOUND))
         .then(lit("out"))
         .otherwise(lit(NULL).cast(DataType::String));
 
@@ -87,6 +112,11 @@ pub fn check(
         rule(
             fields::in_future(stamp.parsed.clone(), cfg),
             "timestamp_in_future",
+            &date_col,
+        ),
+        rule(
+            fields::after_as_of(stamp.parsed.clone(), cfg),
+            "after_as_of",
             &date_col,
         ),
         rule(count_raw.is_null(), "missing_count", &name("contacts")),
@@ -108,7 +138,7 @@ pub fn check(
     ];
     exprs.push(fields::reason_code(&rules));
     exprs.extend(fields::raw_columns(scanned));
-    let lf = fields::prepared(scanned)?
+    let lf = fields::prepared(scanned, cfg, &[date_col.as_str()])?
         .with_columns(parsed)
         .select(exprs);
     Ok(Checked::new(lf, &rules))

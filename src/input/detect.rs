@@ -57,6 +57,10 @@ pub struct Sniffed {
     pub timezone: Option<String>,
     /// Lines end in a bare carriage return (old Mac exports).
     pub cr_only: bool,
+    /// The file's text encoding when it is not UTF-8: configured, or
+    /// UTF-16 recognised by its byte-order mark. The scan reads a UTF-8
+    /// copy (`transcode_to`).
+    pub encoding: Option<&'static encoding_rs::Encoding>,
 }
 
 pub fn sniff(spec: &InputSpec) -> Result<Sniffed> {
@@ -111,11 +115,18 @@ pub fn sniff(spec: &InputSpec) -> Result<Sniffed> {
         header: Vec::new(),
         timezone: None,
         cr_only: false,
+        encoding: encoding_of(spec, &head),
     };
     if format == FileFormat::Parquet || format == FileFormat::Xes {
         return Ok(sniffed);
     }
-    check_utf8(path, &head)?;
+    let head = match sniffed.encoding {
+        Some(enc) => enc.decode(&head).0.into_owned().into_bytes(),
+        None => {
+            check_utf8(path, &head)?;
+            head
+        }
+    };
     if format == FileFormat::Csv {
         let text = String::from_utf8_lossy(&head);
         let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
@@ -168,16 +179,22 @@ fn unreadable(path: &Path, source: std::io::Error) -> InputError {
     }
 }
 
-/// Fail early on UTF-16 or Latin-1 exports, naming the line of the first bad
-/// byte. (Bad bytes beyond the sniffed head are caught when scanning.)
-fn check_utf8(path: &Path, head: &[u8]) -> Result<()> {
-    if head.starts_with(&[0xff, 0xfe]) || head.starts_with(&[0xfe, 0xff]) {
-        return Err(InputError::Encoding {
-            path: path.to_path_buf(),
-            detail: "it is UTF-16; cxgap reads UTF-8".into(),
-        }
-        .into());
+/// The encoding a file is read in, when not UTF-8: the configured one,
+/// else UTF-16 when the file starts with its byte-order mark.
+fn encoding_of(spec: &InputSpec, head: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    if let Some(label) = &spec.encoding {
+        return encoding_rs::Encoding::for_label(label.as_bytes());
     }
+    match encoding_rs::Encoding::for_bom(head) {
+        Some((enc, _)) if enc != encoding_rs::UTF_8 => Some(enc),
+        _ => None,
+    }
+}
+
+/// Fail early on an export in another encoding that the config does not
+/// name, with the line of the first bad byte. (Bad bytes beyond the
+/// sniffed head are caught when scanning.)
+fn check_utf8(path: &Path, head: &[u8]) -> Result<()> {
     match std::str::from_utf8(head) {
         Ok(_) => Ok(()),
         // A multi-byte character cut by the sniff limit is not an error.
@@ -348,6 +365,54 @@ fn dedupe(names: Vec<String>) -> Vec<String> {
 
 /// Decompress a gzip input next to the run's scratch files so the CSV scanner
 /// can memory-map it; streaming, so memory stays flat.
+/// A UTF-8 copy of `path` (read in `enc`, its byte-order mark dropped) in
+/// `scratch`, decoded as it streams. A byte the encoding has no character
+/// for becomes U+FFFD; every single-byte encoding reads every byte.
+pub fn transcode_to(
+    path: &Path,
+    enc: &'static encoding_rs::Encoding,
+    scratch: &Path,
+) -> Result<PathBuf> {
+    use std::io::Write as _;
+    let out = scratch.join(format!(
+        "{}.utf8",
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("input")
+    ));
+    let mut input = std::fs::File::open(path).map_err(|source| unreadable(path, source))?;
+    let write_err = |source| unreadable(&out, source);
+    let mut w = std::io::BufWriter::new(std::fs::File::create(&out).map_err(write_err)?);
+    let mut decoder = enc.new_decoder();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut text = String::new();
+    loop {
+        let n = input
+            .read(&mut buf)
+            .map_err(|source| unreadable(path, source))?;
+        let last = n == 0;
+        let mut src = &buf[..n];
+        loop {
+            text.clear();
+            text.reserve(
+                decoder
+                    .max_utf8_buffer_length(src.len())
+                    .unwrap_or(src.len() * 3)
+                    + 4,
+            );
+            let (result, read, _) = decoder.decode_to_string(src, &mut text, last);
+            w.write_all(text.as_bytes()).map_err(write_err)?;
+            src = &src[read..];
+            if result == encoding_rs::CoderResult::InputEmpty {
+                break;
+            }
+        }
+        if last {
+            break;
+        }
+    }
+    w.flush().map_err(write_err)?;
+    Ok(out)
+}
+
 pub fn gunzip_to(path: &Path, scratch: &Path) -> Result<PathBuf> {
     let out = scratch.join(format!(
         "{}.csv",

@@ -131,9 +131,9 @@ pub fn check(
     let case = cols.get("case_id").unwrap_or_default().to_string();
     let ts_col = cols.get("timestamp").unwrap_or_default().to_string();
     let ev_col = cols.get("event").unwrap_or_default().to_string();
-    let ts = fields::stamp(scanned, spec, "timestamp", &ts_col, &cfg.timezone)?;
+    let ts = fields::stamp(scanned, spec, "timestamp", &ts_col, cfg.timezone)?;
     let due = match cols.get("due_at") {
-        Some(d) => Some(fields::stamp(scanned, spec, "due_at", d, &cfg.timezone)?.parsed),
+        Some(d) => Some(fields::stamp(scanned, spec, "due_at", d, cfg.timezone)?.parsed),
         None => None,
     };
 
@@ -151,6 +151,7 @@ pub fn check(
             &ts_col,
         ),
         rule(activity.clone().is_null(), "empty_event", &ev_col),
+        rule(fields::after_as_of(col(TS), cfg), "after_as_of", &ts_col),
     ]);
     let mut exprs = vec![
         fields::line(),
@@ -171,7 +172,10 @@ pub fn check(
     exprs.push(fields::reason_code(&rules));
     exprs.extend(fields::raw_columns(scanned));
     // The parse runs once, in its own stage; the rules and the output read it.
-    let lf = fields::prepared(scanned)?
+    let times: Vec<&str> = std::iter::once(ts_col.as_str())
+        .chain(cols.get("due_at"))
+        .collect();
+    let lf = fields::prepared(scanned, cfg, &times)?
         .with_column(ts.parsed.alias(TS))
         .select(exprs);
     Ok(Checked::new(lf, &rules))

@@ -10,7 +10,7 @@ use crate::input::columns::ColumnMap;
 use crate::input::config::{InputSpec, RunConfig};
 use crate::input::scan::{LINE, Scanned};
 use crate::input::structure::{DamageKind, RAW_LINE};
-use crate::input::timestamp::{self, Choice, Layout};
+use crate::input::timestamp::{self, Choice, Layout, Order, Zone};
 
 pub const REASON: &str = "__reason";
 
@@ -20,12 +20,43 @@ pub fn text(user_col: &str) -> Expr {
     col(user_col).cast(DataType::String)
 }
 
+/// Values that stand for "missing" in real exports (SPEC 1.6), compared
+/// after trimming and in any case. Config `missing = [...]` replaces them.
+pub const MISSING: &[&str] = &["?", "-", "N/A", "NA", "null", "NULL", "None", "NaN"];
+
+/// What a cell must not be taken for: the missing markers (lower case),
+/// and, for time columns, the dates systems write for "not yet".
+#[derive(Clone)]
+struct Blanks {
+    markers: Arc<Vec<String>>,
+    longest: usize,
+    sentinels: bool,
+}
+
+impl Blanks {
+    fn new(markers: &[String], sentinels: bool) -> Blanks {
+        Blanks {
+            markers: Arc::new(markers.iter().map(|m| m.to_lowercase()).collect()),
+            longest: markers.iter().map(String::len).max().unwrap_or(0),
+            sentinels,
+        }
+    }
+
+    /// Whether a trimmed, non-empty cell is missing.
+    fn holds(&self, s: &str) -> bool {
+        (s.len() <= self.longest && self.markers.iter().any(|m| m.eq_ignore_ascii_case(s)))
+            || (self.sentinels && timestamp::is_sentinel(s))
+    }
+}
+
 /// The scan the checks run on: every text column trimmed in place, empty
-/// cells null, and the untouched originals kept as `__raw_0..` for the
-/// rejects. Trimming once here, in a stage of its own, matters: the engine
-/// does not share a subexpression across when/then branches, so a rule that
-/// trimmed (or parsed) inline would redo the work for every rule reading it.
-pub fn prepared(scanned: &Scanned) -> PolarsResult<LazyFrame> {
+/// cells and missing markers (`cfg.missing`) null, the "not yet" dates of
+/// the time columns `times` null too, and the untouched originals kept as
+/// `__raw_0..` for the rejects. Trimming once here, in a stage of its own,
+/// matters: the engine does not share a subexpression across when/then
+/// branches, so a rule that trimmed (or parsed) inline would redo the work
+/// for every rule reading it.
+pub fn prepared(scanned: &Scanned, cfg: &RunConfig, times: &[&str]) -> PolarsResult<LazyFrame> {
     let schema = scanned.lf.clone().collect_schema()?;
     let raw: Vec<Expr> = scanned
         .columns
@@ -38,28 +69,36 @@ pub fn prepared(scanned: &Scanned) -> PolarsResult<LazyFrame> {
         .iter()
         .filter(|c| schema.get(c.as_str()) == Some(&DataType::String))
         .map(|c| {
-            col(c.as_str()).map_with_fmt_str(trim_or_null, |_, f| Ok(f.clone()), "trim_or_null")
+            let blanks = Blanks::new(&cfg.missing, times.contains(&c.as_str()));
+            col(c.as_str()).map_with_fmt_str(
+                move |c| trim_or_null(c, &blanks),
+                |_, f| Ok(f.clone()),
+                "trim_or_null",
+            )
         })
         .collect();
     Ok(scanned.lf.clone().with_columns(raw).with_columns(trimmed))
 }
 
-/// A text column trimmed, empty cells null. A clean column (the usual case)
-/// comes back as it is, sharing its buffers: the check reads every value
-/// once and allocates nothing, where the engine's strip-then-compare would
-/// copy every column twice. Only a column with a padded or empty cell is
-/// rebuilt.
-fn trim_or_null(c: Column) -> PolarsResult<Column> {
+/// A text column trimmed, empty and missing cells null. A clean column
+/// (the usual case) comes back as it is, sharing its buffers: the check
+/// reads every value once and allocates nothing, where the engine's
+/// strip-then-compare would copy every column twice. Only a column with a
+/// padded, empty or missing cell is rebuilt.
+fn trim_or_null(c: Column, blanks: &Blanks) -> PolarsResult<Column> {
     let ca = c.str()?;
     let clean = ca
         .iter()
-        .all(|v| v.is_none_or(|s| !s.is_empty() && s.trim().len() == s.len()));
+        .all(|v| v.is_none_or(|s| !s.is_empty() && s.trim().len() == s.len() && !blanks.holds(s)));
     if clean {
         return Ok(c);
     }
     let out: StringChunked = ca
         .iter()
-        .map(|v| v.map(str::trim).filter(|s| !s.is_empty()))
+        .map(|v| {
+            v.map(str::trim)
+                .filter(|s| !s.is_empty() && !blanks.holds(s))
+        })
         .collect();
     Ok(out.with_name(ca.name().clone()).into_column())
 }
@@ -149,7 +188,7 @@ pub fn sample(scanned: &Scanned, user_col: &str) -> PolarsResult<Vec<String>> {
         .str()?
         .iter()
         .flatten()
-        .filter(|v| !v.is_empty())
+        .filter(|v| !v.is_empty() && !timestamp::is_sentinel(v))
         .map(str::to_string)
         .collect())
 }
@@ -174,14 +213,14 @@ pub struct Stamp {
 }
 
 /// The parsed timestamp column `user_col` (canonical name `canon`) of the
-/// input `spec`, in its one layout family (see `timestamp`). A format pinned
-/// for the column, or for the whole input, wins.
+/// input `spec`, in its one layout (see `timestamp`). A format pinned for
+/// the column, or for the whole input, wins.
 pub fn stamp(
     scanned: &Scanned,
     spec: &InputSpec,
     canon: &str,
     user_col: &str,
-    tz: &str,
+    zone: Zone,
 ) -> Result<Stamp> {
     // Native Parquet/NDJSON datetimes pass straight through: zoned ones are
     // converted, naive ones are read in the configured time zone.
@@ -193,74 +232,60 @@ pub fn stamp(
                 .convert_time_zone(TimeZone::UTC)
                 .dt()
                 .cast_time_unit(TimeUnit::Milliseconds),
-            _ => timestamp::localize(c.cast(DataType::Datetime(TimeUnit::Milliseconds, None)), tz),
+            _ => timestamp::localize(
+                c.cast(DataType::Datetime(TimeUnit::Milliseconds, None)),
+                zone,
+            ),
         };
         return Ok(Stamp {
             raw: col(user_col),
             parsed,
         });
     }
+    let layout = layout(scanned, spec, canon, user_col)?;
+    Ok(Stamp {
+        raw: text(user_col),
+        parsed: timestamp::parse_expr(text(user_col), &layout, zone),
+    })
+}
+
+/// The one layout `user_col` is read in: pinned, or chosen from a sample
+/// and, when day-first and month-first tie there, from the whole column.
+pub fn layout(scanned: &Scanned, spec: &InputSpec, canon: &str, user_col: &str) -> Result<Layout> {
     let pinned = spec
         .timestamp_formats
         .get(canon)
         .or(spec.timestamp_format.as_ref())
         .map(String::as_str);
     let sampled = sample(scanned, user_col)?;
-    let layouts = match timestamp::choose(&sampled, pinned) {
-        Choice::Layouts(l) => l,
-        Choice::DayOrMonthFirst {
-            day_first,
-            month_first,
-        } => decide_day_or_month(
-            scanned,
-            spec,
-            canon,
-            user_col,
-            &sampled,
-            day_first,
-            month_first,
-        )?,
-    };
-    Ok(Stamp {
-        raw: text(user_col),
-        parsed: timestamp::parse_expr(text(user_col), &layouts, tz),
-    })
+    match timestamp::choose(&sampled, pinned) {
+        Choice::Layout(l) => Ok(l),
+        Choice::DayOrMonthFirst => decide_day_or_month(scanned, spec, canon, user_col, &sampled),
+    }
 }
 
-/// Day-first and month-first both read the sample: count over the whole
-/// column how many values each reads. Any day above 12 settles it; a column
-/// both read entirely stops the run, showing both readings and the pin.
+/// Day-first and month-first read the same sampled values: count over the
+/// whole column the values only one of them reads (a day or a month above
+/// 12). The larger count wins; a column where neither has one stops the
+/// run whatever else it holds (unreadable values, missing markers), showing
+/// both readings and the pin for each.
 fn decide_day_or_month(
     scanned: &Scanned,
     spec: &InputSpec,
     canon: &str,
     user_col: &str,
     sampled: &[String],
-    day_first: Vec<Layout>,
-    month_first: Vec<Layout>,
-) -> Result<Vec<Layout>> {
+) -> Result<Layout> {
     let v = col(user_col)
         .cast(DataType::String)
         .str()
         .strip_chars(lit(NULL));
-    let reads = |layouts: &[Layout]| {
-        timestamp::parse_expr(v.clone(), layouts, "UTC")
-            .is_not_null()
-            .sum()
-            .cast(DataType::UInt64)
-    };
+    let evidence = timestamp::day_month_evidence(v);
+    let only = |code: u32| evidence.clone().eq(lit(code)).sum().cast(DataType::UInt64);
     let counts = scanned
         .lf
         .clone()
-        .select([
-            reads(&day_first).alias("day"),
-            reads(&month_first).alias("month"),
-            v.clone()
-                .is_not_null()
-                .sum()
-                .cast(DataType::UInt64)
-                .alias("n"),
-        ])
+        .select([only(1).alias("day"), only(2).alias("month")])
         .collect()
         .map_err(|e| InputError::Unparseable {
             path: spec.path.clone(),
@@ -273,31 +298,27 @@ fn decide_day_or_month(
             .and_then(|c| c.u64().ok()?.get(0))
             .unwrap_or(0)
     };
-    let (day, month, n) = (get("day"), get("month"), get("n"));
-    if day == n && month == n {
-        let form = |l: &[Layout]| {
-            l.iter()
-                .find_map(|l| match l {
-                    Layout::Naive(f) | Layout::Date(f) => Some(f.clone()),
-                    _ => None,
-                })
-                .unwrap_or_default()
-        };
-        let (example, as_day, as_month) = timestamp::both_readings(sampled).unwrap_or_default();
+    let (day, month) = (get("day"), get("month"));
+    if day == 0 && month == 0 {
+        let a = timestamp::ambiguity(sampled);
         return Err(InputError::AmbiguousDates {
             path: spec.path.clone(),
             kind: spec.kind,
             canon: canon.to_string(),
             column: user_col.to_string(),
-            example,
-            as_day,
-            as_month,
-            day_format: form(&day_first),
-            month_format: form(&month_first),
+            example: a.example,
+            as_day: a.as_day,
+            as_month: a.as_month,
+            day_format: a.day_format,
+            month_format: a.month_format,
         }
         .into());
     }
-    Ok(if day >= month { day_first } else { month_first })
+    Ok(Layout::Dates(if day >= month {
+        Order::Dmy
+    } else {
+        Order::Mdy
+    }))
 }
 
 /// A parsed time more than a day after the moment of the run (SPEC 1.4:
@@ -310,6 +331,21 @@ pub fn in_future(parsed: Expr, cfg: &RunConfig) -> Expr {
         .timestamp(TimeUnit::Milliseconds)
         .gt(lit(limit))
         .fill_null(lit(false))
+}
+
+/// A parsed time after an explicit `--as-of` (SPEC 2): the report reads as
+/// it would have at that moment, so the row is set aside (`after_as_of`),
+/// not used and not counted as a reject. Never true when as_of is the
+/// latest event.
+pub fn after_as_of(parsed: Expr, cfg: &RunConfig) -> Expr {
+    match cfg.as_of {
+        Some(t) => parsed
+            .dt()
+            .timestamp(TimeUnit::Milliseconds)
+            .gt(lit(t.timestamp_millis()))
+            .fill_null(lit(false)),
+        None => lit(false),
+    }
 }
 
 /// A count: a whole number from 0 to `max`, written as digits. "2" and
@@ -359,6 +395,22 @@ pub struct Checked {
     pub lf: LazyFrame,
     /// (reason, user column) by code.
     reasons: Vec<(&'static str, String)>,
+    /// Cells rejected in used rows: (reason, user column, flag column).
+    cells: Vec<(&'static str, String, String)>,
+}
+
+/// Reasons that reject one value of a row that is otherwise used (SPEC
+/// 1.6: in a case table an out-of-order time is rejected, not the case).
+pub const CELL_REASONS: &[&str] = &["before_case_opened", "resolved_before_first_response"];
+
+/// One value of a used row to reject: when `when` holds, the checked
+/// column `checked` (the value as read) becomes null, and the file's
+/// `column` is listed among the rejects with `reason`.
+pub struct CellRule {
+    pub when: Expr,
+    pub reason: &'static str,
+    pub column: String,
+    pub checked: String,
 }
 
 impl Checked {
@@ -366,7 +418,65 @@ impl Checked {
         Checked {
             lf,
             reasons: rules.iter().map(|r| (r.reason, r.column.clone())).collect(),
+            cells: Vec::new(),
         }
+    }
+
+    /// Reject cells of used rows, one rule after another: a cell a rule
+    /// rejects is null for the rules after it, so a value is rejected once.
+    pub fn reject_cells(&mut self, rules: Vec<CellRule>) {
+        for r in rules {
+            debug_assert!(CELL_REASONS.contains(&r.reason));
+            let flag = format!("__cell_{}", self.cells.len());
+            let lf = std::mem::take(&mut self.lf)
+                .with_column(
+                    col(REASON)
+                        .is_null()
+                        .and(r.when.fill_null(lit(false)))
+                        .alias(flag.as_str()),
+                )
+                .with_column(
+                    when(col(flag.as_str()))
+                        .then(lit(NULL))
+                        .otherwise(col(r.checked.as_str()))
+                        .alias(r.checked.as_str()),
+                );
+            self.lf = lf;
+            self.cells.push((r.reason, r.column, flag));
+        }
+    }
+
+    /// The flag columns of the cell rules, to drop from the used rows.
+    pub fn cell_flags(&self) -> Vec<String> {
+        self.cells.iter().map(|c| c.2.clone()).collect()
+    }
+
+    /// Per cell rule: its flag column and the reject row of a flagged
+    /// used row (input, line, reason, column, value, values).
+    pub fn cell_rejects(
+        &self,
+        input: &'static str,
+        scanned: &Scanned,
+        types: &Schema,
+    ) -> Vec<(String, Vec<Expr>)> {
+        self.cells
+            .iter()
+            .map(|(reason, column, flag)| {
+                let value = match scanned.columns.iter().position(|c| c == column) {
+                    Some(i) => raw_text(i, types.get(column.as_str())),
+                    None => lit(NULL).cast(DataType::String),
+                };
+                let row = vec![
+                    lit(input).alias("input"),
+                    col("line"),
+                    lit(*reason).alias("reason"),
+                    lit(column.clone()).alias("column"),
+                    value.alias("value"),
+                    original_values(scanned, types).alias("values"),
+                ];
+                (flag.clone(), row)
+            })
+            .collect()
     }
 
     /// The code a further reason, judged after the rules, gets.

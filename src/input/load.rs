@@ -454,7 +454,9 @@ fn settle_into(
         checked.value(&scanned.columns, &types),
         fields::original_values(scanned, &types).alias("values"),
     ];
+    let cell_rejects = checked.cell_rejects(spec.kind.name(), scanned, &types);
     let mut dropped = vec![REASON.to_string()];
+    dropped.extend(checked.cell_flags());
     if raw == Raw::Drop {
         dropped.extend(fields::raw_names(scanned));
     }
@@ -468,11 +470,22 @@ fn settle_into(
         if let Some(keep) = &keep {
             used = used.select(keep.iter().map(String::as_str))?;
         }
-        let rejects = batch
+        let mut rejects = batch
+            .clone()
             .lazy()
             .filter(col(REASON).is_not_null())
             .select(reject_row.clone())
             .collect()?;
+        // Cells rejected in used rows follow the rows rejected whole.
+        for (flag, row) in &cell_rejects {
+            let cells = batch
+                .clone()
+                .lazy()
+                .filter(col(flag.as_str()))
+                .select(row.clone())
+                .collect()?;
+            rejects.vstack_mut_owned(cells)?;
+        }
         Ok((used, detached(rejects)?))
     };
     let gathered = Arc::new(Mutex::new(Gathered {
@@ -527,7 +540,13 @@ fn settle_into(
         Used::Spooled(spool) => (spool.rows, Some(spool)),
     };
     crate::engine::phase(&format!("{} read and checked", spec.kind.name()));
-    let rejected = rejects.height() as u64;
+    let cells = rejects
+        .column("reason")?
+        .str()?
+        .iter()
+        .filter(|r| r.is_some_and(|r| fields::CELL_REASONS.contains(&r)))
+        .count() as u64;
+    let rejected = rejects.height() as u64 - cells;
     if used_rows + rejected == 0 {
         return Err(InputError::NoRows {
             path: spec.path.clone(),
@@ -549,6 +568,7 @@ fn settle_into(
             rows_read: used_rows + rejected,
             rows_used: used_rows,
             rows_rejected: rejected,
+            cells_rejected: cells,
             rejected_by_reason: by_reason,
         },
         spool,

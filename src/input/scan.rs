@@ -54,6 +54,9 @@ pub fn scan(spec: &InputSpec, scratch: &Path) -> Result<Scanned> {
             } else {
                 spec.path.clone()
             };
+            if let Some(enc) = sniffed.encoding {
+                source = detect::transcode_to(&source, enc, scratch)?;
+            }
             if sniffed.cr_only {
                 source = structure::cr_to_lf(&source, scratch)?;
             }
@@ -96,11 +99,15 @@ pub fn scan(spec: &InputSpec, scratch: &Path) -> Result<Scanned> {
             (lf, columns)
         }
         FileFormat::Ndjson => {
-            damage = structure::check_ndjson(&spec.path)?;
+            let readable = match sniffed.encoding {
+                Some(enc) => detect::transcode_to(&spec.path, enc, scratch)?,
+                None => spec.path.clone(),
+            };
+            damage = structure::check_ndjson(&readable)?;
             let source = if damage.is_empty() {
-                spec.path.clone()
+                readable
             } else {
-                structure::repair_ndjson(&spec.path, scratch, &damage)?
+                structure::repair_ndjson(&readable, scratch, &damage)?
             };
             let mut lf = LazyJsonLineReader::new(pl_path(&source))
                 .with_row_index(Some(RowIndex {
@@ -113,7 +120,7 @@ pub fn scan(spec: &InputSpec, scratch: &Path) -> Result<Scanned> {
             (lf, columns)
         }
     };
-    let (lf, columns) = if columns.iter().any(|c| c == ORIGIN_LINE) {
+    let (lf, mut columns) = if columns.iter().any(|c| c == ORIGIN_LINE) {
         sniffed.header.retain(|c| c != ORIGIN_LINE);
         let lf = lf
             .drop(cols([LINE]))
@@ -124,6 +131,27 @@ pub fn scan(spec: &InputSpec, scratch: &Path) -> Result<Scanned> {
     } else {
         (lf, columns)
     };
+    // A date and a time of day in two columns, joined as the config says.
+    let mut lf = lf;
+    for (name, parts) in &spec.joined {
+        if let Some(absent) = parts.iter().find(|p| !columns.contains(p)) {
+            return Err(InputError::MissingColumn {
+                kind: spec.kind,
+                path: spec.path.clone(),
+                column: name.clone(),
+                looked_for: absent.clone(),
+                found: columns.clone(),
+                suggestion: None,
+            }
+            .into());
+        }
+        let texts: Vec<Expr> = parts
+            .iter()
+            .map(|p| col(p.as_str()).cast(DataType::String))
+            .collect();
+        lf = lf.with_column(concat_str(texts, " ", true).alias(name.as_str()));
+        columns.push(name.clone());
+    }
     Ok(Scanned {
         lf,
         columns,

@@ -25,6 +25,10 @@ pub struct InputStats {
     pub rows_read: u64,
     pub rows_used: u64,
     pub rows_rejected: u64,
+    /// Values rejected in used rows (`fields::CELL_REASONS`): the row is
+    /// used, the value is not. Not part of rows read = used + rejected.
+    #[serde(default)]
+    pub cells_rejected: u64,
     pub rejected_by_reason: BTreeMap<String, u64>,
 }
 
@@ -34,6 +38,7 @@ impl InputStats {
         self.rows_read += other.rows_read;
         self.rows_used += other.rows_used;
         self.rows_rejected += other.rows_rejected;
+        self.cells_rejected += other.cells_rejected;
         for (reason, n) in &other.rejected_by_reason {
             *self.rejected_by_reason.entry(reason.clone()).or_insert(0) += n;
         }

@@ -10,6 +10,7 @@ use crate::input::detect::ExportShape;
 use crate::input::fields::{self, Checked, Rule, rule, text, text_or_null};
 use crate::input::labels::Answer;
 use crate::input::scan::Scanned;
+use crate::input::timestamp::Zone;
 
 pub const COLUMNS: &[&str] = &[
     "line",
@@ -40,19 +41,19 @@ pub fn check(
     let tz = scanned
         .sniffed
         .timezone
-        .clone()
-        .filter(|t| t.parse::<chrono_tz::Tz>().is_ok())
-        .unwrap_or_else(|| cfg.timezone.clone());
+        .as_deref()
+        .and_then(Zone::parse)
+        .unwrap_or(cfg.timezone);
     let null_ts = || fields::Stamp {
         raw: lit(NULL).cast(DataType::String),
         parsed: lit(NULL).cast(crate::input::timestamp::utc_dtype()),
     };
     let sent = match cols.get("sent_at") {
-        Some(c) => fields::stamp(scanned, spec, "sent_at", c, &tz)?,
+        Some(c) => fields::stamp(scanned, spec, "sent_at", c, tz)?,
         None => null_ts(),
     };
     let responded = match cols.get("responded_at") {
-        Some(c) => fields::stamp(scanned, spec, "responded_at", c, &tz)?,
+        Some(c) => fields::stamp(scanned, spec, "responded_at", c, tz)?,
         None => null_ts(),
     };
     let name = |canon: &str| cols.get(canon).unwrap_or(canon).to_string();
@@ -137,6 +138,17 @@ pub fn check(
             "timestamp_in_future",
             &name("responded_at"),
         ),
+        // An invitation after as_of had not been sent yet; an answer after
+        // it had not come in (below: the invitation stays, unanswered).
+        rule(
+            fields::after_as_of(sent.parsed.clone(), cfg).or(sent
+                .parsed
+                .clone()
+                .is_null()
+                .and(fields::after_as_of(responded.parsed.clone(), cfg))),
+            "after_as_of",
+            &name("sent_at"),
+        ),
         rule(answer_is(Answer::NoSurvey), "not_surveyed", &name("score")),
         rule(
             answer_is(Answer::Unmapped),
@@ -168,26 +180,42 @@ pub fn check(
         ),
     ]);
 
+    // Answered after an explicit as_of: invited, not yet answered.
+    let late = fields::after_as_of(responded.parsed.clone(), cfg);
+    let unless_late = |e: Expr| when(late.clone()).then(lit(NULL)).otherwise(e);
     let exprs = vec![
         fields::line(),
         text(&id).alias("survey_id"),
         text_or_null(cols, "case_id").alias("case_id"),
         text_or_null(cols, "customer_id").alias("customer_id"),
         sent.parsed.alias("sent_at"),
-        responded.parsed.clone().alias("responded_at"),
+        unless_late(responded.parsed.clone())
+            .cast(crate::input::timestamp::utc_dtype())
+            .alias("responded_at"),
         responded
             .parsed
             .is_not_null()
             .or(score.clone().is_not_null())
+            .and(late.clone().not())
             .alias("answered"),
-        score.alias("score"),
-        resolved.alias("resolved"),
-        text_or_null(cols, "comment").alias("comment"),
+        unless_late(score).cast(DataType::Float64).alias("score"),
+        unless_late(resolved)
+            .cast(DataType::Boolean)
+            .alias("resolved"),
+        unless_late(text_or_null(cols, "comment"))
+            .cast(DataType::String)
+            .alias("comment"),
     ];
     let mut all = exprs;
     all.push(fields::reason_code(&rules));
     all.extend(fields::raw_columns(scanned));
-    let lf = fields::prepared(scanned)?.with_columns(parsed).select(all);
+    let times: Vec<&str> = ["sent_at", "responded_at"]
+        .iter()
+        .filter_map(|c| cols.get(c))
+        .collect();
+    let lf = fields::prepared(scanned, cfg, &times)?
+        .with_columns(parsed)
+        .select(all);
     let mut checked = Checked::new(lf, &rules);
 
     // Duplicates are judged among otherwise valid rows: the first one stays.

@@ -252,7 +252,7 @@ pub fn load(spec: &InputSpec, cfg: &RunConfig, scratch: &Path) -> Result<Wide> {
             return Ok(alias.clone());
         }
         let alias = format!("__t{}", stamps.len());
-        let s = fields::stamp(&scanned, spec, c, c, &cfg.timezone)?;
+        let s = fields::stamp(&scanned, spec, c, c, cfg.timezone)?;
         stamps.insert(c.to_string(), (alias.clone(), s));
         Ok(alias)
     };
@@ -391,13 +391,45 @@ fn check(scanned: &Scanned, cols: &ColumnMap, cfg: &RunConfig, layout: &Layout) 
     }
     exprs.push(fields::reason_code(&rules));
     exprs.extend(fields::raw_columns(scanned));
-    let lf = fields::prepared(scanned)?
+    let times: Vec<&str> = stamps.keys().map(String::as_str).collect();
+    let lf = fields::prepared(scanned, cfg, &times)?
         .with_columns(parsed)
         .select(exprs);
     let mut checked = Checked::new(lf, &rules);
     // A case id twice: the first row stays, as for survey ids.
     checked.reject_repeated("duplicate_case_id", &case, "case_id");
+    checked.reject_cells(out_of_order(timed));
     Ok(checked)
+}
+
+/// SPEC 1.6: a time the case could not have lived — a time before the
+/// case's opening, a resolution or close before the first response — is
+/// rejected as a value, the case kept. The value stamped out of order is
+/// the later step (the reply, the resolution), never the opening.
+fn out_of_order(timed: &[Timed]) -> Vec<fields::CellRule> {
+    let of = |event: &'static str| timed.iter().filter(move |t| t.event == event);
+    let mut rules = Vec::new();
+    if let Some(opened) = of("case_opened").next() {
+        for t in timed.iter().filter(|t| t.parsed != opened.parsed) {
+            rules.push(fields::CellRule {
+                when: col(&t.parsed).lt(col(&opened.parsed)),
+                reason: "before_case_opened",
+                column: t.column.clone(),
+                checked: t.parsed.clone(),
+            });
+        }
+    }
+    if let Some(reply) = of("contact_out").next() {
+        for t in of("resolved").chain(of("closed")) {
+            rules.push(fields::CellRule {
+                when: col(&t.parsed).lt(col(&reply.parsed)),
+                reason: "resolved_before_first_response",
+                column: t.column.clone(),
+                checked: t.parsed.clone(),
+            });
+        }
+    }
+    rules
 }
 
 /// The long events the used case rows stand for, columns as

@@ -122,6 +122,7 @@ pub fn write(
                 rows_read: 0,
                 rows_used: 0,
                 rows_rejected: 0,
+                cells_rejected: 0,
                 rejected_by_reason: Default::default(),
                 ..s.clone()
             })

@@ -316,13 +316,9 @@ pub(crate) fn build_part(
     summary: InputSummary,
 ) -> Result<Journeys> {
     let as_of_ms = as_of.timestamp_millis();
-    let tz = TimeZone::opt_try_new(Some(cfg.timezone.as_str()))?.unwrap_or(TimeZone::UTC);
+    let tz = cfg.timezone.engine();
     let as_of_day = as_of
-        .with_timezone(
-            &cfg.timezone
-                .parse::<chrono_tz::Tz>()
-                .unwrap_or(chrono_tz::UTC),
-        )
+        .with_timezone(&cfg.timezone.0)
         .date_naive()
         .signed_duration_since(chrono::NaiveDate::default())
         .num_days() as i32;

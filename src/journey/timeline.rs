@@ -118,15 +118,24 @@ pub fn cases(ordered: LazyFrame, dims: &[String], attribution: Attribution) -> L
         ordered.clone().filter(is("case_opened")),
         vec![col("ts").min().alias("__opened_ts")],
     );
-    let after_reopen = |pos: &str| {
+    // A resolution stamped before the case's opening (SPEC 1.6: impossible
+    // in the world, common in exports) resolves nothing: no negative time
+    // to resolve reaches a figure. The latest one is the one that counts,
+    // so comparing it is enough.
+    let resolves = |pos: &str, ts: &str| {
         col("__reopen_pos")
             .is_null()
             .or(col(pos).gt(col("__reopen_pos")))
             .and(col(pos).is_not_null())
+            .and(
+                col("__opened_ts")
+                    .is_null()
+                    .or(col(ts).gt_eq(col("__opened_ts"))),
+            )
     };
-    let resolved_at = when(after_reopen("__resolved_pos"))
+    let resolved_at = when(resolves("__resolved_pos", "__resolved_ts"))
         .then(col("__resolved_ts"))
-        .when(after_reopen("__closed_pos"))
+        .when(resolves("__closed_pos", "__closed_ts"))
         .then(col("__closed_ts"))
         .otherwise(lit(NULL).cast(crate::input::timestamp::utc_dtype()));
     let contact = is("contact_in").or(is("contact_out"));

@@ -22,7 +22,7 @@ pub fn long_events(r: &mut Recognised, p: &[Profile], rows: &DataFrame) {
         );
         record(r, "case_id", c, why)
     });
-    time_column(r, columns::EVENTS, "timestamp", p, "holds times");
+    event_time(r, p, rows, case.as_deref());
     let activity = activity_column(p).filter(|a| !r.columns.iter().any(|g| g.value == a.name));
     match activity {
         Some(a) => {
@@ -72,6 +72,62 @@ pub fn long_events(r: &mut Recognised, p: &[Profile], rows: &DataFrame) {
         .collect();
     reopen_evidence(r, rows, case.as_deref(), &a.name);
     dimensions(r, p);
+}
+
+/// Of a case's rows that share a time column's value, the share of cases
+/// (with two rows or more) whose rows differ in it: an event's time moves
+/// along the case, a case attribute (its creation time) does not.
+fn varies_within_cases(rows: &DataFrame, case: &str, column: &str) -> f64 {
+    rows.clone()
+        .lazy()
+        .group_by([col(case)])
+        .agg([
+            len().alias("rows"),
+            col(column).drop_nulls().n_unique().alias("values"),
+        ])
+        .filter(col("rows").gt(lit(1)))
+        .select([col("values")
+            .gt(lit(1))
+            .cast(DataType::Float64)
+            .mean()
+            .alias("share")])
+        .collect()
+        .ok()
+        .and_then(|d| d.column("share").ok()?.f64().ok()?.get(0))
+        .unwrap_or(0.0)
+}
+
+/// The event's time in a long log: the time column named like one whose
+/// value moves along each case; else the first that moves; else by name
+/// alone. An audit log's `sys_created_at` is the incident's creation,
+/// repeated on every update: its `sys_updated_at` is the event's time.
+fn event_time(r: &mut Recognised, p: &[Profile], rows: &DataFrame, case: Option<&str>) {
+    let Some(case) = case else {
+        return time_column(r, columns::EVENTS, "timestamp", p, "holds times");
+    };
+    let moving: Vec<&Profile> = p
+        .iter()
+        .filter(|c| c.is_time() && varies_within_cases(rows, case, &c.name) >= 0.5)
+        .collect();
+    if moving.is_empty() {
+        return time_column(r, columns::EVENTS, "timestamp", p, "holds times");
+    }
+    let owned: Vec<Profile> = moving.iter().map(|c| (*c).clone()).collect();
+    let named = super::guess::by_name(
+        super::guess::canon(columns::EVENTS, "timestamp"),
+        &owned,
+        &[],
+        |_| true,
+    )
+    .map(|c| c.name.clone());
+    let pick = named
+        .and_then(|n| moving.iter().find(|c| c.name == n).copied())
+        .unwrap_or(moving[0]);
+    let why = format!(
+        "holds times that move along each case ({})",
+        pick.examples(2)
+    );
+    record(r, "timestamp", pick, why);
 }
 
 /// A log with no reopened activity whose tickets go back to work after a
@@ -187,6 +243,7 @@ fn time_role(name: &str) -> TimeRole {
     } else if has(&[
         "solved",
         "resolv",
+        "resolution",
         "complet",
         "delivered customer",
         "fulfilled",
@@ -201,23 +258,47 @@ fn time_role(name: &str) -> TimeRole {
     }
 }
 
-/// The event a count column counts, by its name.
+/// The event a count column counts (SPEC 1.6): a count word, whole, in its
+/// name, and values that look like counts (whole numbers from 0). Its
+/// name's other words say the direction of contacts. `Customer_Age` has no
+/// count word; a rating 1-5 has no count's values.
 fn count_event(c: &Profile) -> Option<&'static str> {
-    Some(if c.named(&["reopen"]) {
-        "reopened"
-    } else if c.named(&["agent", "repl", "outbound", "callback"]) {
-        "contact_out"
-    } else if c.named(&["customer", "requester", "inbound", "calls", "contacts"]) {
-        "contact_in"
-    } else if c.named(&["transfer", "reassign", "groupstation"]) {
-        "transfer"
-    } else if c.named(&["escalat"]) {
-        "escalation"
-    } else if c.named(&["verif", "idcheck", "authent"]) {
-        "identify"
-    } else {
+    if !c.count_like() {
         return None;
-    })
+    }
+    let outbound = c.has_word(&["agent", "agents", "outbound", "outgoing", "staff"]);
+    let inbound = c.has_word(&["customer", "customers", "requester", "inbound", "incoming"]);
+    Some(
+        if c.has_word(&["reopen", "reopens", "reopened", "reopenings"]) {
+            "reopened"
+        } else if c.has_word(&["reply", "replies"]) {
+            if inbound { "contact_in" } else { "contact_out" }
+        } else if inbound && c.has_word(&["update", "updates"]) {
+            // Zendesk's "Requester updates": the customer wrote again.
+            "contact_in"
+        } else if c.has_word(&["callback", "callbacks"]) {
+            "contact_out"
+        } else if c.has_word(&[
+            "call",
+            "calls",
+            "contact",
+            "contacts",
+            "interaction",
+            "interactions",
+        ]) {
+            if outbound {
+                "contact_out"
+            } else {
+                "contact_in"
+            }
+        } else if c.has_word(&["transfer", "transfers", "reassignment", "reassignments"]) {
+            "transfer"
+        } else if c.has_word(&["escalation", "escalations"]) {
+            "escalation"
+        } else {
+            return None;
+        },
+    )
 }
 
 pub fn wide_events(r: &mut Recognised, p: &[Profile]) {

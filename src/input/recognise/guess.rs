@@ -89,6 +89,10 @@ pub fn activity_type(name: &str) -> Option<&'static str> {
     if EVENT_TYPES.contains(&low.as_str()) {
         return None;
     }
+    // A state log's first state (`New`): a word too short to look for inside others.
+    if low.trim() == "new" {
+        return Some("case_opened");
+    }
     ACTIVITY_HINTS
         .iter()
         .find(|(_, keys)| keys.iter().any(|k| low.contains(k)))
@@ -155,10 +159,35 @@ pub fn activity_column(p: &[Profile]) -> Option<&Profile> {
     })
 }
 
-/// The case: by name, else the first id-like column.
+/// Words that say a column identifies its rows.
+const ID_WORDS: &[&str] = &["id", "key", "number", "no", "nr", "num", "ref", "reference"];
+
+/// The case: by name. A name that only contains a case word without
+/// saying it identifies (`Incident Zip`, `Ticket Priority`) gives way to a
+/// column that names each row once and says it is an id (`Unique Key`).
 pub fn case_column(p: &[Profile]) -> Option<&Profile> {
-    by_name(canon(columns::EVENTS, "case_id"), p, &[], |c| !c.is_time())
-        .or_else(|| by_name(canon(columns::CASES, "case_id"), p, &[], |c| !c.is_time()))
+    let named = by_name(canon(columns::EVENTS, "case_id"), p, &[], |c| !c.is_time())
+        .or_else(|| by_name(canon(columns::CASES, "case_id"), p, &[], |c| !c.is_time()));
+    let says_case = |c: &Profile| {
+        c.has_word(ID_WORDS)
+            || canon(columns::EVENTS, "case_id")
+                .synonyms
+                .iter()
+                .chain(canon(columns::CASES, "case_id").synonyms)
+                .any(|s| *s == c.norm)
+    };
+    // A name that is nothing but an id word (`number`, `ID`): the rows'
+    // own key in a log that repeats it.
+    let only_id = |c: &&Profile| c.words.iter().all(|w| ID_WORDS.contains(&w.as_str()));
+    match named {
+        Some(c) if says_case(c) => Some(c),
+        _ => p
+            .iter()
+            .filter(|c| !c.is_time() && c.has_word(ID_WORDS))
+            .find(|c| c.is_unique())
+            .or_else(|| p.iter().filter(|c| !c.is_time()).find(only_id))
+            .or(named),
+    }
 }
 
 /// The survey answer: a column whose values a label map or a scale reads,
@@ -242,6 +271,12 @@ pub(super) fn customer(
             || c.is_text()
             || c.named(&[
                 "team", "queue", "group", "agent", "owner", "assignee", "channel",
+            ])
+            // A running count (`reopen_count`) is constant within a case
+            // too, but it counts, it does not name.
+            || c.has_word(&[
+                "count", "counts", "reopens", "replies", "calls", "contacts", "transfers",
+                "reassignments", "escalations", "interactions", "sessions", "messages",
             ])
             || c.distinct < 2
             || c.distinct > cases

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 
-use crate::error::{InputKind, Result};
+use crate::error::{Error, InputError, InputKind, Result};
 use crate::input::config::{FileFormat, InputSpec, SurveyKind};
 use crate::input::detect::ExportShape;
 use crate::input::scan;
@@ -113,6 +113,8 @@ pub struct Recognised {
     /// after a resolution: the evidence for `reopen_on_activity`.
     pub reopen_on_activity: Option<String>,
     pub dimensions: Vec<String>,
+    /// The text encoding, when the file is not UTF-8 (SPEC 1.6).
+    pub encoding: Option<String>,
 }
 
 /// The first rows of a file, every column as text, and how it was read.
@@ -121,7 +123,13 @@ struct Sample {
     export: ExportShape,
     profiles: Vec<Profile>,
     rows: DataFrame,
+    encoding: Option<String>,
 }
+
+/// The encoding `init` writes for a file whose bytes are not UTF-8: the
+/// usual single-byte encoding of spreadsheet exports, which reads every
+/// byte (Latin-1 text reads the same in it).
+const SINGLE_BYTE: &str = "windows-1252";
 
 fn sample(path: &Path, scratch: &Path) -> Result<Sample> {
     let xes = {
@@ -135,7 +143,14 @@ fn sample(path: &Path, scratch: &Path) -> Result<Sample> {
     } else {
         InputKind::Surveys
     };
-    let scanned = scan::scan(&InputSpec::bare(kind, path), scratch)?;
+    let mut spec = InputSpec::bare(kind, path);
+    let scanned = match scan::scan(&spec, scratch) {
+        Err(Error::Input(e)) if matches!(*e, InputError::Encoding { .. }) => {
+            spec.encoding = Some(SINGLE_BYTE.into());
+            scan::scan(&spec, scratch)?
+        }
+        other => other?,
+    };
     let texts: Vec<Expr> = scanned
         .columns
         .iter()
@@ -171,6 +186,7 @@ fn sample(path: &Path, scratch: &Path) -> Result<Sample> {
         export: scanned.sniffed.shape,
         profiles,
         rows,
+        encoding: spec.encoding,
     })
 }
 
@@ -195,6 +211,7 @@ pub fn recognise(path: &Path, scratch: &Path) -> Result<Recognised> {
         unmapped: Vec::new(),
         reopen_on_activity: None,
         dimensions: Vec::new(),
+        encoding: s.encoding.clone(),
     };
     match role {
         Some(Role::LongEvents) => events::long_events(&mut r, &s.profiles, &s.rows),
@@ -234,15 +251,23 @@ fn classify(s: &Sample) -> (Option<Role>, String) {
     let activity = guess::activity_column(p);
     let score = guess::score_column(p);
     let case = guess::case_column(p);
+    // Whole words (SPEC 1.6): `caller_id` names a caller, not a call.
     let named_id = |words: &[&str]| {
         p.iter()
-            .find(|c| c.named(words) && c.named(&["id", "ref", "number"]))
+            .find(|c| c.has_word(words) && c.has_word(&["id", "ref", "number", "key", "no"]))
     };
     let response_id = named_id(&["response", "respondent", "review", "survey"]);
     let direction = p
         .iter()
         .find(|c| c.share(c.directions) >= 0.9 && c.named(&["direction", "inout", "type"]));
-    let interaction_id = named_id(&["conversation", "interaction", "call", "contact", "session"]);
+    let interaction_id = named_id(&[
+        "conversation",
+        "interaction",
+        "call",
+        "contact",
+        "session",
+        "chat",
+    ]);
     let count = p.iter().find(|c| {
         c.is_count()
             && c.named(&[

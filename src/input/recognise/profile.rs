@@ -14,6 +14,9 @@ pub struct Profile {
     pub name: String,
     /// The name in lower case, letters and digits only.
     pub norm: String,
+    /// The name's words, in lower case: split at spaces, punctuation and
+    /// case changes (`Customer_Age`, `FirstReplyAt` -> first, reply, at).
+    pub words: Vec<String>,
     pub values: Vec<String>,
     pub distinct: usize,
     /// Values a timestamp layout family reads.
@@ -34,6 +37,32 @@ pub struct Profile {
     pub longest: usize,
 }
 
+/// A column name's words (SPEC 1.6): split at every character that is not
+/// a letter or digit, and where a lower-case letter meets an upper-case one.
+pub fn name_words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut prev_lower = false;
+    for ch in name.chars() {
+        if !ch.is_alphanumeric() {
+            if !word.is_empty() {
+                words.push(std::mem::take(&mut word));
+            }
+            prev_lower = false;
+            continue;
+        }
+        if ch.is_uppercase() && prev_lower && !word.is_empty() {
+            words.push(std::mem::take(&mut word));
+        }
+        prev_lower = ch.is_lowercase() || ch.is_ascii_digit();
+        word.extend(ch.to_lowercase());
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
+
 fn normalise_name(name: &str) -> String {
     name.chars()
         .filter(char::is_ascii_alphanumeric)
@@ -43,6 +72,19 @@ fn normalise_name(name: &str) -> String {
 
 impl Profile {
     pub fn new(name: &str, values: Vec<String>) -> Profile {
+        // Missing markers and "not yet" dates say nothing of what the
+        // column holds (SPEC 1.6): `?` is no text, 1900-01-01 no time.
+        let values: Vec<String> = values
+            .into_iter()
+            .filter(|v| {
+                let v = v.trim();
+                !v.is_empty()
+                    && !crate::input::fields::MISSING
+                        .iter()
+                        .any(|m| m.eq_ignore_ascii_case(v))
+                    && !timestamp::is_sentinel(v)
+            })
+            .collect();
         let distinct = values.iter().collect::<HashSet<_>>().len();
         let times = timestamp::best_read(&values);
         let nums: Vec<f64> = values
@@ -103,6 +145,7 @@ impl Profile {
         Profile {
             name: name.to_string(),
             norm: normalise_name(name),
+            words: name_words(name),
             distinct,
             times,
             counts,
@@ -166,6 +209,17 @@ impl Profile {
         self.longest >= 40 && self.distinct * 2 >= self.filled()
     }
 
+    /// Whether one of the name's words is one of `words`, whole.
+    pub fn has_word(&self, words: &[&str]) -> bool {
+        self.words.iter().any(|w| words.contains(&w.as_str()))
+    }
+
+    /// The smallest number, when every value is a whole number from 0:
+    /// counts start near 0 (an age or a rating does not).
+    pub fn count_like(&self) -> bool {
+        self.is_count() && self.min.is_some_and(|m| m <= 1.0)
+    }
+
     /// Whether the normalised name contains any of `words`.
     pub fn named(&self, words: &[&str]) -> bool {
         words.iter().any(|w| self.norm.contains(w))
@@ -186,5 +240,22 @@ impl Profile {
             .map(|v| format!("\"{v}\""))
             .collect::<Vec<_>>()
             .join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::name_words;
+
+    #[test]
+    fn a_names_words() {
+        assert_eq!(name_words("Customer_Age"), ["customer", "age"]);
+        assert_eq!(name_words("FirstReplyAt"), ["first", "reply", "at"]);
+        assert_eq!(
+            name_words("Time to Resolution"),
+            ["time", "to", "resolution"]
+        );
+        assert_eq!(name_words("reopens"), ["reopens"]);
+        assert_eq!(name_words("TTR (h)"), ["ttr", "h"]);
     }
 }

@@ -15,6 +15,7 @@ pub fn run(args: &MetricsArgs, term: &Term) -> Result<Outcome> {
         by: args.by.as_deref(),
         period: args.period,
     };
+    ctx.check_by()?;
     let mut figures = overview::figures(&ctx)?;
     figures.extend(overview::reject_shares(&p.journeys.inputs.stats));
     let verdicts = super::judge_thresholds(&args.fail_if, &figures)?;

@@ -103,9 +103,7 @@ pub fn change(ctx: &Ctx) -> Result<Option<Change>> {
         .select([col("resolved_at")
             .max()
             .dt()
-            .convert_time_zone(
-                TimeZone::opt_try_new(Some(ctx.cfg.timezone.as_str()))?.unwrap_or(TimeZone::UTC),
-            )
+            .convert_time_zone(ctx.cfg.timezone.engine())
             .dt()
             .date()
             .cast(DataType::Int32)

@@ -111,13 +111,20 @@ pub fn judge(t: &Threshold, figures: &[Figure]) -> Result<Verdict, String> {
                 .join(", ")
         )
     })?;
+    if let Some(reason) = f.unmeasured {
+        return Err(format!(
+            "`--fail-if` names `{}`, which these inputs cannot measure: {reason}",
+            t.figure
+        ));
+    }
     let sym = t.op.symbol();
-    Ok(match f.value {
-        Some(v) if t.op.holds(v, t.value) => Verdict::Breached(format!(
-            "threshold breached: {} = {} {sym} {}",
-            t.figure,
-            super::round(Some(v), 4).unwrap_or(v),
-            t.value
+    // Judged at the precision printed (4 decimals), so the message never
+    // reads `3.8222 > 3.8222` and `==` compares what the user sees.
+    let shown = |v: f64| super::round(Some(v), 4).unwrap_or(v);
+    Ok(match f.value.map(shown) {
+        Some(v) if t.op.holds(v, shown(t.value)) => Verdict::Breached(format!(
+            "threshold breached: {} = {v} {sym} {}",
+            t.figure, t.value
         )),
         Some(_) => Verdict::Ok,
         None => Verdict::Unknown(format!(

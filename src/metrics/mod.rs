@@ -44,22 +44,32 @@ impl Ctx<'_> {
         self.cases().filter(col("surveyed"))
     }
 
-    /// The `--by` column, checked against the journeys' columns.
+    /// The `--by` column: the case's owners (team, agent, channel) or a
+    /// dimension — what a segment can be. Anything else (a case id, a
+    /// figure, a misspelt name) is a usage error listing the choices.
     pub fn by_column(&self, default: &'static str) -> Result<String> {
         let by = self.by.unwrap_or(default);
-        let names = self.journeys.cases.get_column_names();
-        if names.iter().any(|n| n.as_str() == by) {
+        let choices: Vec<String> = ["team", "agent", "channel"]
+            .into_iter()
+            .map(String::from)
+            .chain(self.journeys.dimensions.iter().cloned())
+            .collect();
+        if choices.iter().any(|c| c == by) {
             Ok(by.to_string())
         } else {
-            let dims: Vec<String> = ["team", "agent", "channel"]
-                .into_iter()
-                .map(String::from)
-                .chain(self.journeys.dimensions.iter().cloned())
-                .collect();
             Err(Error::usage(
-                format!("`--by {by}` names no journey column"),
-                Some(format!("use one of: {}", dims.join(", "))),
+                format!("`--by {by}` is not something cases can be grouped by"),
+                Some(format!("use one of: {}", choices.join(", "))),
             ))
+        }
+    }
+
+    /// Check `--by`, when given, before any table is computed: a table that
+    /// does not group must not let a misspelt name pass silently.
+    pub fn check_by(&self) -> Result<()> {
+        match self.by {
+            Some(_) => self.by_column("team").map(|_| ()),
+            None => Ok(()),
         }
     }
 }
@@ -171,11 +181,18 @@ pub fn score_columns(cases_name: &str) -> [Expr; 4] {
 }
 
 /// A number as a JSON value; non-finite becomes null.
+/// A figure as JSON: a whole number (a count, a rounded figure) as an
+/// integer — `21`, never `21.0`, and never `-0` — anything else as a
+/// float; not finite is null.
 pub fn num(x: Option<f64>) -> Value {
-    x.filter(|v| v.is_finite())
-        .and_then(serde_json::Number::from_f64)
-        .map(Value::Number)
-        .unwrap_or(Value::Null)
+    match x.filter(|v| v.is_finite()) {
+        None => Value::Null,
+        // Below 2^53 every whole f64 is an exact integer.
+        Some(v) if v.fract() == 0.0 && v.abs() < 9.0e15 => Value::from(v as i64),
+        Some(v) => serde_json::Number::from_f64(v)
+            .map(Value::Number)
+            .unwrap_or(Value::Null),
+    }
 }
 
 /// k / n, or None when n is 0.

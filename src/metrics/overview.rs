@@ -19,6 +19,29 @@ pub struct Figure {
     /// for means, the NPS margin for NPS).
     pub interval: Option<(f64, f64)>,
     pub basis: &'static str,
+    /// Why the inputs cannot measure this figure at all (SPEC 3.1): it is
+    /// n/a, never shown as measured, and `--fail-if` on it is refused.
+    pub unmeasured: Option<&'static str>,
+}
+
+/// The reason contact figures are n/a in a log without inbound contacts.
+pub const NO_CONTACTS: &str = "the inputs hold no inbound contact (no contact_in event, no inbound contact count), so contacts per case, repeat contacts, recontact and first-contact resolution cannot be measured";
+
+/// The reason the miss rate is n/a when no promise fell due.
+pub const NO_PROMISES: &str =
+    "no promise in the inputs has fallen due (no promise events or due dates)";
+
+impl Figure {
+    /// The figure marked as one the inputs cannot measure.
+    fn unmeasured(self, reason: &'static str) -> Figure {
+        Figure {
+            value: None,
+            n: None,
+            interval: None,
+            unmeasured: Some(reason),
+            ..self
+        }
+    }
 }
 
 fn fig(
@@ -34,6 +57,7 @@ fn fig(
         n,
         interval,
         basis,
+        unmeasured: None,
     }
 }
 
@@ -228,42 +252,57 @@ fn journey_figures(s: &Sums, (due, missed): (f64, f64)) -> Vec<Figure> {
     let (repeat, repeat_ci) = s.share(s.get("repeat"), cases);
     let (recontact, recontact_ci) = s.share(s.get("recontacted"), s.get("recontact_n"));
     let (miss, miss_ci) = s.share(missed, due);
+    let contacts_measured = s.get("inbound_sum") > 0.0;
+    let contacts = |f: Figure| {
+        if contacts_measured {
+            f
+        } else {
+            f.unmeasured(NO_CONTACTS)
+        }
+    };
     vec![
-        fig(
+        contacts(fig(
             "fcr_rate",
             fcr,
             Some(s.get("fcr_n")),
             fcr_ci,
             "over cases with a final fcr",
-        ),
-        fig(
+        )),
+        contacts(fig(
             "repeat_contact_rate",
             repeat,
             Some(cases),
             repeat_ci,
             "cases with a repeat contact / cases",
-        ),
-        fig(
+        )),
+        contacts(fig(
             "recontact_rate",
             recontact,
             Some(s.get("recontact_n")),
             recontact_ci,
             "over resolved cases whose window has closed",
-        ),
-        fig(
-            "promise_miss_rate",
-            miss,
-            Some(due),
-            miss_ci,
-            "(late + broken) / (kept + late + broken)",
-        ),
-        fig(
+        )),
+        {
+            let f = fig(
+                "promise_miss_rate",
+                miss,
+                Some(due),
+                miss_ci,
+                "(late + broken) / (kept + late + broken)",
+            );
+            if due > 0.0 {
+                f
+            } else {
+                f.unmeasured(NO_PROMISES)
+            }
+        },
+        contacts(fig(
             "mean_inbound_contacts",
             cell(&s.0, "inbound", 0),
             Some(cases),
             s.mean_interval("inbound_n", "inbound_sum", "inbound_sq"),
             "inbound contacts per case",
-        ),
+        )),
         fig(
             "median_resolution_hours",
             cell(&s.0, "median_hours", 0),
@@ -287,7 +326,10 @@ pub fn table(figs: &[Figure]) -> Table {
             num(f.n),
             num(round(f.interval.map(|i| i.0), 4)),
             num(round(f.interval.map(|i| i.1), 4)),
-            json!(f.basis),
+            match f.unmeasured {
+                Some(reason) => json!(format!("n/a: {reason}")),
+                None => json!(f.basis),
+            },
         ]);
     }
     t
@@ -309,6 +351,7 @@ pub fn reject_shares(stats: &[crate::input::summary::InputStats]) -> Vec<Figure>
             n: Some(s.rows_read as f64),
             interval: None,
             basis: "rejected rows / rows read",
+            unmeasured: None,
         })
         .collect()
 }

@@ -161,7 +161,7 @@ pub fn quality(cfg: &RunConfig, journeys: &Journeys) -> PolarsResult<Quality> {
     Ok(Quality {
         as_of: crate::metrics::table::iso(journeys.as_of.timestamp_millis()),
         as_of_source: journeys.as_of_source.clone(),
-        timezone: cfg.timezone.clone(),
+        timezone: cfg.timezone.to_string(),
         cases: cases.height() as u64,
         open_cases: open,
         inputs: inputs.stats.clone(),

@@ -71,12 +71,14 @@ fn fit(ctx: &Ctx, xs: &[Expr]) -> Result<Vec<f64>> {
         }
         xty[j] = cell(&s, &format!("xy_{j}"), 0).unwrap_or(0.0);
     }
-    let beta = xtx
-        .svd(true, true)
-        .solve(&xty, 1e-9)
-        .map(|b| b.iter().copied().collect())
-        .unwrap_or_else(|_| vec![0.0; p]);
-    Ok(beta)
+    // SVD solves any XᵀX (a constant or collinear factor gets the
+    // least-norm coefficient); it fails only without U and V, which are
+    // asked for. A failure is an error, never all-zero coefficients that
+    // would flag every segment.
+    let beta = xtx.svd(true, true).solve(&xty, 1e-9).map_err(
+        |e| polars_err!(ComputeError: "least squares of the segments' expected score: {e}"),
+    )?;
+    Ok(beta.iter().copied().collect())
 }
 
 /// The smallest residual flagged, as a share of the score scale (0.2 points

@@ -16,7 +16,7 @@ pub fn period_of_resolution(ctx: &Ctx) -> Result<Expr> {
         Period::Week => "1w",
         Period::Month => "1mo",
     };
-    let tz = TimeZone::opt_try_new(Some(ctx.cfg.timezone.as_str()))?.unwrap_or(TimeZone::UTC);
+    let tz = ctx.cfg.timezone.engine();
     Ok(col("resolved_at")
         .dt()
         .convert_time_zone(tz)

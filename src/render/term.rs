@@ -12,7 +12,6 @@ pub struct Term {
     /// Colour on stderr (messages).
     pub color_err: bool,
     pub quiet: bool,
-    pub stdout_tty: bool,
 }
 
 /// When to colour terminal output.
@@ -41,12 +40,10 @@ fn decide(choice: ColorChoice, tty: bool) -> bool {
 
 impl Term {
     pub fn new(color: ColorChoice, quiet: bool) -> Term {
-        let stdout_tty = std::io::stdout().is_terminal();
         Term {
-            color: decide(color, stdout_tty),
+            color: decide(color, std::io::stdout().is_terminal()),
             color_err: decide(color, std::io::stderr().is_terminal()),
             quiet,
-            stdout_tty,
         }
     }
 

@@ -83,7 +83,7 @@ pub fn example(
     id: &str,
     timeline: &DataFrame,
 ) -> Result<Example> {
-    let tz: Tz = cfg.timezone.parse().unwrap_or(chrono_tz::UTC);
+    let tz: Tz = cfg.timezone.0;
     // This case's rows, with a time column also as epoch milliseconds.
     let this = |rows: LazyFrame, time: &str| -> PolarsResult<Table> {
         let rows = rows

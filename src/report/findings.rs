@@ -33,9 +33,35 @@ fn pct(x: f64) -> String {
     format!("{:.0}%", 100.0 * x)
 }
 
+/// Why a driver's gap is a lead rather than a result, if it is: a result
+/// needs a q-value below 0.05 (the gap survives the comparison of every
+/// factor) and at least `min_n` cases on each side.
+fn doubt(d: &Driver, min_n: usize) -> Option<String> {
+    let mut why = Vec::new();
+    match d.q {
+        Some(q) if q < 0.05 => {}
+        Some(q) => why.push(format!(
+            "q = {q:.2}, so chance could explain it among the factors compared"
+        )),
+        None => why.push("no q-value could be computed".into()),
+    }
+    if let Some(side) = d.thin {
+        let side = if side == "both" {
+            "on either side"
+        } else {
+            side
+        };
+        let it = if side == "on either side" { "" } else { " it" };
+        why.push(format!("fewer than {min_n} surveyed cases {side}{it}"));
+    }
+    (!why.is_empty()).then(|| why.join("; "))
+}
+
 /// Up to three factors that cost the most, with their Welch intervals;
-/// shown by surveyed cases with the factor scoring near its mean.
-pub fn from_drivers(drivers: &[Driver], factors: &[Factor]) -> Vec<Finding> {
+/// shown by surveyed cases with the factor scoring near its mean. A gap is
+/// stated as a result only when `doubt` finds nothing; otherwise it is
+/// worded as a lead, with the reason.
+pub fn from_drivers(drivers: &[Driver], factors: &[Factor], min_n: usize) -> Vec<Finding> {
     drivers
         .iter()
         .filter(|d| d.impact.is_some_and(|i| i > 0.0))
@@ -44,12 +70,18 @@ pub fn from_drivers(drivers: &[Driver], factors: &[Factor]) -> Vec<Finding> {
             let gap = -w.diff;
             let prevalence = d.prevalence?;
             let (lo, hi) = (-w.ci_high, -w.ci_low);
-            let certainty = if lo > 0.0 { "" } else { " — the interval includes no difference, so treat it as a lead, not a result" };
-            let text = format!(
-                "Cases with {} score {gap:.1} points lower (95% CI {lo:.1} to {hi:.1}); {} of surveyed cases had one{certainty}.",
-                d.label,
-                pct(prevalence)
-            );
+            let text = match doubt(d, min_n) {
+                None => format!(
+                    "Cases with {} score {gap:.1} points lower (95% CI {lo:.1} to {hi:.1}); {} of surveyed cases had one.",
+                    d.label,
+                    pct(prevalence)
+                ),
+                Some(why) => format!(
+                    "A lead, not yet a result: cases with {} scored {gap:.1} points lower (95% CI {lo:.1} to {hi:.1}), but {why}; {} of surveyed cases had one.",
+                    d.label,
+                    pct(prevalence)
+                ),
+            };
             let shows = factors.iter().find(|f| f.name == d.factor).map(|f| Shows {
                 cases: col("surveyed").and(f.expr.clone().fill_null(lit(false))),
                 typical: d.with.mean.map(|m| (col("score"), m)),

@@ -84,6 +84,10 @@ pub fn cards(
     figures
         .iter()
         .filter(|f| !FOLDED.contains(&f.name))
+        // The headline leads with what the data holds (SPEC 3.1): a figure
+        // the inputs cannot measure gets no card; the overview table and
+        // the data-quality section say why.
+        .filter(|f| f.unmeasured.is_none())
         .filter_map(|f| {
             let text = labels::figure(f.name)?;
             let mut value = match f.value {

@@ -51,6 +51,7 @@ pub fn build(
         by,
         period: metrics::Period::Week,
     };
+    ctx.check_by()?;
     let s = &cfg.survey;
     // Overview, drivers and segments feed the findings and charts too:
     // computed once, their tables built from the same values.
@@ -107,7 +108,7 @@ pub fn build(
                 s.satisfied_threshold()
             ),
         ),
-        ("time zone".into(), cfg.timezone.clone()),
+        ("time zone".into(), cfg.timezone.to_string()),
         ("min_n".into(), cfg.min_n.to_string()),
         (
             "contact overlap".into(),
@@ -136,7 +137,7 @@ fn findings_of(
     segs: &[segments::Segment],
 ) -> Result<Vec<findings::Finding>> {
     let factors = factors::factors(ctx.journeys);
-    let mut found = findings::from_drivers(drivers, &factors);
+    let mut found = findings::from_drivers(drivers, &factors, ctx.cfg.min_n);
     let typical = typical_counts(ctx)?;
     found.extend(findings::from_overview(figures, typical.0, typical.1));
     if let Some(t) = tables.iter().find(|t| t.name == "fcr_views") {

@@ -4,7 +4,7 @@
 
 use predicates::prelude::*;
 
-use crate::common::Fixture;
+use crate::common::{Fixture, expect};
 
 #[test]
 fn missing_required_column() {
@@ -138,12 +138,26 @@ fn non_utf8_input() {
         .stderr(predicate::str::contains(
             "error: ./events.csv: the file is not UTF-8 text (invalid byte 0xE9 on line 2; it looks like Latin-1 or Windows-1252)",
         ))
-        .stderr(predicate::str::contains("hint: convert it first, e.g. `iconv -f WINDOWS-1252 -t UTF-8"));
-    f.bytes("events.csv", b"\xff\xfec\x00a\x00");
-    f.cmd(&["validate", "."])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("it is UTF-16; cxgap reads UTF-8"));
+        .stderr(predicate::str::contains(
+            "hint: name its encoding in cxgap.toml, in the input's section: encoding = \"windows-1252\"",
+        ));
+    // Named, the file reads: `résolu` is an activity of its own name.
+    f.file("cxgap.toml", "[events]\nencoding = \"windows-1252\"\n");
+    let rows = f.journeys(&[]);
+    assert_eq!(rows.len(), 1);
+    let v = f.validate_json(&[]);
+    assert_eq!(v["unmapped_activities"][0]["activity"], "résolu");
+    // UTF-16 with its byte-order mark needs no config: 0xE9 as U+00E9.
+    let f = Fixture::new();
+    let text = "case_id,timestamp,event\r\nA,2026-01-01 10:00,r\u{e9}solu\r\nA,2026-01-02 10:00,resolved\r\n";
+    let mut bytes = vec![0xff, 0xfe];
+    bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    f.bytes("events.csv", &bytes);
+    expect(
+        &f.journeys(&[]),
+        "A",
+        &[("resolved_at", "2026-01-02T10:00:00Z")],
+    );
 }
 
 #[test]

@@ -22,6 +22,7 @@ mod partitions;
 mod promises;
 mod quality;
 mod recontact;
+mod regressions;
 mod report;
 mod sample;
 mod sample_data;

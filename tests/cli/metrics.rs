@@ -449,7 +449,7 @@ fn fail_if_exit_codes() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "`--by region` names no journey column",
+            "`--by region` is not something cases can be grouped by",
         ));
 }
 

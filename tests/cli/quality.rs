@@ -26,10 +26,11 @@ fn rejects_above_the_limit_stop_the_run_and_publish_nothing() {
     );
     f.cmd(&["report", ".", "--out", "out"]).assert().code(4).stderr(
         predicate::str::contains(
-            "error: ./events.csv: 2 of 22 rows were rejected (9.1%), above the 5% limit, so the run stops and writes nothing\n  events: bad_timestamp in `timestamp`: 2 rows\n    line 22: case_id=C1; timestamp=2026-13-45 10:00; event=contact_in\n    line 23: case_id=C2; timestamp=yesterday; event=contact_in\n",
+            "error: ./events.csv: 2 of 22 rows were rejected (9.1%), above the 5% limit, so the run stops and writes nothing\n  events: bad_timestamp in `timestamp`: 2 rows\n    line 22: timestamp = \"2026-13-45 10:00\" · case_id=C1; timestamp=2026-13-45 10:00; event=contact_in\n    line 23: timestamp = \"yesterday\" · case_id=C2; timestamp=yesterday; event=contact_in\n",
         )
+        // The hint is written from the first bad value, never a fixed layout.
         .and(predicate::str::contains(
-            "hint: pin the layout of `timestamp`: [events] timestamp_format",
+            "hint: correct these values in the export, or, if `timestamp` is in another layout than cxgap inferred, pin it: [events] timestamp_format = \"%Y-%m-%d %H:%M\" (written from \"2026-13-45 10:00\"",
         ))
         .and(predicate::str::contains("--max-reject-share")),
     );
@@ -86,7 +87,7 @@ fn every_answer_rejected_stops_the_run() {
         predicate::str::contains(
             "error: ./surveys.csv: every survey answer was rejected (1 answer), so no score can be reported",
         )
-        .and(predicate::str::contains("line 42: survey_id=S40"))
+        .and(predicate::str::contains("line 42: score = \"9\" · survey_id=S40"))
         .and(predicate::str::contains("hint: set the survey's scale to match `score`")),
     );
 }

@@ -40,8 +40,8 @@ pub fn check(
     exprs.extend(dimensions(cols).iter().map(|d| text(d).alias(d.as_str())));
     exprs.push(fields::reason_code(&rules));
     exprs.extend(fields::raw_columns(scanned));
-    let lf = fields::prepared(scanned, cfg, &[])?.select(exprs);
-    let mut checked = Checked::new(lf, &rules);
+    let prepared = fields::prepared(scanned, cfg, &[])?;
+    let mut checked = Checked::new(prepared.lf.select(exprs), &rules).counting(prepared.tally);
     // One row per case: a second row for a case is rejected.
     checked.reject_repeated("duplicate_case_id", &case, "case_id");
     Ok(checked)

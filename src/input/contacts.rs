@@ -138,8 +138,7 @@ pub fn check(
     ];
     exprs.push(fields::reason_code(&rules));
     exprs.extend(fields::raw_columns(scanned));
-    let lf = fields::prepared(scanned, cfg, &[date_col.as_str()])?
-        .with_columns(parsed)
-        .select(exprs);
-    Ok(Checked::new(lf, &rules))
+    let prepared = fields::prepared(scanned, cfg, &[date_col.as_str()])?;
+    let lf = prepared.lf.with_columns(parsed).select(exprs);
+    Ok(Checked::new(lf, &rules).counting(prepared.tally))
 }

@@ -175,10 +175,9 @@ pub fn check(
     let times: Vec<&str> = std::iter::once(ts_col.as_str())
         .chain(cols.get("due_at"))
         .collect();
-    let lf = fields::prepared(scanned, cfg, &times)?
-        .with_column(ts.parsed.alias(TS))
-        .select(exprs);
-    Ok(Checked::new(lf, &rules))
+    let prepared = fields::prepared(scanned, cfg, &times)?;
+    let lf = prepared.lf.with_column(ts.parsed.alias(TS)).select(exprs);
+    Ok(Checked::new(lf, &rules).counting(prepared.tally))
 }
 
 /// Extra event columns become dimensions, unless their name would shadow

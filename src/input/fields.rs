@@ -2,6 +2,7 @@
 //! expressions: a row's fate is decided by the engine, not a Rust loop.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
 
 use polars::prelude::*;
 
@@ -24,39 +25,77 @@ pub fn text(user_col: &str) -> Expr {
 /// after trimming and in any case. Config `missing = [...]` replaces them.
 pub const MISSING: &[&str] = &["?", "-", "N/A", "NA", "null", "NULL", "None", "NaN"];
 
-/// What a cell must not be taken for: the missing markers (lower case),
-/// and, for time columns, the dates systems write for "not yet".
+/// What `validate` calls a "not yet" date among the missing values.
+pub const NOT_YET: &str = "a not-yet date (1900-01-01, ...)";
+
+/// Cells that meant "missing", by column and by what they held (a marker
+/// as the config lists it, or `NOT_YET`), counted as the scan trims them.
+#[derive(Debug, Default)]
+pub struct Tally(Mutex<BTreeMap<String, BTreeMap<String, u64>>>);
+
+impl Tally {
+    fn add(&self, column: &str, counts: BTreeMap<String, u64>) {
+        if counts.is_empty() {
+            return;
+        }
+        if let Ok(mut t) = self.0.lock() {
+            let by_kind = t.entry(column.to_string()).or_default();
+            for (kind, n) in counts {
+                *by_kind.entry(kind).or_insert(0) += n;
+            }
+        }
+    }
+
+    /// The counts so far: column -> what the cells held -> cells.
+    pub fn take(&self) -> BTreeMap<String, BTreeMap<String, u64>> {
+        self.0
+            .lock()
+            .map(|mut t| std::mem::take(&mut *t))
+            .unwrap_or_default()
+    }
+}
+
+/// What a cell must not be taken for: the missing markers, and, for time
+/// columns, the dates systems write for "not yet"; and where to count them.
 #[derive(Clone)]
 struct Blanks {
     markers: Arc<Vec<String>>,
     longest: usize,
     sentinels: bool,
+    column: String,
+    tally: Arc<Tally>,
 }
 
 impl Blanks {
-    fn new(markers: &[String], sentinels: bool) -> Blanks {
-        Blanks {
-            markers: Arc::new(markers.iter().map(|m| m.to_lowercase()).collect()),
-            longest: markers.iter().map(String::len).max().unwrap_or(0),
-            sentinels,
+    /// Whether a trimmed, non-empty cell is missing: the marker it is (as
+    /// the list spells it) or `NOT_YET`.
+    fn kind(&self, s: &str) -> Option<&str> {
+        if s.len() <= self.longest
+            && let Some(m) = self.markers.iter().find(|m| m.eq_ignore_ascii_case(s))
+        {
+            return Some(m);
         }
+        (self.sentinels && timestamp::is_sentinel(s)).then_some(NOT_YET)
     }
+}
 
-    /// Whether a trimmed, non-empty cell is missing.
-    fn holds(&self, s: &str) -> bool {
-        (s.len() <= self.longest && self.markers.iter().any(|m| m.eq_ignore_ascii_case(s)))
-            || (self.sentinels && timestamp::is_sentinel(s))
-    }
+/// The scan the checks run on, and the tally of its missing cells.
+pub struct Prepared {
+    pub lf: LazyFrame,
+    pub tally: Arc<Tally>,
 }
 
 /// The scan the checks run on: every text column trimmed in place, empty
 /// cells and missing markers (`cfg.missing`) null, the "not yet" dates of
-/// the time columns `times` null too, and the untouched originals kept as
-/// `__raw_0..` for the rejects. Trimming once here, in a stage of its own,
-/// matters: the engine does not share a subexpression across when/then
-/// branches, so a rule that trimmed (or parsed) inline would redo the work
-/// for every rule reading it.
-pub fn prepared(scanned: &Scanned, cfg: &RunConfig, times: &[&str]) -> PolarsResult<LazyFrame> {
+/// the time columns `times` null too (each counted in the tally), and the
+/// untouched originals kept as `__raw_0..` for the rejects. Trimming once
+/// here, in a stage of its own, matters: the engine does not share a
+/// subexpression across when/then branches, so a rule that trimmed (or
+/// parsed) inline would redo the work for every rule reading it.
+pub fn prepared(scanned: &Scanned, cfg: &RunConfig, times: &[&str]) -> PolarsResult<Prepared> {
+    let tally = Arc::new(Tally::default());
+    let markers = Arc::new(cfg.missing.clone());
+    let longest = cfg.missing.iter().map(String::len).max().unwrap_or(0);
     let schema = scanned.lf.clone().collect_schema()?;
     let raw: Vec<Expr> = scanned
         .columns
@@ -69,7 +108,13 @@ pub fn prepared(scanned: &Scanned, cfg: &RunConfig, times: &[&str]) -> PolarsRes
         .iter()
         .filter(|c| schema.get(c.as_str()) == Some(&DataType::String))
         .map(|c| {
-            let blanks = Blanks::new(&cfg.missing, times.contains(&c.as_str()));
+            let blanks = Blanks {
+                markers: markers.clone(),
+                longest,
+                sentinels: times.contains(&c.as_str()),
+                column: c.clone(),
+                tally: tally.clone(),
+            };
             col(c.as_str()).map_with_fmt_str(
                 move |c| trim_or_null(c, &blanks),
                 |_, f| Ok(f.clone()),
@@ -77,7 +122,10 @@ pub fn prepared(scanned: &Scanned, cfg: &RunConfig, times: &[&str]) -> PolarsRes
             )
         })
         .collect();
-    Ok(scanned.lf.clone().with_columns(raw).with_columns(trimmed))
+    Ok(Prepared {
+        lf: scanned.lf.clone().with_columns(raw).with_columns(trimmed),
+        tally,
+    })
 }
 
 /// A text column trimmed, empty and missing cells null. A clean column
@@ -87,19 +135,27 @@ pub fn prepared(scanned: &Scanned, cfg: &RunConfig, times: &[&str]) -> PolarsRes
 /// padded, empty or missing cell is rebuilt.
 fn trim_or_null(c: Column, blanks: &Blanks) -> PolarsResult<Column> {
     let ca = c.str()?;
-    let clean = ca
-        .iter()
-        .all(|v| v.is_none_or(|s| !s.is_empty() && s.trim().len() == s.len() && !blanks.holds(s)));
+    let clean = ca.iter().all(|v| {
+        v.is_none_or(|s| !s.is_empty() && s.trim().len() == s.len() && blanks.kind(s).is_none())
+    });
     if clean {
         return Ok(c);
     }
+    let mut counts: BTreeMap<String, u64> = BTreeMap::new();
     let out: StringChunked = ca
         .iter()
         .map(|v| {
-            v.map(str::trim)
-                .filter(|s| !s.is_empty() && !blanks.holds(s))
+            v.map(str::trim).filter(|s| match blanks.kind(s) {
+                _ if s.is_empty() => false,
+                Some(kind) => {
+                    *counts.entry(kind.to_string()).or_insert(0) += 1;
+                    false
+                }
+                None => true,
+            })
         })
         .collect();
+    blanks.tally.add(&blanks.column, counts);
     Ok(out.with_name(ca.name().clone()).into_column())
 }
 
@@ -397,6 +453,8 @@ pub struct Checked {
     reasons: Vec<(&'static str, String)>,
     /// Cells rejected in used rows: (reason, user column, flag column).
     cells: Vec<(&'static str, String, String)>,
+    /// The missing cells the scan found, filled as the plan runs.
+    pub tally: Arc<Tally>,
 }
 
 /// Reasons that reject one value of a row that is otherwise used (SPEC
@@ -419,7 +477,14 @@ impl Checked {
             lf,
             reasons: rules.iter().map(|r| (r.reason, r.column.clone())).collect(),
             cells: Vec::new(),
+            tally: Arc::default(),
         }
+    }
+
+    /// Count the missing cells in `tally` (the one `prepared` filled).
+    pub fn counting(mut self, tally: Arc<Tally>) -> Checked {
+        self.tally = tally;
+        self
     }
 
     /// Reject cells of used rows, one rule after another: a cell a rule

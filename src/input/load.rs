@@ -455,6 +455,7 @@ fn settle_into(
         fields::original_values(scanned, &types).alias("values"),
     ];
     let cell_rejects = checked.cell_rejects(spec.kind.name(), scanned, &types);
+    let tally = checked.tally.clone();
     let mut dropped = vec![REASON.to_string()];
     dropped.extend(checked.cell_flags());
     if raw == Raw::Drop {
@@ -570,6 +571,7 @@ fn settle_into(
             rows_rejected: rejected,
             cells_rejected: cells,
             rejected_by_reason: by_reason,
+            missing: tally.take(),
         },
         spool,
     })

@@ -30,6 +30,10 @@ pub struct InputStats {
     #[serde(default)]
     pub cells_rejected: u64,
     pub rejected_by_reason: BTreeMap<String, u64>,
+    /// Cells that meant "missing" (SPEC 1.6): column -> what they held (a
+    /// missing marker, or a not-yet date) -> cells.
+    #[serde(default)]
+    pub missing: BTreeMap<String, BTreeMap<String, u64>>,
 }
 
 impl InputStats {
@@ -39,6 +43,12 @@ impl InputStats {
         self.rows_used += other.rows_used;
         self.rows_rejected += other.rows_rejected;
         self.cells_rejected += other.cells_rejected;
+        for (column, kinds) in &other.missing {
+            let mine = self.missing.entry(column.clone()).or_default();
+            for (kind, n) in kinds {
+                *mine.entry(kind.clone()).or_insert(0) += n;
+            }
+        }
         for (reason, n) in &other.rejected_by_reason {
             *self.rejected_by_reason.entry(reason.clone()).or_insert(0) += n;
         }

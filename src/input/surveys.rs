@@ -213,10 +213,9 @@ pub fn check(
         .iter()
         .filter_map(|c| cols.get(c))
         .collect();
-    let lf = fields::prepared(scanned, cfg, &times)?
-        .with_columns(parsed)
-        .select(all);
-    let mut checked = Checked::new(lf, &rules);
+    let prepared = fields::prepared(scanned, cfg, &times)?;
+    let lf = prepared.lf.with_columns(parsed).select(all);
+    let mut checked = Checked::new(lf, &rules).counting(prepared.tally);
 
     // Duplicates are judged among otherwise valid rows: the first one stays.
     checked.reject_repeated("duplicate_survey_id", &id, "survey_id");

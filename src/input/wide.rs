@@ -392,10 +392,9 @@ fn check(scanned: &Scanned, cols: &ColumnMap, cfg: &RunConfig, layout: &Layout) 
     exprs.push(fields::reason_code(&rules));
     exprs.extend(fields::raw_columns(scanned));
     let times: Vec<&str> = stamps.keys().map(String::as_str).collect();
-    let lf = fields::prepared(scanned, cfg, &times)?
-        .with_columns(parsed)
-        .select(exprs);
-    let mut checked = Checked::new(lf, &rules);
+    let prepared = fields::prepared(scanned, cfg, &times)?;
+    let lf = prepared.lf.with_columns(parsed).select(exprs);
+    let mut checked = Checked::new(lf, &rules).counting(prepared.tally);
     // A case id twice: the first row stays, as for survey ids.
     checked.reject_repeated("duplicate_case_id", &case, "case_id");
     checked.reject_cells(out_of_order(timed));

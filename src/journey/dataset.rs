@@ -123,6 +123,7 @@ pub fn write(
                 rows_used: 0,
                 rows_rejected: 0,
                 cells_rejected: 0,
+                missing: Default::default(),
                 rejected_by_reason: Default::default(),
                 ..s.clone()
             })

@@ -275,11 +275,25 @@ impl Quality {
         for w in &self.warnings {
             warnings.push(vec![json!(w.message), json!(w.fix)]);
         }
+        // SPEC 1.6: each kind of missing value, per column.
+        let mut missing = Table::new(
+            "missing_values",
+            "Cells read as missing, by what they held",
+            &["input", "column", "value", "cells"],
+        );
+        for s in &self.inputs {
+            for (column, kinds) in &s.missing {
+                for (kind, n) in kinds {
+                    missing.push(vec![json!(s.input), json!(column), json!(kind), json!(n)]);
+                }
+            }
+        }
         vec![
             summary,
             warnings,
             inputs,
             grouped_table("rejected", "Rejected rows by reason", &self.rejected, true),
+            missing,
             unmapped,
             answers,
             grouped_table(

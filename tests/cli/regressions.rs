@@ -153,6 +153,31 @@ fn missing_markers_and_not_yet_dates_are_missing_not_values() {
     );
     let v = f.validate_json(&[]);
     assert_eq!(v["inputs"][0]["rows_rejected"], 0);
+    // validate counts each kind per column.
+    let missing: Vec<(String, String, u64)> = v["missing_values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["column"].as_str().unwrap().to_string(),
+                r["value"].as_str().unwrap().to_string(),
+                r["cells"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        missing,
+        [
+            ("Group".to_string(), "?".to_string(), 1),
+            ("Solved at".to_string(), "?".to_string(), 1),
+            (
+                "Solved at".to_string(),
+                "a not-yet date (1900-01-01, ...)".to_string(),
+                1
+            ),
+        ]
+    );
     let rows = f.journeys(&[]);
     expect(&rows, "1", &[("resolution_hours", "6.0")]);
     expect(

@@ -12,6 +12,7 @@ would measure nothing, so any disagreement fails the run (exit 1).
     pip install -r benches/requirements.txt
     python3 benches/bench.py                          # 100k, 300k, 1M; CSV and Parquet
     python3 benches/bench.py --scales 2000 --formats csv   # a smoke run (the test suite's)
+    python3 benches/bench.py --one-account 10000,100000    # a business account's many cases
 
 Results are written down in BENCHMARKS.md; timings are never asserted.
 """
@@ -165,6 +166,50 @@ def machine() -> str:
     return f"{os.cpu_count()} cores, {cpu}, {mem_gib:.0f} GiB RAM, {platform.system()} {platform.release()}"
 
 
+def one_account(work: Path, cases: int, seed: int) -> Path:
+    """`cases` cases, half of them one business account's, each opened 2
+    minutes after the one before and resolved 1-72 hours later; the
+    account has one contact-count row (customer only) and one answer
+    (customer only) per case: the shape that pairs every row with every
+    case of the account when the joins by customer pair."""
+    import datetime
+    import random
+    data = work / f"one-account-{cases}"
+    if (data / "events.csv").exists():
+        return data
+    data.mkdir(parents=True, exist_ok=True)
+    rnd = random.Random(seed)
+    t0 = datetime.datetime(2024, 1, 1, 9, 0)
+    with open(data / "events.csv", "w") as ev, open(data / "contacts.csv", "w") as cn, \
+            open(data / "surveys.csv", "w") as sv:
+        ev.write("case_id,customer_id,timestamp,event\n")
+        cn.write("customer_id,date,contacts\n")
+        sv.write("survey_id,customer_id,responded_at,score\n")
+        for i in range(cases):
+            customer = "BIG" if i % 2 == 0 else f"C{i}"
+            opened = t0 + datetime.timedelta(minutes=2 * i)
+            resolved = opened + datetime.timedelta(hours=rnd.randint(1, 72))
+            ev.write(f"K{i},{customer},{opened:%Y-%m-%d %H:%M},contact_in\n")
+            ev.write(f"K{i},{customer},{resolved:%Y-%m-%d %H:%M},resolved\n")
+            if customer == "BIG":
+                cn.write(f"BIG,{opened + datetime.timedelta(hours=5):%Y-%m-%d},1\n")
+                answered = resolved + datetime.timedelta(hours=3)
+                sv.write(f"S{i},BIG,{answered:%Y-%m-%d %H:%M},{rnd.randint(1, 5)}\n")
+    return data
+
+
+def bench_one_account(cxgap: Path, work: Path, scales: list, seed: int) -> int:
+    print("| cases | on one account | journeys wall s | CPU s | peak MiB |")
+    print("|---:|---:|---:|---:|---:|")
+    for cases in scales:
+        data = one_account(work, cases, seed)
+        out = work / f"one-account-{cases}.parquet"
+        t = timed([cxgap, "journeys", data, "--out", out, "--force"])
+        print(f"| {cases:,} | {cases // 2:,} | {t['wall_s']:.2f} | {t['cpu_s']:.2f} "
+              f"| {t['peak_rss_mib']:,.0f} |", flush=True)
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--scales", default="100000,300000,1000000", help="case counts, comma-separated")
@@ -178,7 +223,15 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=1,
                     help="runs per engine and size; the median run is reported")
     ap.add_argument("--json", type=Path, help="also write every measurement here")
+    ap.add_argument("--one-account", metavar="CASES",
+                    help="instead: time `cxgap journeys` on CASES cases (comma-separated), half of "
+                         "them one customer's, with a count row and an answer by customer per case")
     args = ap.parse_args()
+    if args.one_account:
+        cxgap = args.cxgap or build_cxgap()
+        args.work.mkdir(parents=True, exist_ok=True)
+        return bench_one_account(cxgap, args.work, [int(s) for s in args.one_account.split(",")],
+                                 args.seed)
 
     try:
         import duckdb

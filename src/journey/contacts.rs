@@ -19,6 +19,114 @@ pub struct Attribution {
     pub unattributed: LazyFrame,
 }
 
+/// For each count row with only a customer_id (line, customer_id, date):
+/// the customer's most recently opened case whose [from_day, to_day] holds
+/// the row's day (ties: the larger case number), as line, fit_case,
+/// fit_no.
+///
+/// The latest case opened on or before the day is found for every row by
+/// one sort of rows and cases together and a forward fill; it is the
+/// answer whenever it is still open on that day, which is nearly always.
+/// Only the rows it does not hold (a short case opened after a long one
+/// still open) are paired with their customer's cases — so a business
+/// account's thousands of cases are not paired with each of its rows.
+fn customer_fits(rows: LazyFrame, spans: LazyFrame) -> PolarsResult<LazyFrame> {
+    let (key, kind) = ("__key", "__row");
+    let day = col("date").cast(DataType::Int32);
+    let both = concat(
+        [
+            spans.clone().select([
+                super::recontact::key_code(col("customer_id")).alias(key),
+                col("from_day").alias("day"),
+                lit(0u8).alias(kind),
+                col("fit_opened")
+                    .dt()
+                    .timestamp(TimeUnit::Milliseconds)
+                    .alias("opened_ms"),
+                col("fit_no"),
+                col("fit_case"),
+                col("to_day"),
+                lit(NULL).cast(DataType::Int64).alias("line"),
+            ]),
+            rows.clone().select([
+                super::recontact::key_code(col("customer_id")).alias(key),
+                day.clone().alias("day"),
+                lit(1u8).alias(kind),
+                lit(NULL).cast(DataType::Int64).alias("opened_ms"),
+                lit(NULL).cast(DataType::UInt32).alias("fit_no"),
+                lit(NULL).cast(DataType::String).alias("fit_case"),
+                lit(NULL).cast(DataType::Int32).alias("to_day"),
+                col("line").cast(DataType::Int64),
+            ]),
+        ],
+        UnionArgs::default(),
+    )?
+    // Cases by opening, the larger number last among exact ties, before
+    // the rows of their first day.
+    .sort(
+        [key, "day", kind, "opened_ms", "fit_no"],
+        SortMultipleOptions::default(),
+    );
+    let is_case = col(kind).eq(lit(0u8));
+    let last = |c: &str| {
+        when(is_case.clone())
+            .then(col(c))
+            .otherwise(lit(NULL))
+            .fill_null_with_strategy(FillNullStrategy::Forward(None))
+    };
+    let latest = both
+        .with_columns([
+            last(key).alias("case_key"),
+            last("to_day").alias("to_day"),
+            last("fit_no").alias("fit_no"),
+            last("fit_case").alias("fit_case"),
+        ])
+        .filter(is_case.not())
+        .with_column(
+            col("case_key")
+                .eq(col(key))
+                .and(col("to_day").gt_eq(col("day")))
+                .fill_null(lit(false))
+                .alias("holds"),
+        )
+        .cache();
+    let found =
+        latest
+            .clone()
+            .filter(col("holds"))
+            .select([col("line"), col("fit_case"), col("fit_no")]);
+    // The rest: paired with their customer's cases, the latest that holds
+    // the day wins.
+    let rest = rows.join(
+        latest.filter(col("holds").not()).select([col("line")]),
+        [col("line").cast(DataType::Int64)],
+        [col("line")],
+        JoinArgs::new(JoinType::Semi),
+    );
+    let paired = rest
+        .join(
+            spans,
+            [col("customer_id")],
+            [col("customer_id")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .filter(
+            day.clone()
+                .gt_eq(col("from_day"))
+                .and(day.lt_eq(col("to_day"))),
+        )
+        .sort(
+            ["line", "fit_opened", "fit_no"],
+            SortMultipleOptions::default().with_order_descending_multi([false, true, true]),
+        );
+    let paired = first_of_each(paired, "line").select([
+        col("line").cast(DataType::Int64),
+        col("fit_case"),
+        col("fit_no"),
+    ]);
+    concat([found, paired], UnionArgs::default())
+}
+
 /// Count rows with a case_id belong to that case (unknown ids fit nowhere);
 /// rows with only a customer_id go to that customer's most recently opened
 /// case whose [opened day, resolved day or as_of day] holds the row's day.
@@ -57,34 +165,15 @@ pub fn attribute(
         .select(unattributed_cols("unknown_case"));
 
     let customer_only = counts.filter(col("case_id").is_null());
-    let fits = customer_only
-        .clone()
-        .join(
-            spans.select([
-                col("customer_id"),
-                col("case_id").alias("fit_case"),
-                col(CASE).alias("fit_no"),
-                col("opened_at").alias("fit_opened"),
-                col("from_day"),
-                col("to_day"),
-            ]),
-            [col("customer_id")],
-            [col("customer_id")],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .filter(
-            col("date")
-                .cast(DataType::Int32)
-                .gt_eq(col("from_day"))
-                .and(col("date").cast(DataType::Int32).lt_eq(col("to_day"))),
-        )
-        // Most recently opened wins; the case id breaks exact ties.
-        // The case number orders as the case id does.
-        .sort(
-            ["line", "fit_opened", "fit_no"],
-            SortMultipleOptions::default().with_order_descending_multi([false, true, true]),
-        );
-    let fits = first_of_each(fits, "line").select([col("line"), col("fit_case"), col("fit_no")]);
+    let spans = spans.select([
+        col("customer_id"),
+        col("case_id").alias("fit_case"),
+        col(CASE).alias("fit_no"),
+        col("opened_at").alias("fit_opened"),
+        col("from_day"),
+        col("to_day"),
+    ]);
+    let fits = customer_fits(customer_only.clone(), spans)?;
     let resolved = customer_only
         .join(
             fits,

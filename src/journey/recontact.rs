@@ -25,7 +25,7 @@ pub fn key() -> Expr {
 /// gets the same code as the key it equals.
 const KEY_NO: &str = "key_no";
 
-fn key_code(text: Expr) -> Expr {
+pub(super) fn key_code(text: Expr) -> Expr {
     text.cast(DataType::from_categories(Categories::global()))
         .to_physical()
 }

@@ -6,7 +6,8 @@ use polars::prelude::*;
 use super::ms;
 
 use crate::input::config::{SurveyPick, SurveySettings};
-use crate::journey::timeline::{CASE, first_of_each, per_case as grouped};
+use crate::journey::recontact::key_code;
+use crate::journey::timeline::{CASE, per_case as grouped};
 
 const DAY_MS: f64 = 86_400_000.0;
 
@@ -44,31 +45,7 @@ pub fn join(surveys: LazyFrame, cases: LazyFrame, window_days: f64) -> PolarsRes
         .filter(col("case_id").is_null())
         .with_column(coalesce(&[col("responded_at"), col("sent_at")]).alias("ref_at"));
     let window_ms = (window_days * DAY_MS).round() as i64;
-    let fits = customer_only
-        .clone()
-        .filter(col("ref_at").is_not_null())
-        .join(
-            cases.filter(col("resolved_at").is_not_null()).select([
-                col("customer_id"),
-                col("case_id").alias("fit_case"),
-                col(CASE).alias("fit_no"),
-                col("resolved_at"),
-            ]),
-            [col("customer_id")],
-            [col("customer_id")],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .filter(
-            ms(col("resolved_at"))
-                .lt_eq(ms(col("ref_at")))
-                .and((ms(col("ref_at")) - ms(col("resolved_at"))).lt_eq(lit(window_ms))),
-        )
-        // The case number orders as the case id does.
-        .sort(
-            ["line", "resolved_at", "fit_no"],
-            SortMultipleOptions::default().with_order_descending_multi([false, true, true]),
-        );
-    let fits = first_of_each(fits, "line").select([col("line"), col("fit_case"), col("fit_no")]);
+    let fits = latest_resolved_before(customer_only.clone(), cases, window_ms)?;
     let by_customer = customer_only.join(
         fits,
         [col("line")],
@@ -130,6 +107,65 @@ pub fn join(surveys: LazyFrame, cases: LazyFrame, window_days: f64) -> PolarsRes
         )?
         .sort(["line"], SortMultipleOptions::default()),
     })
+}
+
+/// For each customer-only survey (line, customer_id, ref_at), the case of
+/// its customer with the latest resolved_at at or before ref_at and at most
+/// `window_ms` before it (ties: the larger case number): line, fit_case,
+/// fit_no. Cases and surveys are sorted together by customer and time — a
+/// case before a survey at the same instant, and among cases the larger
+/// number last — and each survey takes the last case before it by a
+/// forward fill: one sort, where a join by customer would pair every
+/// survey with every case of a business account's thousands.
+fn latest_resolved_before(
+    surveys: LazyFrame,
+    cases: LazyFrame,
+    window_ms: i64,
+) -> PolarsResult<LazyFrame> {
+    let (key, kind) = ("__key", "__survey");
+    let both = concat(
+        [
+            cases.filter(col("resolved_at").is_not_null()).select([
+                key_code(col("customer_id")).alias(key),
+                ms(col("resolved_at")).alias("at"),
+                lit(0u8).alias(kind),
+                col(CASE).alias("fit_no"),
+                col("case_id").alias("fit_case"),
+                lit(NULL).cast(DataType::Int64).alias("line"),
+            ]),
+            surveys.filter(col("ref_at").is_not_null()).select([
+                key_code(col("customer_id")).alias(key),
+                ms(col("ref_at")).alias("at"),
+                lit(1u8).alias(kind),
+                lit(NULL).cast(DataType::UInt32).alias("fit_no"),
+                lit(NULL).cast(DataType::String).alias("fit_case"),
+                col("line").cast(DataType::Int64),
+            ]),
+        ],
+        UnionArgs::default(),
+    )?
+    .sort([key, "at", kind, "fit_no"], SortMultipleOptions::default());
+    let is_case = col(kind).eq(lit(0u8));
+    let last = |c: &str| {
+        when(is_case.clone())
+            .then(col(c))
+            .otherwise(lit(NULL))
+            .fill_null_with_strategy(FillNullStrategy::Forward(None))
+    };
+    Ok(both
+        .with_columns([
+            last("at").alias("case_at"),
+            last(key).alias("case_key"),
+            last("fit_no").alias("fit_no"),
+            last("fit_case").alias("fit_case"),
+        ])
+        .filter(
+            is_case
+                .not()
+                .and(col("case_key").eq(col(key)))
+                .and((col("at") - col("case_at")).lt_eq(lit(window_ms))),
+        )
+        .select([col("line"), col("fit_case"), col("fit_no")]))
 }
 
 /// Per case: the picked answer (first, last or mean of the answered surveys

@@ -605,3 +605,32 @@ fn the_survey_gate_counts_answers_not_invitations() {
         .code(4)
         .stderr(predicate::str::contains("2 of 10 rows were rejected (20%)"));
 }
+
+#[test]
+fn joins_by_customer_pick_the_same_case_without_pairing_every_case() {
+    let f = Fixture::new();
+    // Customer K: A opened on the 1st and resolved on the 10th; B opened on
+    // the 3rd and resolved on the 4th. A count row on the 6th: the latest
+    // case opened by then is B, which no longer holds the day, so it goes
+    // to A (still open); one on the 3rd goes to B (opened last, holding
+    // it). An answer on the 5th takes the latest case resolved before it:
+    // B (resolved the 4th), not A (resolved later).
+    f.file(
+        "events.csv",
+        "case_id,customer_id,timestamp,event\n\
+         A,K,2026-05-01 09:00,contact_in\nA,K,2026-05-10 09:00,resolved\n\
+         B,K,2026-05-03 09:00,contact_in\nB,K,2026-05-04 09:00,resolved\n",
+    )
+    .file(
+        "contacts.csv",
+        "customer_id,date,contacts\nK,2026-05-06,2\nK,2026-05-03,5\n",
+    )
+    .file(
+        "surveys.csv",
+        "survey_id,customer_id,responded_at,score\nS1,K,2026-05-05 09:00,2\n",
+    );
+    let rows = f.journeys(&[]);
+    // A: its own contact_in + 2 counted; B: its own + 5.
+    expect(&rows, "A", &[("inbound_contacts", "3"), ("score", "")]);
+    expect(&rows, "B", &[("inbound_contacts", "6"), ("score", "2.0")]);
+}

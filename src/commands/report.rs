@@ -233,6 +233,10 @@ fn print_summary(rep: &report::Report, term: &Term) -> Result<()> {
         crate::cli::TableFormat::Table,
         term,
     );
+    if let Some(note) = &rep.periods_note {
+        text.push_str(note);
+        text.push('\n');
+    }
     if !rep.findings.is_empty() {
         text.push_str("\nFindings\n");
         for f in &rep.findings {

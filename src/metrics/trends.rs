@@ -11,13 +11,18 @@ use crate::metrics::table::Table;
 
 /// The local calendar period (its first day) a case was resolved in.
 pub fn period_of_resolution(ctx: &Ctx) -> Result<Expr> {
+    period_of(ctx, "resolved_at")
+}
+
+/// The local calendar period (its first day) of a case's time `column`.
+pub fn period_of(ctx: &Ctx, column: &str) -> Result<Expr> {
     let every = match ctx.period {
         Period::Day => "1d",
         Period::Week => "1w",
         Period::Month => "1mo",
     };
     let tz = ctx.cfg.timezone.engine();
-    Ok(col("resolved_at")
+    Ok(col(column)
         .dt()
         .convert_time_zone(tz)
         .dt()

@@ -90,6 +90,8 @@ pub struct Page<'a> {
     pub title: &'a str,
     pub subtitle: String,
     pub cards: &'a [Card],
+    /// What the cards' changes compare, under them.
+    pub cards_note: Option<&'a str>,
     pub findings: &'a [FindingView],
     pub charts: &'a [ChartView],
     pub sections: &'a [(&'a str, Vec<&'a Table>)],
@@ -125,7 +127,7 @@ ol.findings{padding-left:1.3em}ol.findings>li{margin:.8em 0}\
 .example .h{font-weight:600}.example .h span{font-weight:400;color:var(--muted)}\
 .example ol{list-style:none;margin:.3em 0 0;padding:0}.example li{display:flex;gap:.5em}\
 .example .t{flex:0 0 7.5em;color:var(--muted);font-variant-numeric:tabular-nums}.example .w{min-width:0;overflow-wrap:anywhere}\
-a{color:var(--accent)}\
+a{color:var(--accent)}.periods{color:var(--muted);font-size:.85em;margin:.4em 0 0}\
 .scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;max-width:100%}\
 table{border-collapse:collapse;font-size:.85em;margin:.3em 0 1em;min-width:100%}\
 th,td{border:1px solid var(--line);padding:3px 6px;text-align:left;white-space:nowrap}th{background:var(--bg)}\
@@ -141,7 +143,7 @@ footer{margin-top:2em;color:var(--muted);font-size:.85em;border-top:1px solid va
 .cards{grid-template-columns:repeat(4,1fr)}h2{break-after:avoid}\
 figure,table,.card,.example,article.case{break-inside:avoid}a{color:inherit;text-decoration:none}}";
 
-fn cards_html(out: &mut String, cards: &[Card]) {
+fn cards_html(out: &mut String, cards: &[Card], note: Option<&str>) {
     out.push_str("<section><h2>Headline figures</h2><div class=\"cards\">");
     for c in cards {
         let _ = write!(
@@ -170,7 +172,11 @@ fn cards_html(out: &mut String, cards: &[Card]) {
             escape(&c.definition)
         );
     }
-    out.push_str("</div></section>");
+    out.push_str("</div>");
+    if let Some(note) = note {
+        let _ = write!(out, "<p class=\"periods\">{}</p>", escape(note));
+    }
+    out.push_str("</section>");
 }
 
 fn findings_html(out: &mut String, findings: &[FindingView], anchors: &BTreeMap<&str, String>) {
@@ -264,7 +270,7 @@ pub fn render(p: &Page) -> String {
         .enumerate()
         .map(|(i, c)| (c.case_id.as_str(), format!("case-{}", i + 1)))
         .collect();
-    cards_html(&mut out, p.cards);
+    cards_html(&mut out, p.cards, p.cards_note);
     findings_html(&mut out, p.findings, &anchors);
     charts_html(&mut out, p.charts);
     for (heading, tables) in p.sections {

@@ -68,11 +68,28 @@ fn change(
         ),
         tone,
         thin,
-        windows: format!(
-            "Cases resolved {} to {} against the {window} before, from {}",
-            periods.current_from, periods.current_to, periods.previous_from
-        ),
+        windows: periods_note(periods),
     })
+}
+
+/// Which cohorts the changes compare, in words (SPEC 4): under the cards,
+/// and over each change.
+pub fn periods_note(p: &Periods) -> String {
+    let mut s = format!(
+        "Changes compare the cases opened {} to {} with those opened in the {} before, from {}; {} of the latest are still open, so their outcomes (time to resolve, FCR, recontact) are not counted yet.",
+        p.current_from,
+        p.current_to,
+        p.window(),
+        p.previous_from,
+        units::thousands(p.current_open as f64)
+    );
+    if p.export_ended {
+        s.push_str(&format!(
+            " No case opened in the 7 days before as_of: the export appears to end on {}, and the periods end there.",
+            p.current_to
+        ));
+    }
+    s
 }
 
 pub fn cards(

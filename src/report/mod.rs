@@ -30,6 +30,8 @@ pub struct Report {
     pub charts: Vec<Chart>,
     /// The headline figures as the page shows them.
     pub cards: Vec<Card>,
+    /// Which periods the cards' changes compare, when there are two.
+    pub periods_note: Option<String>,
     /// Findings, each with the real journeys that show it.
     pub findings: Vec<FindingView>,
     /// The example cases in full, in order of first appearance.
@@ -80,6 +82,7 @@ pub fn build(
         (s.scale_min, s.scale_max),
         cfg.min_n,
     );
+    let periods_note = periods.as_ref().map(headline::periods_note);
     let found = findings_of(&ctx, &tables, &figures, &drivers, &seg_by, &segs)?;
     let (findings, cases) = with_examples(cfg, journeys, events, found)?;
     crate::engine::phase("report: findings and example journeys");
@@ -120,6 +123,7 @@ pub fn build(
         tables,
         charts,
         cards,
+        periods_note,
         findings,
         cases,
         quality,

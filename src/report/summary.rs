@@ -44,7 +44,7 @@ fn glossary(rep: &Report) -> Vec<(String, String)> {
     }
     out.push((
         "Change".into(),
-        "A figure over the cases resolved in the latest half of the weeks with resolutions, against the half before it (as many weeks); green is better, red worse. Hover a change to see the dates.".into(),
+        "A figure over the cases opened in the latest half of the weeks with openings, against those opened in the half before it (as many weeks); outcomes count once final. Green is better, red worse; the line under the figures gives the dates.".into(),
     ));
     out.push((
         "95% CI".into(),
@@ -79,6 +79,7 @@ pub fn html(rep: &Report, charts: &[ChartView]) -> String {
         title: TITLE,
         subtitle: format!("Cases up to {}", rep.quality.as_of),
         cards: &rep.cards,
+        cards_note: rep.periods_note.as_deref(),
         findings: &rep.findings,
         charts,
         sections: &sections,

@@ -168,20 +168,30 @@ fn html_is_self_contained_and_holds_the_figures() {
     }
     // Intervals as the table holds them: fcr_rate 0.1183 to 0.3178.
     assert!(card("fcr_rate").contains("95% CI 11.8–31.8%"));
-    // Change against the previous period: the sample's resolved cases span
-    // 8 weeks; FCR over the last 4 is 7 of 28 (25.0%), over the 4 before
-    // 5 of 32 (15.6%): up 9.4 points, which is good news, but 28 cases are
-    // fewer than min_n (30), so the change is greyed and marked.
+    // Change against the previous period, by cohorts of opening (SPEC 4):
+    // the sample's cases opened in 7 weeks (Mondays 28 Sep to 9 Nov); the
+    // last 3 against the 3 before, the oldest left out. Worked out in
+    // Python from `cxgap journeys --format csv` (opened_at's week, fcr,
+    // resolution_hours): FCR over the latest cohort is 6 of 26 cases with a
+    // final fcr (23.1%), over the one before 5 of 27 (18.5%): up 4.6
+    // points, good news, but 26 cases are fewer than min_n (30), so the
+    // change is greyed and marked.
     let fcr = card("fcr_rate");
     assert!(fcr.contains("class=\"c better thin\""), "{fcr}");
     assert!(
-        fcr.contains("Last 4 weeks 25.0% ▲ +9.4 pts (n&lt;30)"),
+        fcr.contains("Last 3 weeks 23.1% ▲ +4.6 pts (n&lt;30)"),
         "{fcr}"
     );
-    // Median time to resolve went up (25.5 h to 35.0 h): bad news.
+    // Median time to resolve over the resolved cases of each cohort: 26.0 h
+    // before, 30.0 h now: bad news.
     let hours = card("median_resolution_hours");
     assert!(hours.contains("class=\"c worse"), "{hours}");
-    assert!(hours.contains("▲ +9.5 h"), "{hours}");
+    assert!(hours.contains("▲ +4.0 h"), "{hours}");
+    // The page says which cohorts it compares, how many of the latest are
+    // still open (2), and that the export stops taking new cases: the last
+    // opening is 10 Nov, more than 7 days before as_of (19 Nov).
+    assert!(html.contains("Changes compare the cases opened 2026-10-26 to 2026-11-10 with those opened in the 3 weeks before, from 2026-10-05; 2 of the latest are still open"));
+    assert!(html.contains("the export appears to end on 2026-11-10, and the periods end there"));
 
     // Human labels, never snake_case, where people read.
     assert!(html.contains("<th>Cases with</th>"));

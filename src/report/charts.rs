@@ -121,6 +121,10 @@ pub fn charts(
 }
 
 /// Residuals from the most above expectations to the most below.
+/// Bars a segment chart draws at most at each end: `--by agent` on a real
+/// export has hundreds, which made a page-long PNG; the table keeps all.
+const SEGMENT_BARS: usize = 8;
+
 fn segment_residuals(cfg: &RunConfig, seg_by: &str, segs: &[Segment]) -> Chart {
     let mut order: Vec<&Segment> = segs.iter().collect();
     order.sort_by(|a, b| {
@@ -129,6 +133,15 @@ fn segment_residuals(cfg: &RunConfig, seg_by: &str, segs: &[Segment]) -> Chart {
             .total_cmp(&a.residual.unwrap_or(f64::NEG_INFINITY))
             .then_with(|| a.name.cmp(&b.name))
     });
+    let all = order.len();
+    let shown = if all > 2 * SEGMENT_BARS {
+        order.drain(SEGMENT_BARS..all - SEGMENT_BARS);
+        format!(
+            ": the {SEGMENT_BARS} highest and {SEGMENT_BARS} lowest of {all} (every one is in the segments table)"
+        )
+    } else {
+        String::new()
+    };
     let thin: Vec<bool> = order
         .iter()
         .map(|g| g.surveyed < cfg.min_n as f64)
@@ -136,7 +149,7 @@ fn segment_residuals(cfg: &RunConfig, seg_by: &str, segs: &[Segment]) -> Chart {
     Chart::Bars(Bars {
         name: "segment_residuals".into(),
         title: format!(
-            "Score above or below what its journeys explain, by {} (±2 SE)",
+            "Score above or below what its journeys explain, by {} (±2 SE){shown}",
             labels::words(seg_by).to_lowercase()
         ),
         x_label: "score points (actual minus expected)".into(),

@@ -634,3 +634,30 @@ fn joins_by_customer_pick_the_same_case_without_pairing_every_case() {
     expect(&rows, "A", &[("inbound_contacts", "3"), ("score", "")]);
     expect(&rows, "B", &[("inbound_contacts", "6"), ("score", "2.0")]);
 }
+
+#[test]
+fn a_segment_chart_draws_the_ends_and_the_table_keeps_every_segment() {
+    let f = Fixture::new();
+    // 40 teams of 2 surveyed cases each: the residual chart draws the 8
+    // highest and 8 lowest (a page-long PNG before); the table has all 40.
+    let mut events = String::from("case_id,timestamp,event,team\n");
+    let mut surveys = String::from("survey_id,case_id,responded_at,score\n");
+    for i in 0..80 {
+        let team = format!("T{:02}", i / 2);
+        events.push_str(&format!(
+            "C{i},2026-05-01 09:00,contact_in,{team}\nC{i},2026-05-02 09:00,resolved,{team}\n"
+        ));
+        surveys.push_str(&format!("S{i},C{i},2026-05-03 09:00,{}\n", 1 + (i * 7) % 5));
+    }
+    f.file("events.csv", &events).file("surveys.csv", &surveys);
+    f.cmd(&["report", ".", "--out", "out"]).assert().success();
+    let svg = std::fs::read_to_string(f.join("out/charts/segment_residuals.svg")).unwrap();
+    // The title wraps: its words are in the drawing's text lines.
+    assert!(
+        svg.contains("highest and 8 lowest of 40 (every one is in the segments table)"),
+        "{}",
+        &svg[..svg.len().min(2000)]
+    );
+    let table = std::fs::read_to_string(f.join("out/tables/segments.csv")).unwrap();
+    assert_eq!(table.lines().count(), 41);
+}

@@ -269,14 +269,22 @@ pub fn to_table(by: &str, segs: &[Segment], min_n: f64) -> Table {
         ],
     );
     for (i, s) in segs.iter().enumerate() {
+        // A segment without an answer is not ranked: it says so instead of
+        // looking like a thin one at the bottom.
+        let unanswered = s.surveyed == 0.0;
         let flag = match (s.flag, s.surveyed < min_n) {
+            _ if unanswered => json!("no answers"),
             (Some(f), true) => json!(format!("{f} (n<min_n)")),
             (Some(f), false) => json!(f),
             (None, true) => json!("n<min_n"),
             (None, false) => Value::Null,
         };
         t.push(vec![
-            json!(i + 1),
+            if unanswered {
+                Value::Null
+            } else {
+                json!(i + 1)
+            },
             json!(s.name),
             json!(s.cases),
             json!(s.surveyed),

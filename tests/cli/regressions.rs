@@ -661,3 +661,45 @@ fn a_segment_chart_draws_the_ends_and_the_table_keeps_every_segment() {
     let table = std::fs::read_to_string(f.join("out/tables/segments.csv")).unwrap();
     assert_eq!(table.lines().count(), 41);
 }
+
+#[test]
+fn a_segment_without_answers_says_so_and_is_not_ranked() {
+    let f = Fixture::new();
+    // Team X has two answered cases, team Y none.
+    f.file(
+        "events.csv",
+        "case_id,timestamp,event,team\n\
+         A,2026-05-01 09:00,contact_in,X\nA,2026-05-02 09:00,resolved,X\n\
+         B,2026-05-01 09:00,contact_in,X\nB,2026-05-02 09:00,resolved,X\n\
+         C,2026-05-01 09:00,contact_in,Y\nC,2026-05-02 09:00,resolved,Y\n",
+    )
+    .file(
+        "surveys.csv",
+        "survey_id,case_id,responded_at,score\nS1,A,2026-05-03 09:00,4\nS2,B,2026-05-03 09:00,2\n",
+    );
+    let out = f
+        .cmd(&["metrics", "segments", ".", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let y = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["segment"] == "Y")
+        .unwrap();
+    assert_eq!(
+        (y["rank"].clone(), y["flag"].clone()),
+        (serde_json::Value::Null, "no answers".into())
+    );
+    let x = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["segment"] == "X")
+        .unwrap();
+    assert_eq!(x["rank"], 1);
+}

@@ -168,7 +168,10 @@ pub struct MetricsArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     pub format: TableFormat,
-    /// Exit 3 when an overview figure meets this condition, e.g. `promise_miss_rate>0.15` (repeatable)
+    /// Exit 3 when an overview figure meets this condition, e.g.
+    /// `promise_miss_rate>0.15`, or its change against the previous period
+    /// in the card's units, e.g. `csat_pct.change<-5` (5 points down)
+    /// (repeatable)
     #[arg(long = "fail-if", value_name = "EXPR")]
     pub fail_if: Vec<crate::metrics::fail_if::Threshold>,
 }
@@ -402,7 +405,9 @@ pub struct ReportArgs {
     /// Dimension for the segment, resolution and who-answers tables (default team)
     #[arg(long, value_name = "DIM")]
     pub by: Option<String>,
-    /// Exit 3 when an overview figure meets this condition (repeatable)
+    /// Exit 3 when an overview figure meets this condition, e.g.
+    /// `promise_miss_rate>0.15`, or its change against the previous period
+    /// in the card's units, e.g. `csat_pct.change<-5` (repeatable)
     #[arg(long = "fail-if", value_name = "EXPR")]
     pub fail_if: Vec<crate::metrics::fail_if::Threshold>,
     /// Test hook: fail right after the named stage, to prove atomic output

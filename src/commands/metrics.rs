@@ -18,7 +18,12 @@ pub fn run(args: &MetricsArgs, term: &Term) -> Result<Outcome> {
     ctx.check_by()?;
     let mut figures = overview::figures(&ctx)?;
     figures.extend(overview::reject_shares(&p.journeys.inputs.stats));
-    let verdicts = super::judge_thresholds(&args.fail_if, &figures)?;
+    let periods = if crate::metrics::fail_if::wants_change(&args.fail_if) {
+        crate::metrics::change::change(&ctx)?
+    } else {
+        None
+    };
+    let verdicts = super::judge_thresholds(&args.fail_if, &figures, periods.as_ref())?;
     // A table of score comparisons without a single answer would print
     // empty and exit 0: say why instead.
     if args.table.needs_answers()

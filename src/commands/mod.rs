@@ -182,8 +182,12 @@ pub fn lock_wait(seconds: u64) -> std::time::Duration {
 
 /// Judge `--fail-if` thresholds before any output, so a bad name is a usage
 /// error and nothing is half done.
-pub fn judge_thresholds(thresholds: &[Threshold], figures: &[Figure]) -> Result<Vec<Verdict>> {
-    fail_if::judge_all(thresholds, figures).map_err(|m| Error::usage(m, None))
+pub fn judge_thresholds(
+    thresholds: &[Threshold],
+    figures: &[Figure],
+    periods: Option<&crate::metrics::change::Change>,
+) -> Result<Vec<Verdict>> {
+    fail_if::judge_all(thresholds, figures, periods).map_err(|m| Error::usage(m, None))
 }
 
 /// Report the verdicts on stderr; any breach makes the run exit 3.

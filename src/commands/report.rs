@@ -118,7 +118,7 @@ pub fn run(args: &ReportArgs, term: &Term) -> Result<Outcome> {
     figures.extend(crate::metrics::overview::reject_shares(
         &journeys.inputs.stats,
     ));
-    let verdicts = super::judge_thresholds(&args.fail_if, &figures)?;
+    let verdicts = super::judge_thresholds(&args.fail_if, &figures, rep.periods.as_ref())?;
     super::warn_all(&rep.quality.warnings, term);
 
     stages.start("tables")?;

@@ -1,8 +1,12 @@
 //! `--fail-if "figure>threshold"`: alerting on overview figures for nightly
-//! jobs. A breach is a successful run with exit code 3, not an error.
+//! jobs, and `figure.change<threshold` on a headline's change against the
+//! previous period (SPEC 4, as the card shows it: shares and rates in
+//! percentage points, the rest in their own unit). A breach is a
+//! successful run with exit code 3, not an error.
 
 use std::str::FromStr;
 
+use super::change::Change;
 use super::overview::Figure;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,6 +49,8 @@ pub struct Threshold {
     pub figure: String,
     pub op: Op,
     pub value: f64,
+    /// `figure.change`: the change against the previous period is judged.
+    pub change: bool,
 }
 
 impl FromStr for Threshold {
@@ -68,7 +74,11 @@ impl FromStr for Threshold {
             .ok_or_else(|| {
                 format!("`{s}` has no comparison; write e.g. `promise_miss_rate>0.15`")
             })?;
-        let figure = s[..at].trim();
+        let named = s[..at].trim();
+        let (figure, change) = match named.strip_suffix(".change") {
+            Some(f) => (f, true),
+            None => (named, false),
+        };
         let value = s[at + sym.len()..].trim();
         if figure.is_empty()
             || !figure
@@ -86,6 +96,7 @@ impl FromStr for Threshold {
             figure: figure.to_string(),
             op,
             value,
+            change,
         })
     }
 }
@@ -99,7 +110,21 @@ pub enum Verdict {
     Ok,
 }
 
-pub fn judge(t: &Threshold, figures: &[Figure]) -> Result<Verdict, String> {
+/// A figure's change in the unit its card shows: a rate (0-1) in
+/// percentage points, anything else (a %, a score, hours, a count) as is.
+fn change_as_shown(figure: &str, delta: f64) -> f64 {
+    if figure.ends_with("_rate") {
+        100.0 * delta
+    } else {
+        delta
+    }
+}
+
+pub fn judge(
+    t: &Threshold,
+    figures: &[Figure],
+    periods: Option<&Change>,
+) -> Result<Verdict, String> {
     let f = figures.iter().find(|f| f.name == t.figure).ok_or_else(|| {
         format!(
             "`--fail-if` names `{}`, which is not an overview figure (use one of: {})",
@@ -118,6 +143,28 @@ pub fn judge(t: &Threshold, figures: &[Figure]) -> Result<Verdict, String> {
         ));
     }
     let sym = t.op.symbol();
+    if t.change {
+        let name = format!("{}.change", t.figure);
+        return Ok(match periods.and_then(|p| p.of(&t.figure)) {
+            Some((before, now)) => {
+                let delta = change_as_shown(&t.figure, now - before);
+                let shown = super::round(Some(delta), 4).unwrap_or(delta);
+                if t.op.holds(shown, t.value) {
+                    Verdict::Breached(format!(
+                        "threshold breached: {name} = {shown} {sym} {} ({})",
+                        t.value,
+                        periods.map(|p| p.window()).unwrap_or_default()
+                    ))
+                } else {
+                    Verdict::Ok
+                }
+            }
+            None => Verdict::Unknown(format!(
+                "{name} has no value (fewer than two periods of openings, or the figure has none in one), so `{name}{sym}{}` was not judged",
+                t.value
+            )),
+        });
+    }
     // Judged at the precision printed (4 decimals), so the message never
     // reads `3.8222 > 3.8222` and `==` compares what the user sees.
     let shown = |v: f64| super::round(Some(v), 4).unwrap_or(v);
@@ -135,8 +182,20 @@ pub fn judge(t: &Threshold, figures: &[Figure]) -> Result<Verdict, String> {
 }
 
 /// Judge every threshold; an unknown figure name is an error for them all.
-pub fn judge_all(thresholds: &[Threshold], figures: &[Figure]) -> Result<Vec<Verdict>, String> {
-    thresholds.iter().map(|t| judge(t, figures)).collect()
+pub fn judge_all(
+    thresholds: &[Threshold],
+    figures: &[Figure],
+    periods: Option<&Change>,
+) -> Result<Vec<Verdict>, String> {
+    thresholds
+        .iter()
+        .map(|t| judge(t, figures, periods))
+        .collect()
+}
+
+/// Whether any threshold judges a change (the periods are computed then).
+pub fn wants_change(thresholds: &[Threshold]) -> bool {
+    thresholds.iter().any(|t| t.change)
 }
 
 #[cfg(test)]
@@ -147,8 +206,13 @@ mod tests {
     fn parses_operators() {
         let t: Threshold = "promise_miss_rate>0.15".parse().unwrap();
         assert_eq!(
-            (t.figure.as_str(), t.op, t.value),
-            ("promise_miss_rate", Op::Gt, 0.15)
+            (t.figure.as_str(), t.op, t.value, t.change),
+            ("promise_miss_rate", Op::Gt, 0.15, false)
+        );
+        let t: Threshold = "csat_pct.change<-5".parse().unwrap();
+        assert_eq!(
+            (t.figure.as_str(), t.op, t.value, t.change),
+            ("csat_pct", Op::Lt, -5.0, true)
         );
         let t: Threshold = " fcr_rate <= 0.7 ".parse().unwrap();
         assert_eq!(

@@ -32,6 +32,8 @@ pub struct Report {
     pub cards: Vec<Card>,
     /// Which periods the cards' changes compare, when there are two.
     pub periods_note: Option<String>,
+    /// The two periods' figures (`--fail-if figure.change...`).
+    pub periods: Option<change::Change>,
     /// Findings, each with the real journeys that show it.
     pub findings: Vec<FindingView>,
     /// The example cases in full, in order of first appearance.
@@ -124,6 +126,7 @@ pub fn build(
         charts,
         cards,
         periods_note,
+        periods,
         findings,
         cases,
         quality,

@@ -703,3 +703,28 @@ fn a_segment_without_answers_says_so_and_is_not_ranked() {
         .unwrap();
     assert_eq!(x["rank"], 1);
 }
+
+#[test]
+fn fail_if_judges_a_headlines_change_in_the_cards_units() {
+    // The sample's cohorts (see report.rs): FCR 5 of 27 before, 6 of 26 in
+    // the latest 3 weeks of openings: 6/26 - 5/27 = 0.045584, shown as
+    // +4.5584 points. Satisfied % rose, so a drop alert stays quiet.
+    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    let f = Fixture::new();
+    let dir = sample.to_str().unwrap();
+    f.cmd(&["metrics", "overview", dir, "--fail-if", "fcr_rate.change>4"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "threshold breached: fcr_rate.change = 4.5584 > 4 (3 weeks)",
+        ));
+    f.cmd(&[
+        "metrics",
+        "overview",
+        dir,
+        "--fail-if",
+        "csat_pct.change<-5",
+    ])
+    .assert()
+    .success();
+}

@@ -91,6 +91,7 @@ fn choose(found: &[Recognised]) -> Chosen<'_> {
 /// One guessed `key = value` line with its evidence; `prefix` "# " writes
 /// it commented out.
 fn guess_line(out: &mut String, prefix: &str, g: &Guess) {
+    let prefix = if g.commented { "# " } else { prefix };
     let _ = writeln!(
         out,
         "{prefix}{} = {}   # {}",

@@ -10,6 +10,7 @@ mod benchmark;
 mod browser;
 mod commands;
 mod contacts;
+mod corpus;
 mod dataset;
 mod exports;
 mod features;

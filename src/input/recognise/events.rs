@@ -5,7 +5,7 @@ use polars::prelude::*;
 
 use super::guess::{
     activity_column, activity_type, case_column, customer, dimensions, map_name, record,
-    score_column, time_column,
+    time_column,
 };
 use super::profile::Profile;
 use super::surveys::survey_kind;
@@ -208,11 +208,24 @@ enum TimeRole {
     Event(&'static str),
     /// Another step of the case, kept under its own name.
     Activity,
+    /// A time from before the case's life (a purchase years earlier): a
+    /// dimension, not an event, so it cannot stretch the case.
+    Before,
 }
 
 fn time_role(name: &str) -> TimeRole {
     let n = name.to_lowercase().replace(['_', '-'], " ");
     let has = |w: &[&str]| w.iter().any(|x| n.contains(x));
+    // When a record was last touched says nothing of what happened then
+    // (`Resolution Action Updated Date`, `sys_updated_on`): a step of its
+    // own name, never a resolution or an opening.
+    let words = super::profile::name_words(name);
+    if words
+        .iter()
+        .any(|w| ["updated", "update", "modified", "changed", "touched"].contains(&w.as_str()))
+    {
+        return TimeRole::Activity;
+    }
     if has(&["kept", "fulfil", "honour", "honor"]) {
         TimeRole::Kept
     } else if has(&[
@@ -255,6 +268,30 @@ fn time_role(name: &str) -> TimeRole {
         TimeRole::Event("escalation")
     } else {
         TimeRole::Activity
+    }
+}
+
+/// An "opening" whose times lie long before every other event time of the
+/// rows (a purchase years before the support ticket about it) is no
+/// opening, nor a step of the case: it is kept as a dimension. Evidence
+/// from the values, beside the name's: 30 days between the middles.
+fn demote_early_openings(times: &mut [(&Profile, TimeRole)]) {
+    const MONTH_MS: i64 = 30 * 86_400_000;
+    let middle = |c: &Profile| crate::input::timestamp::median_ms(&c.values);
+    let later: Vec<i64> = times
+        .iter()
+        .filter(|(_, r)| matches!(r, TimeRole::Event(e) if *e != "case_opened"))
+        .filter_map(|(c, _)| middle(c))
+        .collect();
+    let Some(&earliest_other) = later.iter().min() else {
+        return;
+    };
+    for (c, role) in times.iter_mut() {
+        if *role == TimeRole::Event("case_opened")
+            && middle(c).is_some_and(|m| earliest_other - m > MONTH_MS)
+        {
+            *role = TimeRole::Before;
+        }
     }
 }
 
@@ -315,11 +352,12 @@ pub fn wide_events(r: &mut Recognised, p: &[Profile]) {
     for name in ["channel", "agent", "team"] {
         map_name(r, columns::EVENTS, name, p, |c| !c.is_time());
     }
-    let times: Vec<(&Profile, TimeRole)> = p
+    let mut times: Vec<(&Profile, TimeRole)> = p
         .iter()
         .filter(|c| c.is_time())
         .map(|c| (c, time_role(&c.name)))
         .collect();
+    demote_early_openings(&mut times);
     let of = |role: TimeRole| {
         times
             .iter()
@@ -383,7 +421,7 @@ pub fn wide_events(r: &mut Recognised, p: &[Profile]) {
                 .push(guess(&c.name, event, format!("counts {event} events")));
         }
     }
-    if let Some(s) = score_column(p) {
+    if let Some(s) = super::guess::named_score(p) {
         r.survey.push(guess(
             "score",
             &s.name,

@@ -130,11 +130,27 @@ pub(super) fn by_name<'a>(
 ) -> Option<&'a Profile> {
     let names: Vec<String> = p
         .iter()
-        .filter(|c| fit(c) && !taken.contains(&c.name))
+        .filter(|c| fit(c) && !taken.contains(&c.name) && says_whole(canon, c))
         .map(|c| c.name.clone())
         .collect();
     let hit = columns::guess(canon, &names, &[])?.to_string();
     p.iter().find(|c| c.name == hit)
+}
+
+/// Whether a column's name says `canon` in whole words (SPEC 1.6): the
+/// canonical name or a synonym is the whole name, or one word or a run of
+/// consecutive words of it — `Requester id` says requesterid, `org:resource`
+/// does not say source, nor `Customer_Age` customer age's count.
+fn says_whole(canon: &Canon, c: &Profile) -> bool {
+    let own = canon.name.replace('_', "");
+    let words = &c.words;
+    let runs =
+        (0..words.len()).flat_map(|i| (i + 1..=words.len()).map(move |j| words[i..j].concat()));
+    let mut runs = runs.peekable();
+    if runs.peek().is_none() {
+        return false;
+    }
+    runs.any(|run| run == own || canon.synonyms.contains(&run.as_str()))
 }
 
 pub(super) fn canon(list: &'static [Canon], name: &str) -> &'static Canon {
@@ -193,30 +209,37 @@ pub fn case_column(p: &[Profile]) -> Option<&Profile> {
 /// The survey answer: a column whose values a label map or a scale reads,
 /// preferring one named like a score.
 pub fn score_column(p: &[Profile]) -> Option<&Profile> {
-    let readable = |c: &Profile| c.labels.iter().any(|n| c.share(*n) >= 0.8);
-    p.iter()
-        .find(|c| {
-            readable(c)
-                && c.named(&[
-                    "score",
-                    "rating",
-                    "satisf",
-                    "csat",
-                    "nps",
-                    "likely",
-                    "recommend",
-                    "easy",
-                    "effort",
-                    "q1",
-                ])
+    named_score(p).or_else(|| {
+        // Text answers are a score by their labels alone (a SurveyMonkey
+        // question); plain numbers need a name.
+        p.iter().find(|c| {
+            readable(c) && c.share(c.numbers) < 0.5 && !c.is_unique() && !c.named(&["id"])
         })
-        .or_else(|| {
-            // Text answers are a score by their labels alone (a SurveyMonkey
-            // question); plain numbers need a name.
-            p.iter().find(|c| {
-                readable(c) && c.share(c.numbers) < 0.5 && !c.is_unique() && !c.named(&["id"])
-            })
-        })
+    })
+}
+
+fn readable(c: &Profile) -> bool {
+    !c.is_time() && c.labels.iter().any(|n| c.share(*n) >= 0.8)
+}
+
+/// A survey answer whose name says it is one: a score on a case row needs
+/// its name (a ticket's `Urgency` 1-4 or `priority` reads as a scale too).
+pub fn named_score(p: &[Profile]) -> Option<&Profile> {
+    p.iter().find(|c| {
+        readable(c)
+            && c.named(&[
+                "score",
+                "rating",
+                "satisf",
+                "csat",
+                "nps",
+                "likely",
+                "recommend",
+                "easy",
+                "effort",
+                "q1",
+            ])
+    })
 }
 
 /// Map `canon` by name among columns passing `fit`, recording the guess.
@@ -250,6 +273,19 @@ pub(super) fn customer(
 ) {
     let taken: Vec<String> = r.columns.iter().map(|g| g.value.clone()).collect();
     if let Some(c) = by_name(canon(list, "customer_id"), p, &taken, |c| !c.is_time()) {
+        // One value per row: a new id for every order, no customer who
+        // comes back. A guess below its evidence is written commented out.
+        if c.is_unique() {
+            let why = format!(
+                "its name says customer, but every row has its own ({}): no customer comes back, so it is left out; map it if it does name people",
+                super::count_of(c.distinct, "value")
+            );
+            r.columns.push(super::Guess {
+                commented: true,
+                ..guess("customer_id", &c.name, why)
+            });
+            return;
+        }
         let why = format!(
             "its name says customer ({})",
             super::count_of(c.distinct, "value")

@@ -63,6 +63,8 @@ pub struct Guess {
     pub key: String,
     pub value: String,
     pub why: String,
+    /// Below its evidence: written commented out, with why (SPEC 1.6).
+    pub commented: bool,
 }
 
 pub fn guess(key: &str, value: &str, why: impl Into<String>) -> Guess {
@@ -70,6 +72,7 @@ pub fn guess(key: &str, value: &str, why: impl Into<String>) -> Guess {
         key: key.to_string(),
         value: value.to_string(),
         why: why.into(),
+        commented: false,
     }
 }
 
@@ -282,6 +285,44 @@ fn classify(s: &Sample) -> (Option<Role>, String) {
                 id.name,
                 score.name,
                 score.examples(3)
+            ),
+        );
+    }
+    // Answers with the time they came and nothing that names a case: a
+    // survey export, whatever else its rows carry (an account's creation).
+    let answered_at = p.iter().find(|c| {
+        c.is_time()
+            && c.has_word(&[
+                "surveyed",
+                "responded",
+                "answered",
+                "rated",
+                "submitted",
+                "recorded",
+                "response",
+            ])
+    });
+    let names_case = p.iter().any(|c| {
+        c.has_word(&[
+            "case",
+            "ticket",
+            "order",
+            "incident",
+            "request",
+            "call",
+            "conversation",
+        ])
+    });
+    if let (Some(score), Some(at)) = (guess::named_score(p), answered_at)
+        && !names_case
+    {
+        return (
+            Some(Role::Surveys),
+            format!(
+                "`{}` holds answers ({}) and `{}` says when they came; no column names a case",
+                score.name,
+                score.examples(3),
+                at.name
             ),
         );
     }

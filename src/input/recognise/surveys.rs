@@ -65,7 +65,7 @@ pub fn surveys(r: &mut Recognised, p: &[Profile]) {
     if !r
         .columns
         .iter()
-        .any(|g| g.key == "case_id" || g.key == "customer_id")
+        .any(|g| !g.commented && (g.key == "case_id" || g.key == "customer_id"))
     {
         r.missing.push("case_id or customer_id".into());
     }

@@ -122,6 +122,22 @@ pub fn best_read(sample: &[String]) -> usize {
     tally(&parsed(sample)).into_iter().max().unwrap_or(0)
 }
 
+/// The middle instant of a sample (UTC milliseconds, naive values read as
+/// UTC), in the layout the sample reads best: `init` compares columns by
+/// it (a purchase years before the ticket is not the ticket's opening).
+pub fn median_ms(sample: &[String]) -> Option<i64> {
+    let layout = match choose(sample, None) {
+        Choice::Layout(l) => l,
+        Choice::DayOrMonthFirst => Layout::Dates(Order::Dmy),
+    };
+    let mut ms: Vec<i64> = sample
+        .iter()
+        .filter_map(|v| read_ms(v, &layout, &chrono_tz::UTC))
+        .collect();
+    ms.sort_unstable();
+    ms.get(ms.len() / 2).copied()
+}
+
 /// The column's layout from its sampled values, or the pinned format. With
 /// nothing readable, dates year first: the rejects then show which values
 /// are unreadable and the fix says how to pin.

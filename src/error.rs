@@ -275,7 +275,13 @@ impl InputError {
                 month_format,
                 ..
             } => format!(
-                "cxgap does not guess: pin the layout in cxgap.toml\n  [{kind}.timestamp_formats]\n  {canon} = \"{day_format}\"     # day first\n  # {canon} = \"{month_format}\"   # month first"
+                "cxgap does not guess: pin the layout in cxgap.toml\n  [{kind}.timestamp_formats]\n  {key} = \"{day_format}\"     # day first\n  # {key} = \"{month_format}\"   # month first",
+                // A wide table's column (`Created at`) is a quoted key.
+                key = if canon.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+                    canon.clone()
+                } else {
+                    format!("\"{canon}\"")
+                }
             ),
             InputError::NoEvents { .. } => {
                 "run `cxgap init DIR FILES...` to write a starter cxgap.toml, or pass --events FILE"

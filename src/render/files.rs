@@ -51,13 +51,13 @@ pub fn write_atomic(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()
         source,
     };
     std::fs::create_dir_all(dir).map_err(err)?;
-    // Temporary files are private (0600); the result should be readable like
-    // any file the user writes.
+    // Temporary files are private (0600); the result gets the mode any
+    // file the user writes gets: 0666 less their umask.
     let mut builder = tempfile::Builder::new();
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o644));
+        builder.permissions(std::fs::Permissions::from_mode(with_umask(0o666)));
     }
     let mut tmp = builder.tempfile_in(dir).map_err(err)?;
     {
@@ -92,4 +92,20 @@ pub fn write_output(
     let _lock = Lock::acquire(path, lock_wait)?;
     target::check_file(path, kind, inputs, force)?;
     write_atomic(path, write)
+}
+
+/// `mode` less the process's umask: what `open` or `mkdir` would give. The
+/// umask can only be read by setting it; it is read once, at the first
+/// output, and put back at once.
+#[cfg(unix)]
+pub fn with_umask(mode: u32) -> u32 {
+    static UMASK: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    let umask = *UMASK.get_or_init(|| {
+        // SAFETY: umask has no preconditions; the value set is restored
+        // on the next line.
+        let old = unsafe { libc::umask(0o022) };
+        unsafe { libc::umask(old) };
+        old as u32
+    });
+    mode & !umask
 }

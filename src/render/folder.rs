@@ -141,11 +141,14 @@ impl Staging {
     pub fn commit(self) -> Result<()> {
         let staged = self.dir.keep();
         let target = &self.target;
-        // Staged folders are private (0700); a report is for reading.
+        // Staged folders are private (0700); a report gets the mode of any
+        // folder the user makes: 0777 less their umask (customer data stays
+        // private under a strict umask).
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let _ = std::fs::set_permissions(&staged, std::fs::Permissions::from_mode(0o755));
+            let mode = crate::render::files::with_umask(0o777);
+            let _ = std::fs::set_permissions(&staged, std::fs::Permissions::from_mode(mode));
         }
         let swapped = swap(&staged, target);
         if let Err(e) = swapped {

@@ -728,3 +728,59 @@ fn fail_if_judges_a_headlines_change_in_the_cards_units() {
     .assert()
     .success();
 }
+
+#[test]
+fn the_report_folder_follows_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let f = Fixture::new();
+    f.file(
+        "events.csv",
+        "case_id,timestamp,event\nA,2026-05-01 09:00,contact_in\nA,2026-05-02 09:00,resolved\n",
+    );
+    let bin = assert_cmd::cargo::cargo_bin("cxgap");
+    for (umask, want) in [("077", 0o700), ("022", 0o755)] {
+        let out = format!("out{umask}");
+        let status = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "umask {umask}; \"$0\" report . --out {out} >/dev/null 2>&1"
+            ))
+            .arg(&bin)
+            .current_dir(f.join("."))
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let mode = std::fs::metadata(f.join(&out))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(mode, want, "umask {umask}");
+        let file = std::fs::metadata(f.join(&out).join("run.json")).unwrap();
+        assert_eq!(
+            file.permissions().mode() & 0o777,
+            want & 0o666,
+            "umask {umask}"
+        );
+    }
+}
+
+#[test]
+fn the_ambiguous_date_hint_for_a_case_tables_column_is_valid_toml() {
+    let f = Fixture::new();
+    // Every day and month is 12 or less in `Created at`.
+    f.file(
+        "tickets.csv",
+        "Id,Created at\n1,01/02/2026 09:00\n2,03/04/2026 09:00\n",
+    )
+    .file(
+        "cxgap.toml",
+        "[events]\npath = \"tickets.csv\"\nshape = \"wide\"\n[events.columns]\ncase_id = \"Id\"\n[events.timestamps]\n\"Created at\" = \"case_opened\"\n",
+    );
+    f.cmd(&["validate", "."])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "  \"Created at\" = \"%d/%m/%Y %H:%M\"     # day first",
+        ));
+}

@@ -166,7 +166,12 @@ fn unknown_case_rows(cfg: &RunConfig, j: &Journeys) -> Vec<Warning> {
         .then(|| Warning {
             message: format!(
                 "{unknown} rows of {} name no case in the events: their attributes go nowhere",
-                spec.path.display()
+                // The file's name: the page must not depend on where the
+                // run was started from.
+                spec.path
+                    .file_name()
+                    .map(|n| n.to_string_lossy())
+                    .unwrap_or_default()
             ),
             fix: "check that [cases.columns] case_id holds the same ids as the events".into(),
         })

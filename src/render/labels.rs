@@ -74,7 +74,7 @@ pub fn figure(name: &str) -> Option<FigureText> {
             "The average answer over surveyed cases, on the survey's scale.",
         ),
         "csat_pct" => (
-            "Satisfied customers",
+            "Satisfied answers",
             Percent,
             Higher,
             "Share of surveyed cases whose answer was in the top two boxes of the scale.",
@@ -98,7 +98,7 @@ pub fn figure(name: &str) -> Option<FigureText> {
             "Resolved cases with at most one inbound contact, no reopen and no contact again after resolution, out of cases whose outcome is final.",
         ),
         "repeat_contact_rate" => (
-            "Customers who had to come back",
+            "Cases with a repeat contact",
             Share,
             Lower,
             "Cases with more than one inbound contact.",

@@ -15,6 +15,9 @@ use crate::input::xes;
 
 pub const LINE: &str = "__line";
 
+/// The column a config names to take each row's line as its case id.
+pub const LINE_ID: &str = "@line";
+
 /// A column a cluster adds to the rows it routes to one machine
 /// (`spark/cxgap_spark.py`): each row's line in the original file, so
 /// rejects and timelines name the line the user can open. It replaces the
@@ -131,8 +134,14 @@ pub fn scan(spec: &InputSpec, scratch: &Path) -> Result<Scanned> {
     } else {
         (lf, columns)
     };
-    // A date and a time of day in two columns, joined as the config says.
+    // A table whose rows are cases but carry no id (SPEC 1.6): the row's
+    // line is its case id, as the config asks with `case_id = "@line"`.
     let mut lf = lf;
+    if spec.columns.values().any(|c| c == LINE_ID) {
+        lf = lf.with_column(col(LINE).cast(DataType::String).alias(LINE_ID));
+        columns.push(LINE_ID.to_string());
+    }
+    // A date and a time of day in two columns, joined as the config says.
     for (name, parts) in &spec.joined {
         if let Some(absent) = parts.iter().find(|p| !columns.contains(p)) {
             return Err(InputError::MissingColumn {

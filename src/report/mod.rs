@@ -97,7 +97,7 @@ pub fn build(
         SurveyKind::Ces => "ces",
         SurveyKind::Custom => "custom",
     };
-    let definitions = vec![
+    let mut definitions = vec![
         ("as_of".to_string(), quality.as_of.clone()),
         (
             "repeat window W".into(),
@@ -120,6 +120,19 @@ pub fn build(
             json!(cfg.overlap).as_str().unwrap_or_default().to_string(),
         ),
     ];
+    if cfg.events.columns.get("case_id").map(String::as_str) == Some(crate::input::scan::LINE_ID) {
+        definitions.push((
+            "case ids".into(),
+            format!(
+                "the line of each row in {}: the export has no case id",
+                cfg.events
+                    .path
+                    .file_name()
+                    .map(|n| n.to_string_lossy())
+                    .unwrap_or_default()
+            ),
+        ));
+    }
     Ok(Report {
         overview: figures,
         tables,

@@ -784,3 +784,26 @@ fn the_ambiguous_date_hint_for_a_case_tables_column_is_valid_toml() {
             "  \"Created at\" = \"%d/%m/%Y %H:%M\"     # day first",
         ));
 }
+
+#[test]
+fn rows_without_a_case_id_take_their_line_as_one() {
+    let f = Fixture::new();
+    // A CRM's milestone report: one row per case, no id. `case_id =
+    // "@line"`: the case on line 2 closed 24 hours after it opened, the one
+    // on line 3 is open; every output says where the ids come from.
+    f.file(
+        "milestones.csv",
+        "Created,Closed,Owner\n2026-05-01 09:00,2026-05-02 09:00,ann\n2026-05-03 09:00,,bob\n",
+    )
+    .file(
+        "cxgap.toml",
+        "[events]\npath = \"milestones.csv\"\nshape = \"wide\"\n[events.columns]\ncase_id = \"@line\"\nagent = \"Owner\"\n\
+         [events.timestamps]\nCreated = \"case_opened\"\nClosed = \"closed\"\n",
+    );
+    let rows = f.journeys(&[]);
+    expect(&rows, "2", &[("resolution_hours", "24.0"), ("agent", "ann")]);
+    expect(&rows, "3", &[("resolved_at", "")]);
+    f.cmd(&["report", ".", "--out", "out"]).assert().success();
+    let html = std::fs::read_to_string(f.join("out/summary.html")).unwrap();
+    assert!(html.contains("the line of each row in milestones.csv: the export has no case id"));
+}

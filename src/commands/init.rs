@@ -124,7 +124,23 @@ fn events_section(out: &mut String, r: &Recognised, dir: &Path, surveys_elsewher
     if wide {
         out.push_str("shape = \"wide\"\n");
     }
-    columns(out, "events", &r.columns, &r.missing);
+    // A joined time is mapped by its parts, once.
+    let joined_name = r.joined.as_ref().map(|j| j.0.as_str());
+    let plain: Vec<Guess> = r
+        .columns
+        .iter()
+        .filter(|g| Some(g.value.as_str()) != joined_name)
+        .cloned()
+        .collect();
+    columns(out, "events", &plain, &r.missing);
+    if let Some((name, parts)) = &r.joined {
+        let parts: Vec<String> = parts.iter().map(|p| toml_str(p)).collect();
+        let _ = writeln!(
+            out,
+            "timestamp = [{}]   # a date and a time of day in two columns, read as one: `{name}`",
+            parts.join(", ")
+        );
+    }
     if !r.dimensions.is_empty() {
         let _ = writeln!(
             out,

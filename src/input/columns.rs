@@ -130,6 +130,7 @@ pub const EVENTS: &[Canon] = &[
             "assignmentgroup",
             "department",
             "agency",
+            "callcenter",
             "branch",
         ],
     ),

@@ -801,9 +801,39 @@ fn rows_without_a_case_id_take_their_line_as_one() {
          [events.timestamps]\nCreated = \"case_opened\"\nClosed = \"closed\"\n",
     );
     let rows = f.journeys(&[]);
-    expect(&rows, "2", &[("resolution_hours", "24.0"), ("agent", "ann")]);
+    expect(
+        &rows,
+        "2",
+        &[("resolution_hours", "24.0"), ("agent", "ann")],
+    );
     expect(&rows, "3", &[("resolved_at", "")]);
     f.cmd(&["report", ".", "--out", "out"]).assert().success();
     let html = std::fs::read_to_string(f.join("out/summary.html")).unwrap();
     assert!(html.contains("the line of each row in milestones.csv: the export has no case id"));
+}
+
+#[test]
+fn init_joins_a_date_and_a_time_in_two_columns() {
+    let f = Fixture::new();
+    // A long log with the date and the time of day apart: init maps them
+    // as one timestamp, and the config runs as written.
+    f.file(
+        "exports/log.csv",
+        "Ticket ID,Date,Time,Activity\nT1,31-01-2016,17:34:05,Ticket created\nT1,01-02-2016,09:00:00,Ticket solved\nT2,13-02-2016,08:00:00,Ticket created\n",
+    );
+    f.cmd(&["init", "exports", "exports/log.csv"])
+        .assert()
+        .success();
+    let toml = std::fs::read_to_string(f.join("exports/cxgap.toml")).unwrap();
+    assert!(toml.contains("timestamp = [\"Date\", \"Time\"]"), "{toml}");
+    // 31 Jan 17:34:05 to 1 Feb 09:00: 15.4319... hours.
+    let rows = f.journeys(&["--config", "exports/cxgap.toml"]);
+    expect(
+        &rows,
+        "T1",
+        &[
+            ("opened_at", "2016-01-31T17:34:05Z"),
+            ("resolved_at", "2016-02-01T09:00:00Z"),
+        ],
+    );
 }

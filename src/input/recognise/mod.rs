@@ -118,6 +118,8 @@ pub struct Recognised {
     pub dimensions: Vec<String>,
     /// The text encoding, when the file is not UTF-8 (SPEC 1.6).
     pub encoding: Option<String>,
+    /// A time written in two columns, joined: its name and its parts.
+    pub joined: Option<(String, Vec<String>)>,
 }
 
 /// The first rows of a file, every column as text, and how it was read.
@@ -127,6 +129,9 @@ struct Sample {
     profiles: Vec<Profile>,
     rows: DataFrame,
     encoding: Option<String>,
+    /// A date and a time of day in two columns, read as one (its name, its
+    /// parts).
+    joined: Option<(String, Vec<String>)>,
 }
 
 /// The encoding `init` writes for a file whose bytes are not UTF-8: the
@@ -164,9 +169,30 @@ fn sample(path: &Path, scratch: &Path) -> Result<Sample> {
                 .strip_chars(lit(NULL))
         })
         .collect();
-    let rows = scanned.lf.limit(SAMPLE_ROWS).select(texts).collect()?;
-    let profiles = scanned
-        .columns
+    let mut rows = scanned.lf.limit(SAMPLE_ROWS).select(texts).collect()?;
+    let joined = date_and_time(&rows, &scanned.columns)?;
+    let mut names = scanned.columns.clone();
+    if let Some((name, parts)) = &joined {
+        // The pair read as the one time column it is (SPEC 1.4), in place
+        // of its parts.
+        let (d, t) = (
+            rows.column(&parts[0])?.str()?,
+            rows.column(&parts[1])?.str()?,
+        );
+        let both: StringChunked = d
+            .iter()
+            .zip(t.iter())
+            .map(|(d, t)| match (d, t) {
+                (Some(d), Some(t)) => Some(format!("{d} {t}")),
+                (d, _) => d.map(str::to_string),
+            })
+            .collect();
+        rows.with_column(both.with_name(name.as_str().into()).into_column())?;
+        let at = names.iter().position(|n| n == &parts[0]).unwrap_or(0);
+        names.retain(|n| !parts.contains(n));
+        names.insert(at.min(names.len()), name.clone());
+    }
+    let profiles = names
         .iter()
         .map(|c| {
             let values = rows
@@ -190,7 +216,45 @@ fn sample(path: &Path, scratch: &Path) -> Result<Sample> {
         profiles,
         rows,
         encoding: spec.encoding,
+        joined,
     })
+}
+
+/// A date column and, beside it, a time-of-day column (`Date` = 31-01-2016,
+/// `Time` = 17:34:05): one time written in two columns, as the config
+/// joins them (`timestamp = ["Date", "Time"]`). The joined column's name
+/// and its parts.
+fn date_and_time(
+    rows: &DataFrame,
+    columns: &[String],
+) -> PolarsResult<Option<(String, Vec<String>)>> {
+    let values = |c: &str| -> PolarsResult<Vec<String>> {
+        Ok(rows
+            .column(c)?
+            .str()?
+            .iter()
+            .flatten()
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+            .collect())
+    };
+    let clock = |v: &str| {
+        let parts: Vec<&str> = v.split(':').collect();
+        (2..=3).contains(&parts.len())
+            && parts
+                .iter()
+                .all(|p| !p.is_empty() && p.len() <= 2 && p.bytes().all(|b| b.is_ascii_digit()))
+    };
+    for pair in columns.windows(2) {
+        let (d, t) = (values(&pair[0])?, values(&pair[1])?);
+        let dates = !d.is_empty()
+            && crate::input::timestamp::best_read(&d) == d.len()
+            && d.iter().all(|v| !v.contains(':'));
+        if dates && !t.is_empty() && t.iter().all(|v| clock(v)) {
+            return Ok(Some((format!("{} + {}", pair[0], pair[1]), pair.to_vec())));
+        }
+    }
+    Ok(None)
 }
 
 /// Recognise one export file.
@@ -215,6 +279,7 @@ pub fn recognise(path: &Path, scratch: &Path) -> Result<Recognised> {
         reopen_on_activity: None,
         dimensions: Vec::new(),
         encoding: s.encoding.clone(),
+        joined: s.joined.clone(),
     };
     match role {
         Some(Role::LongEvents) => events::long_events(&mut r, &s.profiles, &s.rows),
@@ -359,8 +424,25 @@ fn classify(s: &Sample) -> (Option<Role>, String) {
             ),
         };
     }
+    // One row per call or contact, each its own case, opened at its one
+    // time: a table whose names say calls, with the caller's rating or
+    // the channel. (A ticket table with one time — a purchase date — is
+    // no call log.)
+    let call_log = times.len() == 1
+        && p.iter()
+            .any(|c| c.has_word(&["call", "calls", "contact", "chat"]))
+        && (guess::named_score(p).is_some()
+            || p.iter().any(|c| c.has_word(&["channel", "answered"])));
     if let Some(c) = case.filter(|c| c.is_unique()) {
-        return if times.len() >= 2 {
+        return if call_log && times.len() == 1 {
+            (
+                Some(Role::WideEvents),
+                format!(
+                    "`{}` names each row once: one call or contact per row, opened at `{}`",
+                    c.name, times[0].name
+                ),
+            )
+        } else if times.len() >= 2 {
             (
                 Some(Role::WideEvents),
                 format!(

@@ -75,13 +75,19 @@ fn change(
 /// Which cohorts the changes compare, in words (SPEC 4): under the cards,
 /// and over each change.
 pub fn periods_note(p: &Periods) -> String {
+    let open = match p.current_open {
+        0 => "every one of the latest is resolved".to_string(),
+        n => format!(
+            "{} of the latest are still open, so their outcomes (time to resolve, FCR, recontact) are not counted yet",
+            units::thousands(n as f64)
+        ),
+    };
     let mut s = format!(
-        "Changes compare the cases opened {} to {} with those opened in the {} before, from {}; {} of the latest are still open, so their outcomes (time to resolve, FCR, recontact) are not counted yet.",
+        "Changes compare the cases opened {} to {} with those opened in the {} before, from {}; {open}.",
         p.current_from,
         p.current_to,
         p.window(),
         p.previous_from,
-        units::thousands(p.current_open as f64)
     );
     if p.export_ended {
         s.push_str(&format!(

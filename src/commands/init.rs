@@ -124,6 +124,9 @@ fn events_section(out: &mut String, r: &Recognised, dir: &Path, surveys_elsewher
     if wide {
         out.push_str("shape = \"wide\"\n");
     }
+    if let Some(why) = &r.snapshots {
+        let _ = writeln!(out, "shape = \"snapshots\"   # {why}");
+    }
     // A joined time is mapped by its parts, once.
     let joined_name = r.joined.as_ref().map(|j| j.0.as_str());
     let plain: Vec<Guess> = r

@@ -57,6 +57,10 @@ pub enum Shape {
     Long,
     /// events: one row per case, a column per timestamp (SPEC 1.5)
     Wide,
+    /// events: one row per update of a case carrying its state then (an
+    /// ITSM audit log, a CRM field history, SPEC 1.6): consecutive rows of
+    /// a case in the same state are one event
+    Snapshots,
     /// contacts: one row per customer or case, day and channel, with a
     /// count (the default)
     Counts,
@@ -487,7 +491,7 @@ fn resolve_input(
         ),
     };
     let allowed: &[Shape] = match kind {
-        InputKind::Events => &[Shape::Long, Shape::Wide],
+        InputKind::Events => &[Shape::Long, Shape::Wide, Shape::Snapshots],
         InputKind::Contacts => &[Shape::Counts, Shape::Interactions],
         InputKind::Surveys | InputKind::Cases => &[],
     };

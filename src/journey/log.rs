@@ -8,7 +8,7 @@ use polars::prelude::*;
 
 use crate::engine;
 use crate::error::Result;
-use crate::input::config::RunConfig;
+use crate::input::config::{RunConfig, Shape};
 use crate::journey::promises;
 use crate::journey::timeline::{self, CASE, is};
 
@@ -31,7 +31,12 @@ pub fn read(
     dims: &[String],
     as_of_ms: i64,
 ) -> Result<LogFacts> {
-    let ordered = timeline::ordered(events.lazy(), cfg)?.cache();
+    let events = if cfg.events.shape == Some(Shape::Snapshots) {
+        one_event_per_state(events.lazy())
+    } else {
+        events.lazy()
+    };
+    let ordered = timeline::ordered(events, cfg)?.cache();
     let [cases, ledger, contact_events, activities]: [DataFrame; 4] = engine::collect_all(vec![
         timeline::cases(ordered.clone(), dims, cfg.attribution),
         promises::ledger(ordered.clone(), &cfg.fulfilled_by, as_of_ms),
@@ -49,6 +54,15 @@ pub fn read(
         contact_events,
         activities,
     })
+}
+
+/// A snapshot log (SPEC 1.6) as the events it stands for: a row whose case
+/// is in the state (activity) the row before left it in is the same event
+/// seen again, not a new one. The events arrive in timeline order.
+fn one_event_per_state(events: LazyFrame) -> LazyFrame {
+    let new_case = col(CASE).neq(col(CASE).shift(lit(1)));
+    let new_state = col("activity").neq(col("activity").shift(lit(1)));
+    events.filter(new_case.or(new_state).fill_null(lit(true)))
 }
 
 /// Events counted by type, activity name and promise kind, as text: what

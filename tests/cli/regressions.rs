@@ -837,3 +837,33 @@ fn init_joins_a_date_and_a_time_in_two_columns() {
         ],
     );
 }
+
+#[test]
+fn a_snapshot_log_reads_one_event_per_state() {
+    let f = Fixture::new();
+    // An ITSM audit log: a row per update, the state repeated while it
+    // holds. INC1 is New twice, Active twice, Resolved once: three events,
+    // resolved 5 hours after it opened; counted as a long log, the second
+    // `New` would be a second event of its own.
+    f.file(
+        "audit.csv",
+        "number,incident_state,sys_updated_at\n\
+         INC1,New,29-02-2016 09:00\nINC1,New,29-02-2016 09:30\n\
+         INC1,Active,29-02-2016 10:00\nINC1,Active,29-02-2016 12:00\n\
+         INC1,Resolved,29-02-2016 14:00\n",
+    )
+    .file(
+        "cxgap.toml",
+        "[events]\npath = \"audit.csv\"\nshape = \"snapshots\"\n[events.columns]\ncase_id = \"number\"\nevent = \"incident_state\"\ntimestamp = \"sys_updated_at\"\n\
+         [events.activities]\ncase_opened = [\"New\"]\nresolved = [\"Resolved\"]\n",
+    );
+    expect(
+        &f.journeys(&[]),
+        "INC1",
+        &[
+            ("events", "3"),
+            ("resolution_hours", "5.0"),
+            ("other_events", "1"),
+        ],
+    );
+}

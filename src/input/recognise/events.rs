@@ -71,7 +71,34 @@ pub fn long_events(r: &mut Recognised, p: &[Profile], rows: &DataFrame) {
         .cloned()
         .collect();
     reopen_evidence(r, rows, case.as_deref(), &a.name);
+    if let Some(case) = case.as_deref() {
+        r.snapshots = snapshot_evidence(rows, case, &a.name);
+    }
     dimensions(r, p);
+}
+
+/// A log of updates rather than of events (SPEC 1.6): many rows repeat
+/// the state the row before of the same case was in (an audit row per
+/// field change). Evidence: the share of such rows, at least a fifth.
+fn snapshot_evidence(rows: &DataFrame, case: &str, activity: &str) -> Option<String> {
+    let same = col(case)
+        .eq(col(case).shift(lit(1)))
+        .and(col(activity).eq(col(activity).shift(lit(1))))
+        .fill_null(lit(false));
+    let share = rows
+        .clone()
+        .lazy()
+        .select([same.cast(DataType::Float64).mean().alias("share")])
+        .collect()
+        .ok()
+        .and_then(|d| d.column("share").ok()?.f64().ok()?.get(0))
+        .unwrap_or(0.0);
+    (share >= 0.2).then(|| {
+        format!(
+            "{:.0}% of the rows repeat the state `{activity}` their case was already in: one row per update, consecutive rows in the same state are one event",
+            100.0 * share
+        )
+    })
 }
 
 /// Of a case's rows that share a time column's value, the share of cases

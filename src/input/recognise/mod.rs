@@ -120,6 +120,8 @@ pub struct Recognised {
     pub encoding: Option<String>,
     /// A time written in two columns, joined: its name and its parts.
     pub joined: Option<(String, Vec<String>)>,
+    /// Long logs of updates: the evidence for `shape = "snapshots"`.
+    pub snapshots: Option<String>,
 }
 
 /// The first rows of a file, every column as text, and how it was read.
@@ -280,6 +282,7 @@ pub fn recognise(path: &Path, scratch: &Path) -> Result<Recognised> {
         dimensions: Vec::new(),
         encoding: s.encoding.clone(),
         joined: s.joined.clone(),
+        snapshots: None,
     };
     match role {
         Some(Role::LongEvents) => events::long_events(&mut r, &s.profiles, &s.rows),

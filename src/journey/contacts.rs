@@ -4,7 +4,7 @@
 use polars::prelude::*;
 
 use crate::input::config::Overlap;
-use crate::journey::timeline::{CASE, first_of_each, is, on_case, per_case};
+use crate::journey::timeline::{CASE, carry, first_of_each, is, on_case, per_case};
 
 /// A Datetime column as the calendar day in `tz`.
 pub fn local_date(e: Expr, tz: &TimeZone) -> Expr {
@@ -68,12 +68,7 @@ fn customer_fits(rows: LazyFrame, spans: LazyFrame) -> PolarsResult<LazyFrame> {
         SortMultipleOptions::default(),
     );
     let is_case = col(kind).eq(lit(0u8));
-    let last = |c: &str| {
-        when(is_case.clone())
-            .then(col(c))
-            .otherwise(lit(NULL))
-            .fill_null_with_strategy(FillNullStrategy::Forward(None))
-    };
+    let last = |c: &str| carry(is_case.clone(), c, FillNullStrategy::Forward(None));
     let latest = both
         .with_columns([
             last(key).alias("case_key"),

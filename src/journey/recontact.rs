@@ -7,7 +7,7 @@ use polars::prelude::*;
 
 use super::ms;
 
-use crate::journey::timeline::{CASE, is, on_case};
+use crate::journey::timeline::{CASE, carry, is, on_case};
 
 const DAY_MS: f64 = 86_400_000.0;
 
@@ -52,12 +52,7 @@ fn next_after(starts: LazyFrame, later: LazyFrame) -> PolarsResult<LazyFrame> {
     )?
     .sort([KEY_NO, "at", kind], SortMultipleOptions::default());
     let is_later = col(kind).eq(lit(0u8));
-    let next = |c: &str| {
-        when(is_later.clone())
-            .then(col(c))
-            .otherwise(lit(NULL))
-            .fill_null_with_strategy(FillNullStrategy::Backward(None))
-    };
+    let next = |c: &str| carry(is_later.clone(), c, FillNullStrategy::Backward(None));
     Ok(both
         .with_columns([next("at").alias("next_at"), next(KEY_NO).alias("next_key")])
         .filter(is_later.not())

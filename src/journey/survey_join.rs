@@ -7,7 +7,7 @@ use super::ms;
 
 use crate::input::config::{SurveyPick, SurveySettings};
 use crate::journey::recontact::key_code;
-use crate::journey::timeline::{CASE, per_case as grouped};
+use crate::journey::timeline::{CASE, carry, per_case as grouped};
 
 const DAY_MS: f64 = 86_400_000.0;
 
@@ -146,12 +146,7 @@ fn latest_resolved_before(
     )?
     .sort([key, "at", kind, "fit_no"], SortMultipleOptions::default());
     let is_case = col(kind).eq(lit(0u8));
-    let last = |c: &str| {
-        when(is_case.clone())
-            .then(col(c))
-            .otherwise(lit(NULL))
-            .fill_null_with_strategy(FillNullStrategy::Forward(None))
-    };
+    let last = |c: &str| carry(is_case.clone(), c, FillNullStrategy::Forward(None));
     Ok(both
         .with_columns([
             last("at").alias("case_at"),

@@ -27,6 +27,16 @@ pub fn first_of_each(sorted: LazyFrame, key: &str) -> LazyFrame {
     sorted.filter(col(key).neq(col(key).shift(lit(1))).fill_null(lit(true)))
 }
 
+/// Column `c` of the rows where `source` holds, carried over the rows
+/// after them (`Forward`) or before them (`Backward`) in frame order: the
+/// sort-and-fill that stands for an as-of join without pairing rows.
+pub fn carry(source: Expr, c: &str, strategy: FillNullStrategy) -> Expr {
+    when(source)
+        .then(col(c))
+        .otherwise(lit(NULL))
+        .fill_null_with_strategy(strategy)
+}
+
 /// A frame grouped by case, in case order (a no-op sort when the engine
 /// kept the order, which it does for a sorted key).
 pub fn per_case(lf: LazyFrame, aggs: Vec<Expr>) -> LazyFrame {

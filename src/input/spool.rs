@@ -164,7 +164,9 @@ impl Bucket {
         }
         // The writer needs each column in one chunk.
         all.rechunk_mut_par();
-        self.writer.write_batch(&all)?;
+        self.writer
+            .write_batch(&all)
+            .map_err(|e| scratch_failure(&self.path, e))?;
         self.waiting_rows = 0;
         Ok(())
     }
@@ -274,7 +276,10 @@ impl Spooler {
         let mut files = Vec::with_capacity(self.writers.len());
         for mut bucket in self.writers {
             bucket.flush()?;
-            bucket.writer.finish()?;
+            bucket
+                .writer
+                .finish()
+                .map_err(|e| scratch_failure(&bucket.path, e))?;
             files.push(bucket.path);
         }
         Ok(Used::Spooled(Spool {
@@ -302,8 +307,26 @@ fn create_scratch(path: &Path) -> Result<File> {
 pub fn write_scratch(path: &Path, df: &mut DataFrame) -> Result<()> {
     ParquetWriter::new(create_scratch(path)?)
         .with_compression(ParquetCompression::Uncompressed)
-        .finish(df)?;
+        .finish(df)
+        .map_err(|e| scratch_failure(path, e))?;
     Ok(())
+}
+
+/// A scratch write the engine failed: an I/O failure (a full temporary
+/// folder) is the scratch folder's, with its fix, never "a bug in cxgap".
+/// The Parquet writer wraps the operating system's error in its own
+/// ("underlying IO error: No space left on device (os error 28)").
+fn scratch_failure(path: &Path, e: PolarsError) -> crate::error::Error {
+    let source = match &e {
+        PolarsError::IO { error, .. } => std::io::Error::new(error.kind(), error.to_string()),
+        other if other.to_string().contains("IO error") => std::io::Error::other(other.to_string()),
+        _ => return e.into(),
+    };
+    OutputError::Scratch {
+        path: path.to_path_buf(),
+        source,
+    }
+    .into()
 }
 
 /// The columns' stored types given back (scratch files lose the

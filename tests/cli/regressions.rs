@@ -867,3 +867,58 @@ fn a_snapshot_log_reads_one_event_per_state() {
         ],
     );
 }
+
+/// A 64 KiB tmpfs, unmounted when dropped; `None` where mounting is not
+/// allowed (not root, or a sandbox without it).
+struct TinyDisk(std::path::PathBuf);
+
+impl TinyDisk {
+    fn mount(at: std::path::PathBuf) -> Option<TinyDisk> {
+        std::fs::create_dir_all(&at).ok()?;
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=64k", "tmpfs"])
+            .arg(&at)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then_some(TinyDisk(at))
+    }
+}
+
+impl Drop for TinyDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+// Says on stderr when the machine cannot mount a small disk to fill.
+#[allow(clippy::print_stderr)]
+fn a_full_temporary_folder_is_named_with_its_fix_never_a_bug() {
+    let f = Fixture::new();
+    let Some(disk) = TinyDisk::mount(f.join("tiny")) else {
+        eprintln!("skipped: cannot mount a tmpfs here");
+        return;
+    };
+    // 40,000 events spilled to 64 KiB: the scratch folder fills.
+    let mut events = String::from("case_id,customer_id,timestamp,event\n");
+    for i in 0..20000 {
+        events.push_str(&format!(
+            "K{i},C{},2026-01-01 09:00,contact_in\nK{i},C{},2026-01-02 09:00,resolved\n",
+            i % 500,
+            i % 500
+        ));
+    }
+    f.file("events.csv", &events);
+    f.cmd(&["report", ".", "--out", "out", "--partitions", "2"])
+        .env("TMPDIR", &disk.0)
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("cannot use the run's temporary folder")
+                .and(predicate::str::contains(
+                    "hint: free space there, or set TMPDIR",
+                ))
+                .and(predicate::str::contains("bug in cxgap").not()),
+        );
+}

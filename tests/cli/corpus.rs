@@ -105,6 +105,39 @@ fn cxgap(dir: &Path, args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
+/// One command of a dataset's run: what went otherwise than expected (a
+/// panic, another exit code, another message) goes into `wrong`; its
+/// stdout when it succeeded as expected, `None` when the run stops here
+/// (it failed otherwise, or it was an expected refusal).
+fn step(
+    name: &str,
+    what: &str,
+    dir: &Path,
+    args: &[&str],
+    code: i32,
+    message: &Option<String>,
+    wrong: &mut Vec<String>,
+) -> Option<Vec<u8>> {
+    let out = cxgap(dir, args);
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    let got = out.status.code().unwrap_or(-1);
+    if stderr.contains("panicked") || stderr.contains("bug in cxgap") {
+        wrong.push(format!("{name}: {what}: {stderr}"));
+    }
+    if got != code {
+        wrong.push(format!(
+            "{name}: {what} exit {got}, expected {code}\n{stderr}"
+        ));
+        return None;
+    }
+    if let Some(m) = message
+        && !stderr.contains(m.as_str())
+    {
+        wrong.push(format!("{name}: {what} says\n{stderr}\nnot {m:?}"));
+    }
+    (got == 0).then_some(out.stdout)
+}
+
 /// One dataset through `init` and `metrics overview`; what went otherwise
 /// than its expectation, in words.
 fn check(name: &str, e: &Expect, data: &Path) -> Vec<String> {
@@ -116,27 +149,17 @@ fn check(name: &str, e: &Expect, data: &Path) -> Vec<String> {
     }
     let mut args = vec!["init", "."];
     args.extend(e.files.iter().map(String::as_str));
-    let out = cxgap(work.path(), &args);
-    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-    let code = out.status.code().unwrap_or(-1);
-    if stderr.contains("panicked") || stderr.contains("bug in cxgap") {
-        wrong.push(format!("{name}: init: {stderr}"));
-    }
-    if code != e.init.code {
-        wrong.push(format!(
-            "{name}: init exit {code}, expected {}\n{stderr}",
-            e.init.code
-        ));
+    let Some(_) = step(
+        name,
+        "init",
+        work.path(),
+        &args,
+        e.init.code,
+        &e.init.message,
+        &mut wrong,
+    ) else {
         return wrong;
-    }
-    if let Some(m) = &e.init.message
-        && !stderr.contains(m.as_str())
-    {
-        wrong.push(format!("{name}: init says\n{stderr}\nnot {m:?}"));
-    }
-    if code != 0 {
-        return wrong;
-    }
+    };
     let config = std::fs::read_to_string(work.path().join("cxgap.toml")).unwrap();
     for line in &e.init.lines {
         if !config.contains(line.as_str()) {
@@ -150,28 +173,18 @@ fn check(name: &str, e: &Expect, data: &Path) -> Vec<String> {
     }
     let mut args = vec!["metrics", "overview", ".", "--format", "json"];
     args.extend(e.run.args.iter().map(String::as_str));
-    let out = cxgap(work.path(), &args);
-    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-    let code = out.status.code().unwrap_or(-1);
-    if stderr.contains("panicked") || stderr.contains("bug in cxgap") {
-        wrong.push(format!("{name}: metrics: {stderr}"));
-    }
-    if code != e.run.code {
-        wrong.push(format!(
-            "{name}: metrics exit {code}, expected {}\n{stderr}",
-            e.run.code
-        ));
+    let Some(stdout) = step(
+        name,
+        "metrics",
+        work.path(),
+        &args,
+        e.run.code,
+        &e.run.message,
+        &mut wrong,
+    ) else {
         return wrong;
-    }
-    if let Some(m) = &e.run.message
-        && !stderr.contains(m.as_str())
-    {
-        wrong.push(format!("{name}: metrics says\n{stderr}\nnot {m:?}"));
-    }
-    if code != 0 {
-        return wrong;
-    }
-    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    };
+    let rows: serde_json::Value = serde_json::from_slice(&stdout).unwrap();
     for (figure, want) in &e.run.figures {
         let row = rows
             .as_array()

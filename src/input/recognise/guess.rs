@@ -144,13 +144,9 @@ pub(super) fn by_name<'a>(
 fn says_whole(canon: &Canon, c: &Profile) -> bool {
     let own = canon.name.replace('_', "");
     let words = &c.words;
-    let runs =
-        (0..words.len()).flat_map(|i| (i + 1..=words.len()).map(move |j| words[i..j].concat()));
-    let mut runs = runs.peekable();
-    if runs.peek().is_none() {
-        return false;
-    }
-    runs.any(|run| run == own || canon.synonyms.contains(&run.as_str()))
+    (0..words.len())
+        .flat_map(|i| (i + 1..=words.len()).map(move |j| words[i..j].concat()))
+        .any(|run| run == own || canon.synonyms.contains(&run.as_str()))
 }
 
 pub(super) fn canon(list: &'static [Canon], name: &str) -> &'static Canon {

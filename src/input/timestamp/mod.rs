@@ -76,17 +76,6 @@ pub enum Layout {
     Pinned(String),
 }
 
-impl Layout {
-    /// In words, for validate and messages.
-    pub fn describe(&self) -> String {
-        match self {
-            Layout::Dates(o) => format!("dates, {}", o.describe()),
-            Layout::Epoch => "Unix epoch seconds or milliseconds".into(),
-            Layout::Pinned(f) => format!("the pinned format `{f}`"),
-        }
-    }
-}
-
 /// How a column will be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Choice {

@@ -24,15 +24,6 @@ pub enum Order {
 
 impl Order {
     pub const ALL: [Order; 3] = [Order::Ymd, Order::Dmy, Order::Mdy];
-
-    /// In words, for messages.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Order::Ymd => "year first",
-            Order::Dmy => "day first",
-            Order::Mdy => "month first",
-        }
-    }
 }
 
 /// One part of a date: a number as written (its digit count tells a year

@@ -314,10 +314,15 @@ pub fn layout(scanned: &Scanned, spec: &InputSpec, canon: &str, user_col: &str) 
         .or(spec.timestamp_format.as_ref())
         .map(String::as_str);
     let sampled = sample(scanned, user_col)?;
-    match timestamp::choose(&sampled, pinned) {
-        Choice::Layout(l) => Ok(l),
-        Choice::DayOrMonthFirst => decide_day_or_month(scanned, spec, canon, user_col, &sampled),
-    }
+    let layout = match timestamp::choose(&sampled, pinned) {
+        Choice::Layout(l) => l,
+        Choice::DayOrMonthFirst => decide_day_or_month(scanned, spec, canon, user_col, &sampled)?,
+    };
+    scanned
+        .layouts
+        .borrow_mut()
+        .insert(user_col.to_string(), layout.describe(&sampled));
+    Ok(layout)
 }
 
 /// Day-first and month-first read the same sampled values: count over the

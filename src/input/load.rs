@@ -572,6 +572,7 @@ fn settle_into(
             cells_rejected: cells,
             rejected_by_reason: by_reason,
             missing: tally.take(),
+            layouts: scanned.layouts.borrow().clone(),
         },
         spool,
     })

@@ -34,6 +34,9 @@ pub struct Scanned {
     pub damage: Vec<Damage>,
     /// The `__line` of the first data record.
     pub first_line: i64,
+    /// How each time column was read (column -> the layout in words), as
+    /// the checks choose them: validate says so (SPEC 1.4).
+    pub layouts: std::cell::RefCell<std::collections::BTreeMap<String, String>>,
 }
 
 fn pl_path(path: &Path) -> PlRefPath {
@@ -162,6 +165,7 @@ pub fn scan(spec: &InputSpec, scratch: &Path) -> Result<Scanned> {
         columns.push(name.clone());
     }
     Ok(Scanned {
+        layouts: Default::default(),
         lf,
         columns,
         sniffed,

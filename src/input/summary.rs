@@ -34,6 +34,9 @@ pub struct InputStats {
     /// missing marker, or a not-yet date) -> cells.
     #[serde(default)]
     pub missing: BTreeMap<String, BTreeMap<String, u64>>,
+    /// How each time column was read: column -> the layout in words.
+    #[serde(default)]
+    pub layouts: BTreeMap<String, String>,
 }
 
 impl InputStats {
@@ -43,6 +46,11 @@ impl InputStats {
         self.rows_used += other.rows_used;
         self.rows_rejected += other.rows_rejected;
         self.cells_rejected += other.cells_rejected;
+        for (column, layout) in &other.layouts {
+            self.layouts
+                .entry(column.clone())
+                .or_insert_with(|| layout.clone());
+        }
         for (column, kinds) in &other.missing {
             let mine = self.missing.entry(column.clone()).or_default();
             for (kind, n) in kinds {

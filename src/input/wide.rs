@@ -576,6 +576,7 @@ fn survey_rows(
         .fold(lit(false), |acc, e| acc.or(e));
     let lf = case_rows.filter(holds_survey).select(select);
     let synthetic = Scanned {
+        layouts: Default::default(),
         lf,
         columns: names,
         sniffed: scanned.sniffed.clone(),

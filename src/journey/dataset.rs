@@ -124,6 +124,7 @@ pub fn write(
                 rows_rejected: 0,
                 cells_rejected: 0,
                 missing: Default::default(),
+                layouts: Default::default(),
                 rejected_by_reason: Default::default(),
                 ..s.clone()
             })

@@ -288,10 +288,22 @@ impl Quality {
                 }
             }
         }
+        // SPEC 1.4: the layout each time column was read in.
+        let mut layouts = Table::new(
+            "timestamp_layouts",
+            "How each time column was read",
+            &["input", "column", "layout"],
+        );
+        for s in &self.inputs {
+            for (column, layout) in &s.layouts {
+                layouts.push(vec![json!(s.input), json!(column), json!(layout)]);
+            }
+        }
         vec![
             summary,
             warnings,
             inputs,
+            layouts,
             grouped_table("rejected", "Rejected rows by reason", &self.rejected, true),
             missing,
             unmapped,

@@ -922,3 +922,21 @@ fn a_full_temporary_folder_is_named_with_its_fix_never_a_bug() {
                 .and(predicate::str::contains("bug in cxgap").not()),
         );
 }
+
+#[test]
+fn validate_says_how_each_time_column_was_read() {
+    let f = Fixture::new();
+    // `01-01-21` and `13-01-21`: day first (13 is no month), two-digit
+    // years read as %y does.
+    f.file(
+        "events.csv",
+        "case_id,timestamp,event\nA,01-01-21,case_opened\nB,13-01-21,case_opened\n",
+    );
+    let v = f.validate_json(&[]);
+    let row = &v["timestamp_layouts"][0];
+    assert_eq!(row["column"], "timestamp");
+    assert_eq!(
+        row["layout"],
+        "day, month, year; two-digit years: 00-68 are 20xx, 69-99 are 19xx"
+    );
+}

@@ -76,6 +76,33 @@ pub enum Layout {
     Pinned(String),
 }
 
+impl Layout {
+    /// In words, for validate: the order, and how two-digit years read
+    /// when `sample` has any.
+    pub fn describe(&self, sample: &[String]) -> String {
+        match self {
+            Layout::Dates(o) => {
+                let order = match o {
+                    Order::Ymd => "year, month, day",
+                    Order::Dmy => "day, month, year",
+                    Order::Mdy => "month, day, year",
+                };
+                let two_digit = parsed(sample).iter().any(|v| match v {
+                    Value::Date(p) => p.two_digit_year(),
+                    Value::Epoch(_) => false,
+                });
+                if two_digit {
+                    format!("{order}; two-digit years: 00-68 are 20xx, 69-99 are 19xx")
+                } else {
+                    order.to_string()
+                }
+            }
+            Layout::Epoch => "Unix epoch seconds or milliseconds".into(),
+            Layout::Pinned(f) => format!("the pinned format {f}"),
+        }
+    }
+}
+
 /// How a column will be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Choice {

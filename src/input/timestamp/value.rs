@@ -491,6 +491,13 @@ impl Parts {
         })
     }
 
+    /// Whether the date's year has two digits (read with the %y pivot).
+    pub fn two_digit_year(&self) -> bool {
+        !self.year_last
+            && matches!(self.date[2], Part::Num { digits: 2, .. })
+            && !matches!(self.date[0], Part::Num { digits: 4, .. })
+    }
+
     /// The order a value's digits suggest when no order reads it (a month
     /// 13): year first when the first part has four digits, else day first.
     pub fn likely_order(&self) -> Order {

@@ -142,8 +142,13 @@ pub enum Command {
     /// (used event rows, canonical columns), `surveys` (survey rows matched to
     /// a case), `contacts` (count rows attributed to a case), `promises` (the
     /// promise ledger) and `journeys` (one row per case).
+    ///
+    /// One read-only SELECT: joins, GROUP BY, window functions, CASE, the
+    /// usual aggregates and string functions. For periods of a time use
+    /// `STRFTIME(opened_at, '%Y-%m')` or `EXTRACT(month FROM opened_at)`;
+    /// `DATE_TRUNC` is not among Polars SQL's functions.
     #[command(
-        after_help = "Examples:\n  cxgap sql \"SELECT team, AVG(score) AS score FROM journeys GROUP BY team ORDER BY team\" sample-data\n  cxgap sql \"SELECT status, COUNT(*) AS n FROM promises GROUP BY status ORDER BY n DESC\" sample-data --format csv"
+        after_help = "Examples:\n  cxgap sql \"SELECT team, AVG(score) AS score FROM journeys GROUP BY team ORDER BY team\" sample-data\n  cxgap sql \"SELECT status, COUNT(*) AS n FROM promises GROUP BY status ORDER BY n DESC\" sample-data --format csv\n  cxgap sql \"SELECT STRFTIME(opened_at, '%Y-%m') AS month, COUNT(*) AS cases FROM journeys GROUP BY month ORDER BY month\" sample-data"
     )]
     Sql(SqlArgs),
 }

@@ -59,6 +59,7 @@ pub fn tables(journeys: &Journeys, id: &str, timeline: &DataFrame) -> Result<Opt
             .map(|ms| json!(duration(ms)))
             .unwrap_or(Value::Null);
     }
+    counted_once(&mut events);
 
     let promises = Table::from_frame(
         "promises",
@@ -79,6 +80,43 @@ pub fn tables(journeys: &Journeys, id: &str, timeline: &DataFrame) -> Result<Opt
 }
 
 /// `1d 2h 5m`, the gap between two events.
+/// A count on a case table's row (`Reopens = 7`) stands for as many events
+/// at the opening, all of one line, time, type and name: the story shows
+/// it once, as a count ("Reopens × 7, counted on the case's row"), not as
+/// seven events in the opening minute.
+fn counted_once(events: &mut Table) {
+    let at = |name: &str| events.columns.iter().position(|c| c == name);
+    let (Some(time), Some(event), Some(activity), Some(line)) =
+        (at("time"), at("event"), at("activity"), at("line"))
+    else {
+        return;
+    };
+    let same =
+        |a: &[Value], b: &[Value]| [time, event, activity, line].iter().all(|&i| a[i] == b[i]);
+    let mut out: Vec<Vec<Value>> = Vec::new();
+    let mut runs: Vec<usize> = Vec::new();
+    for row in std::mem::take(&mut events.rows) {
+        match out.last() {
+            Some(last) if same(last, &row) => {
+                if let Some(n) = runs.last_mut() {
+                    *n += 1;
+                }
+            }
+            _ => {
+                out.push(row);
+                runs.push(1);
+            }
+        }
+    }
+    for (row, n) in out.iter_mut().zip(runs) {
+        if n > 1 {
+            let name = row[activity].as_str().unwrap_or_default().to_string();
+            row[activity] = json!(format!("{name} × {n}, counted on the case's row"));
+        }
+    }
+    events.rows = out;
+}
+
 pub fn duration(ms: i64) -> String {
     let mins = ms / 60_000;
     let (d, h, m) = (mins / 1440, (mins % 1440) / 60, mins % 60);

@@ -940,3 +940,43 @@ fn validate_says_how_each_time_column_was_read() {
         "day, month, year; two-digit years: 00-68 are 20xx, 69-99 are 19xx"
     );
 }
+
+#[test]
+fn a_count_on_a_case_row_reads_as_a_count_in_the_story() {
+    let f = Fixture::new();
+    // Ticket 1 was reopened 3 times, by the row's count: one line of the
+    // timeline says so, not three reopens in the opening minute.
+    f.file(
+        "tickets.csv",
+        "Id,Created at,Solved at,Reopens\n1,2026-05-01 09:00,2026-05-03 09:00,3\n",
+    )
+    .file(
+        "cxgap.toml",
+        "[events]\npath = \"tickets.csv\"\nshape = \"wide\"\n[events.columns]\ncase_id = \"Id\"\n\
+         [events.timestamps]\n\"Created at\" = \"case_opened\"\n\"Solved at\" = \"resolved\"\n\
+         [events.counts]\nReopens = \"reopened\"\n",
+    );
+    let out = f
+        .cmd(&["case", "1", ".", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let timeline = v["timeline"].as_array().unwrap();
+    let activities: Vec<&str> = timeline
+        .iter()
+        .map(|r| r["activity"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        activities,
+        [
+            "Created at",
+            "Reopens × 3, counted on the case's row",
+            "Solved at"
+        ]
+    );
+    // The journey still counts three reopens.
+    expect(&f.journeys(&[]), "1", &[("reopens", "3")]);
+}

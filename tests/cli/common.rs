@@ -59,6 +59,16 @@ impl Fixture {
         parse_csv(&String::from_utf8(out).expect("utf-8"))
     }
 
+    /// `metrics ARGS... . --format json` parsed (ARGS: the table, then any
+    /// options).
+    pub fn metrics_json(&self, args: &[&str]) -> serde_json::Value {
+        let mut a = vec!["metrics"];
+        a.extend_from_slice(args);
+        a.extend_from_slice(&[".", "--format", "json"]);
+        let out = self.cmd(&a).assert().success().get_output().stdout.clone();
+        serde_json::from_slice(&out).expect("json")
+    }
+
     /// `validate --format json` parsed.
     pub fn validate_json(&self, extra: &[&str]) -> serde_json::Value {
         let mut args = vec!["validate", ".", "--format", "json"];
@@ -143,4 +153,14 @@ pub fn expected_card_value(name: &str, value: Option<f64>) -> String {
         "median_resolution_hours" => format!("{v:.1} h"),
         _ => format!("{:.1}%", 100.0 * v),
     }
+}
+
+/// The overview row of figure `name` in `metrics overview --format json`.
+pub fn figure_row<'a>(overview: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    overview
+        .as_array()
+        .expect("an array of figures")
+        .iter()
+        .find(|r| r["figure"] == name)
+        .unwrap_or_else(|| panic!("no figure {name}"))
 }

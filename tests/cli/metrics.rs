@@ -13,7 +13,7 @@
 use predicates::prelude::*;
 use serde_json::Value;
 
-use crate::common::Fixture;
+use crate::common::{Fixture, figure_row};
 
 const EVENTS: &str = "\
 case_id,timestamp,event,customer_id,team,promise_kind,due_at
@@ -54,20 +54,11 @@ fn fixture() -> Fixture {
 }
 
 fn json(f: &Fixture, args: &[&str]) -> Value {
-    let mut a = vec!["metrics"];
-    a.extend_from_slice(args);
-    a.extend_from_slice(&[".", "--format", "json"]);
-    let out = f.cmd(&a).assert().success().get_output().stdout.clone();
-    serde_json::from_slice(&out).unwrap()
+    f.metrics_json(args)
 }
 
 fn figure(v: &Value, name: &str) -> Value {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["figure"] == name)
-        .unwrap_or_else(|| panic!("no figure {name}"))["value"]
-        .clone()
+    figure_row(v, name)["value"].clone()
 }
 
 #[test]

@@ -5,7 +5,7 @@
 
 use predicates::prelude::*;
 
-use crate::common::{Fixture, expect, parse_csv};
+use crate::common::{Fixture, expect, figure_row};
 
 /// Rows of `input` rejected for `reason`, from `validate --format json`.
 fn rejected(v: &serde_json::Value, input: &str, reason: &str) -> u64 {
@@ -187,19 +187,12 @@ fn missing_markers_and_not_yet_dates_are_missing_not_values() {
     );
     expect(&rows, "3", &[("resolved_at", "")]);
     // The median time to resolve rests on ticket 1 alone: 6 hours.
-    let out = f
-        .cmd(&["metrics", "overview", ".", "--format", "csv"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let rows = parse_csv(&String::from_utf8(out).unwrap());
-    let median = rows
-        .iter()
-        .find(|r| r["figure"] == "median_resolution_hours")
-        .unwrap();
-    assert_eq!((median["value"].as_str(), median["n"].as_str()), ("6", "1"));
+    let overview = f.metrics_json(&["overview"]);
+    let median = figure_row(&overview, "median_resolution_hours");
+    assert_eq!(
+        (median["value"].as_f64(), median["n"].as_f64()),
+        (Some(6.0), Some(1.0))
+    );
 }
 
 #[test]
@@ -266,29 +259,11 @@ fn an_explicit_earlier_as_of_is_a_snapshot() {
     assert_eq!(rejected(&v, "events", "after_as_of"), 1);
     assert_eq!(rejected(&v, "contacts", "after_as_of"), 1);
     // The median time to resolve is B's 24 hours, not the median of 24 and 96.
-    let out = f
-        .cmd(&[
-            "metrics",
-            "overview",
-            ".",
-            "--format",
-            "csv",
-            "--as-of",
-            "2026-05-03 12:00",
-        ])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let rows = parse_csv(&String::from_utf8(out).unwrap());
-    let median = rows
-        .iter()
-        .find(|r| r["figure"] == "median_resolution_hours")
-        .unwrap();
+    let overview = f.metrics_json(&["overview", "--as-of", "2026-05-03 12:00"]);
+    let median = figure_row(&overview, "median_resolution_hours");
     assert_eq!(
-        (median["value"].as_str(), median["n"].as_str()),
-        ("24", "1")
+        (median["value"].as_f64(), median["n"].as_f64()),
+        (Some(24.0), Some(1.0))
     );
 }
 
@@ -378,15 +353,7 @@ fn contact_figures_are_na_when_the_inputs_hold_no_contact() {
          A,2026-05-01 09:00,case_opened\nA,2026-05-02 09:00,resolved\n\
          B,2026-05-01 09:00,case_opened\nB,2026-05-20 09:00,resolved\n",
     );
-    let out = f
-        .cmd(&["metrics", "overview", ".", "--format", "json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
-    let rows = v.as_array().unwrap();
+    let overview = f.metrics_json(&["overview"]);
     for name in [
         "fcr_rate",
         "repeat_contact_rate",
@@ -394,7 +361,7 @@ fn contact_figures_are_na_when_the_inputs_hold_no_contact() {
         "mean_inbound_contacts",
         "promise_miss_rate",
     ] {
-        let row = rows.iter().find(|r| r["figure"] == name).unwrap();
+        let row = figure_row(&overview, name);
         assert!(row["value"].is_null(), "{name}: {row}");
         assert!(
             row["basis"].as_str().unwrap().starts_with("n/a: "),
@@ -402,10 +369,7 @@ fn contact_figures_are_na_when_the_inputs_hold_no_contact() {
         );
     }
     // Median of 24 and 456 hours: 240.
-    let median = rows
-        .iter()
-        .find(|r| r["figure"] == "median_resolution_hours")
-        .unwrap();
+    let median = figure_row(&overview, "median_resolution_hours");
     assert_eq!(median["value"].as_f64(), Some(240.0));
     f.cmd(&["metrics", "overview", ".", "--fail-if", "fcr_rate<0.5"])
         .assert()
@@ -677,14 +641,7 @@ fn a_segment_without_answers_says_so_and_is_not_ranked() {
         "surveys.csv",
         "survey_id,case_id,responded_at,score\nS1,A,2026-05-03 09:00,4\nS2,B,2026-05-03 09:00,2\n",
     );
-    let out = f
-        .cmd(&["metrics", "segments", ".", "--format", "json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let v = f.metrics_json(&["segments"]);
     let y = v
         .as_array()
         .unwrap()

@@ -83,9 +83,26 @@ pub enum Command {
         after_help = "Examples:\n  cxgap case ISP-1001 sample-data\n  cxgap case DLR-2002 sample-data --format json"
     )]
     Case(CaseArgs),
+    /// Whom to call back today, and whom to call before they answer
+    ///
+    /// Two lists over the last --days days, each naming a customer once
+    /// (their latest case), for putting things right, never for asking for
+    /// a better score. Call back: every unhappy answer (below top-2-box, an
+    /// NPS detractor, or "not resolved") with the journey's failures in
+    /// words, the comment, the case's owner, whether someone already called
+    /// (a contact_out after the answer) and how long the customer has
+    /// waited. Call first: cases without an answer whose journey so far
+    /// looks like the unhappy ones (a logistic model fitted on the answered
+    /// cases), above it how well that model predicted the answers of the
+    /// last --days days when fitted on the ones before (AUC, capture).
+    /// docs/metrics.md gives every rule.
+    #[command(
+        after_help = "Examples:\n  cxgap callbacks sample-data\n  cxgap callbacks sample-data --days 7 --top 5\n  cxgap callbacks sample-data --format csv --top 0 > callbacks.csv\n  cxgap callbacks /data/nightly --fail-if \"at_risk>50\""
+    )]
+    Callbacks(CallbacksArgs),
     /// Build the journeys table (one row per case) and write it as Parquet or CSV, or a dataset
     ///
-    /// Columns are named as in SPEC section 2: opened_at, resolved_at,
+    /// Columns are named as in docs/metrics.md: opened_at, resolved_at,
     /// inbound_contacts, repeat_contacts, recontacted, fcr, promises_missed,
     /// ..., then the joined survey answer (score, score_norm, satisfied,
     /// customer_resolved) and the case dimensions. Rows are sorted by case_id.
@@ -104,7 +121,7 @@ pub enum Command {
     /// for managers: headline figures with n, interval and change, findings
     /// with real journeys, charts, tables, definitions), summary.png (the
     /// headline and top findings on one image), charts/*.png and *.svg, tables/*.csv and *.json for
-    /// every table of SPEC section 3, journeys.parquet, rejects.csv and
+    /// every table (docs/metrics.md), journeys.parquet, rejects.csv and
     /// run.json (arguments, resolved config, rows read/used/rejected, stage
     /// timings, files). The report is staged beside OUT and swapped in only
     /// when complete, so a failed run leaves the previous report untouched.
@@ -125,7 +142,7 @@ pub enum Command {
         after_help = "Examples:\n  cxgap sample --cases 10000 --seed 7 --out /tmp/cx\n  cxgap sample --cases 1000000 --out /tmp/cx-big --format parquet\n  cxgap sample --cases 20000 --out /tmp/cx && cxgap report /tmp/cx --out /tmp/cx-report"
     )]
     Sample(SampleArgs),
-    /// Print one report table of SPEC section 3
+    /// Print one report table (docs/metrics.md defines each)
     ///
     /// overview (headline figures), score-by-contacts, promises, drivers
     /// (score gaps with Welch intervals and q-values), resolution (log vs
@@ -233,6 +250,12 @@ pub struct InputArgs {
     /// stops the run with exit 4, whatever the share of rejected rows
     #[arg(long)]
     pub allow_truncated: bool,
+    /// Show e-mail addresses and long numbers (phone, account, card) in
+    /// customers' comments as written. By default every output a person
+    /// reads shows them as [email] and [number]; journeys.parquet always
+    /// keeps the comment as it came
+    #[arg(long)]
+    pub keep_personal: bool,
     /// Memory the run should stay under, e.g. `8GiB` or `500MB` (default:
     /// three quarters of the machine's memory). Past it, the event log goes
     /// to a temporary folder (TMPDIR) as it is read and the journeys are
@@ -274,6 +297,8 @@ impl InputArgs {
             min_n: self.min_n,
             max_reject_share: self.max_reject_share,
             allow_truncated: self.allow_truncated,
+            keep_personal: self.keep_personal,
+            callback_days: None,
             scale: crate::input::config::Scale {
                 memory_limit: self.memory_limit,
                 partitions: self.partitions,
@@ -428,6 +453,29 @@ pub struct ReportArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct CallbacksArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Read the journeys from a dataset (`journeys --format dataset`) instead
+    /// of building them
+    #[arg(long, value_name = "PATH")]
+    pub journeys: Option<PathBuf>,
+    /// Days back from as_of that the lists look (default: `[callbacks] days`, else 14)
+    #[arg(long, value_name = "DAYS")]
+    pub days: Option<f64>,
+    /// Rows of each list to print; 0 prints them all
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub top: usize,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: TableFormat,
+    /// Exit 3 when a list is longer than this, e.g. `at_risk>50` or
+    /// `callbacks>20`; overview figures work too (repeatable)
+    #[arg(long = "fail-if", value_name = "EXPR")]
+    pub fail_if: Vec<crate::metrics::fail_if::Threshold>,
+}
+
+#[derive(Debug, Args)]
 pub struct SampleArgs {
     /// Number of cases
     #[arg(long, default_value_t = 10_000)]
@@ -444,6 +492,11 @@ pub struct SampleArgs {
     /// Export shape of the events and contacts: the same cases and planted truth in each
     #[arg(long, value_enum, default_value_t)]
     pub shape: crate::sample::SampleShape,
+    /// Plant no journey effect on scores (repeat contacts, missed promises,
+    /// reopens, transfers, escalations): journeys then predict nothing, as
+    /// a check of the at-risk back-test
+    #[arg(long)]
+    pub no_journey_effects: bool,
     /// Seconds to wait for another cxgap run writing the same output before giving up (exit 2)
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     pub lock_wait: u64,

@@ -1,6 +1,7 @@
 //! One module per subcommand. Each `run` wires stages together and holds no
 //! metric logic of its own.
 
+pub mod callbacks;
 pub mod case;
 pub mod init;
 pub mod journeys;
@@ -48,6 +49,7 @@ pub fn run(command: Command, term: &Term) -> Result<Outcome> {
         Command::Validate(args) => validate::run(&args, term),
         Command::Init(args) => init::run(&args, term),
         Command::Case(args) => case::run(&args, term),
+        Command::Callbacks(args) => callbacks::run(&args, term),
         Command::Journeys(args) => journeys::run(&args, term),
         Command::Metrics(args) => metrics::run(&args, term),
         Command::Report(args) => report::run(&args, term),

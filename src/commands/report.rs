@@ -118,6 +118,7 @@ pub fn run(args: &ReportArgs, term: &Term) -> Result<Outcome> {
     figures.extend(crate::metrics::overview::reject_shares(
         &journeys.inputs.stats,
     ));
+    figures.extend(rep.list_figures.iter().cloned());
     let verdicts = super::judge_thresholds(&args.fail_if, &figures, rep.periods.as_ref())?;
     super::warn_all(&rep.quality.warnings, term);
 

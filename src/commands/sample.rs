@@ -16,7 +16,14 @@ pub fn run(args: &SampleArgs, term: &Term) -> Result<Outcome> {
         &[],
         super::lock_wait(args.lock_wait),
     )?;
-    let truth = sample::generate(args.cases, args.seed, out.dir(), args.format, args.shape)?;
+    let truth = sample::generate(
+        args.cases,
+        args.seed,
+        out.dir(),
+        args.format,
+        args.shape,
+        !args.no_journey_effects,
+    )?;
     out.commit()?;
     term.note(&format!(
         "wrote {} cases (seed {}) to {}; planted effects in truth.json",

@@ -32,6 +32,9 @@ pub struct Overrides {
     pub min_n: Option<usize>,
     pub max_reject_share: Option<f64>,
     pub allow_truncated: bool,
+    pub keep_personal: bool,
+    /// `cxgap callbacks --days`, over `[callbacks] days`.
+    pub callback_days: Option<f64>,
     pub scale: Scale,
     /// The inputs need not exist: the journeys come from a dataset
     /// (`--journeys`), and the config only supplies the settings.
@@ -231,8 +234,31 @@ pub struct RunConfig {
     pub max_count: u64,
     /// Cell values that mean "missing" (SPEC 1.6), besides an empty cell.
     pub missing: Vec<String>,
+    pub callbacks: CallbackSettings,
+    pub comments: CommentSettings,
+    /// Show e-mail addresses and long digit runs in comments as written
+    /// (SPEC 3.11 masks them by default).
+    pub keep_personal: bool,
     #[serde(skip)]
     pub scale: Scale,
+}
+
+/// `[callbacks]` resolved (SPEC 3.10).
+#[derive(Debug, Clone, Serialize)]
+pub struct CallbackSettings {
+    /// The lists look back this many days from as_of.
+    pub days: f64,
+}
+
+/// `[comments]` resolved (SPEC 3.11). The built-in themes and stop words
+/// live with the metrics that read them; these are the config's own.
+#[derive(Debug, Clone, Serialize)]
+pub struct CommentSettings {
+    /// Replaces the built-in stop words when given.
+    pub stop_words: Option<Vec<String>>,
+    pub min_count: u64,
+    /// theme -> terms, over the built-in themes.
+    pub themes: BTreeMap<String, Vec<String>>,
 }
 
 impl InputSpec {
@@ -366,6 +392,14 @@ impl RunConfig {
             .into());
         }
 
+        let callback_days = args.callback_days.or(file.callbacks.days).unwrap_or(14.0);
+        positive("callbacks.days", callback_days)?;
+        let comments = CommentSettings {
+            stop_words: file.comments.stop_words.clone(),
+            min_count: file.comments.min_count.unwrap_or(5),
+            themes: file.comments.themes.clone(),
+        };
+
         let mut fulfilled_by: BTreeMap<String, Vec<String>> = BTreeMap::from([
             ("callback".to_string(), vec!["contact_out".to_string()]),
             ("resolution".to_string(), vec!["resolved".to_string()]),
@@ -415,6 +449,11 @@ impl RunConfig {
             max_reject_share,
             allow_truncated: args.allow_truncated,
             max_count: file.contacts.max_count.unwrap_or(100_000),
+            callbacks: CallbackSettings {
+                days: callback_days,
+            },
+            comments,
+            keep_personal: args.keep_personal,
             missing: file.missing.clone().unwrap_or_else(|| {
                 crate::input::fields::MISSING
                     .iter()

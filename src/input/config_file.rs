@@ -44,6 +44,32 @@ pub struct ConfigFile {
     pub promises: PromiseSection,
     #[serde(default)]
     pub quality: QualitySection,
+    #[serde(default)]
+    pub callbacks: CallbacksSection,
+    #[serde(default)]
+    pub comments: CommentsSection,
+}
+
+/// `[callbacks]`: the window of the call-back lists (SPEC 3.10).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallbacksSection {
+    /// Days back from as_of that the lists look (default 14).
+    pub days: Option<f64>,
+}
+
+/// `[comments]`: how survey comments are read (SPEC 3.11).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommentsSection {
+    /// Words left out of the distinctive words; replaces the built-in list.
+    pub stop_words: Option<Vec<String>>,
+    /// Fewest uses of a word before it can be distinctive (default 5).
+    pub min_count: Option<u64>,
+    /// theme -> its terms: a built-in theme's name replaces its terms, any
+    /// other name adds a theme.
+    #[serde(default)]
+    pub themes: BTreeMap<String, Vec<String>>,
 }
 
 /// `[quality]`: when a run stops instead of publishing (SPEC 5).

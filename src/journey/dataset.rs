@@ -52,7 +52,7 @@ pub struct Manifest {
 /// A digest of the settings that shape the journeys: mappings, windows,
 /// time zone, survey scale, promise rules. Not the paths or formats of the
 /// files (a cluster reads them elsewhere), nor what only the metrics or the
-/// gate read (min_n, max_reject_share), nor the clock.
+/// gate read (min_n, max_reject_share, the call-back and comment settings), nor the clock.
 pub fn config_digest(cfg: &RunConfig) -> String {
     let mut v = serde_json::to_value(cfg).unwrap_or_default();
     if let Some(m) = v.as_object_mut() {
@@ -63,6 +63,9 @@ pub fn config_digest(cfg: &RunConfig) -> String {
             "now",
             "min_n",
             "max_reject_share",
+            "callbacks",
+            "comments",
+            "keep_personal",
         ] {
             m.remove(key);
         }

@@ -35,6 +35,7 @@ pub const COLUMNS: &[&str] = &[
     "customer_id",
     "opened_at",
     "resolved_at",
+    "last_event_at",
     "resolution_hours",
     "inbound_contacts",
     "outbound_contacts",
@@ -58,6 +59,7 @@ pub const COLUMNS: &[&str] = &[
     "agents_touched",
     "teams_touched",
     "followed_up",
+    "called_back",
     "events",
     "other_events",
     "survey_invited",
@@ -393,10 +395,10 @@ pub(crate) fn build_part(
     let answers = survey_join::per_case(matched.clone(), &cfg.survey).cache();
 
     let left = |lf: LazyFrame, other: LazyFrame| on_case(lf, other, JoinType::Left);
-    // followed_up reads only the resolution and the answer's time: built
-    // from those two, not from the joined frame, so that frame's plan is
-    // not run twice.
-    let followed = followed_up(
+    // followed_up and called_back read only the resolution and the
+    // answer's time: built from those two, not from the joined frame, so
+    // that frame's plan is not run twice.
+    let followed = outbound_after(
         left(
             cases.clone().select([col(CASE), col("resolved_at")]),
             answers.clone().select([col(CASE), col("responded_at")]),
@@ -582,6 +584,11 @@ fn derived() -> Vec<Expr> {
             .then(lit(NULL).cast(DataType::Boolean))
             .otherwise(col("followed_up").fill_null(lit(false)))
             .alias("followed_up"),
+        // Only an answer can be called back about.
+        when(col("responded_at").is_null())
+            .then(lit(NULL).cast(DataType::Boolean))
+            .otherwise(col("called_back").fill_null(lit(false)))
+            .alias("called_back"),
     ]);
     v
 }
@@ -600,27 +607,43 @@ fn fcr() -> Expr {
         .alias("fcr")
 }
 
-/// followed_up: a `contact_out` after resolved_at and before the survey
-/// response, or within W of the resolution when there is no response.
-fn followed_up(cases: LazyFrame, contact_events: LazyFrame, window_days: f64) -> LazyFrame {
+/// What the company's own calls after the case show: `followed_up`, a
+/// `contact_out` after resolved_at and before the survey response (within W
+/// of the resolution when there is no response); `called_back`, a
+/// `contact_out` after the response (SPEC 3.10: already called back).
+fn outbound_after(cases: LazyFrame, contact_events: LazyFrame, window_days: f64) -> LazyFrame {
     let w_ms = (window_days * 86_400_000.0).round() as i64;
     let ms = |c: &str| ms(col(c));
     let outs = contact_events
         .filter(is("contact_out"))
         .select([col(CASE), ms("ts").alias("o_ms")]);
-    let resolved = cases.filter(col("resolved_at").is_not_null()).select([
-        col(CASE),
-        ms("resolved_at").alias("r_ms"),
-        ms("responded_at").alias("a_ms"),
-    ]);
-    let hits = on_case(resolved, outs, JoinType::Inner).filter(
-        col("o_ms").gt(col("r_ms")).and(
+    let ended = cases
+        .filter(
+            col("resolved_at")
+                .is_not_null()
+                .or(col("responded_at").is_not_null()),
+        )
+        .select([
+            col(CASE),
+            ms("resolved_at").alias("r_ms"),
+            ms("responded_at").alias("a_ms"),
+        ]);
+    let follow = col("r_ms")
+        .is_not_null()
+        .and(col("o_ms").gt(col("r_ms")))
+        .and(
             when(col("a_ms").is_not_null())
                 .then(col("o_ms").lt(col("a_ms")))
                 .otherwise(col("o_ms").lt_eq(col("r_ms") + lit(w_ms))),
-        ),
-    );
-    timeline::per_case(hits, vec![lit(true).alias("followed_up")])
+        );
+    let call_back = col("a_ms").is_not_null().and(col("o_ms").gt(col("a_ms")));
+    timeline::per_case(
+        on_case(ended, outs, JoinType::Inner),
+        vec![
+            follow.any(true).alias("followed_up"),
+            call_back.any(true).alias("called_back"),
+        ],
+    )
 }
 
 fn contact_schema() -> Schema {

@@ -2,11 +2,13 @@
 //! Each aggregates with the lazy engine; only the small aggregated frames
 //! come back to Rust for the statistics.
 
+pub mod callbacks;
 pub mod change;
 pub mod drivers;
 pub mod factors;
 pub mod fail_if;
 pub mod overview;
+pub mod privacy;
 pub mod promises;
 pub mod quality;
 pub mod resolution;

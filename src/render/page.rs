@@ -73,6 +73,35 @@ pub struct FindingView {
     pub examples: Vec<Example>,
 }
 
+/// One customer on a call-back list (SPEC 3.10), as the page shows it.
+pub struct CallItem {
+    pub case_id: String,
+    /// "C-1001 · Field Dispatch · tech.okafor"
+    pub headline: String,
+    /// When they answered and how long they have waited, or the risk.
+    pub status: String,
+    /// The journey's failures, one per line.
+    pub failures: Vec<String>,
+    /// The customer's comment (masked unless --keep-personal).
+    pub quote: Option<String>,
+}
+
+/// A list of the "Call back" section: its heading, the sentence under it,
+/// its first rows and how many it holds in all.
+pub struct CallList {
+    pub heading: String,
+    pub note: String,
+    pub items: Vec<CallItem>,
+    pub total: usize,
+    /// Where the whole list is.
+    pub file: &'static str,
+}
+
+/// The "Call back" section: whom to call back and whom to call first.
+pub struct CallBackView {
+    pub lists: Vec<CallList>,
+}
+
 /// An example case in full: the tables `cxgap case` prints.
 pub struct CaseView {
     pub case_id: String,
@@ -92,6 +121,7 @@ pub struct Page<'a> {
     pub cards: &'a [Card],
     /// What the cards' changes compare, under them.
     pub cards_note: Option<&'a str>,
+    pub call_back: Option<&'a CallBackView>,
     pub findings: &'a [FindingView],
     pub charts: &'a [ChartView],
     pub sections: &'a [(&'a str, Vec<&'a Table>)],
@@ -127,6 +157,7 @@ ol.findings{padding-left:1.3em}ol.findings>li{margin:.8em 0}\
 .example .h{font-weight:600}.example .h span{font-weight:400;color:var(--muted)}\
 .example ol{list-style:none;margin:.3em 0 0;padding:0}.example li{display:flex;gap:.5em}\
 .example .t{flex:0 0 7.5em;color:var(--muted);font-variant-numeric:tabular-nums}.example .w{min-width:0;overflow-wrap:anywhere}\
+.call ul{margin:.3em 0 0;padding-left:1.1em}.call blockquote{margin:.4em 0 0;font-style:italic;overflow-wrap:anywhere}\
 a{color:var(--accent)}.periods{color:var(--muted);font-size:.85em;margin:.4em 0 0}\
 .scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;max-width:100%}\
 table{border-collapse:collapse;font-size:.85em;margin:.3em 0 1em;min-width:100%}\
@@ -230,6 +261,64 @@ fn example_html(out: &mut String, e: &Example, anchor: Option<&String>) {
     out.push_str("</ol></div>");
 }
 
+/// What the lists are for comes first: putting things right.
+const CALL_BACK_PURPOSE: &str = "For putting things right: call with the journey in hand, never to ask for a better score. Each case opens its journey in full further down.";
+
+fn call_back_html(out: &mut String, view: &CallBackView, anchors: &BTreeMap<&str, String>) {
+    let _ = write!(
+        out,
+        "<section id=\"call-back\"><h2>Call back</h2><p class=\"periods\">{}</p>",
+        escape(CALL_BACK_PURPOSE)
+    );
+    for list in &view.lists {
+        let _ = write!(
+            out,
+            "<h3>{}</h3><p>{}</p>",
+            escape(&list.heading),
+            escape(&list.note)
+        );
+        if list.items.is_empty() {
+            continue;
+        }
+        out.push_str("<div class=\"examples\">");
+        for item in &list.items {
+            call_item_html(out, item, anchors.get(item.case_id.as_str()));
+        }
+        out.push_str("</div>");
+        if list.total > list.items.len() {
+            let _ = write!(
+                out,
+                "<p class=\"periods\">and {} more in {}</p>",
+                list.total - list.items.len(),
+                list.file
+            );
+        }
+    }
+    out.push_str("</section>");
+}
+
+fn call_item_html(out: &mut String, item: &CallItem, anchor: Option<&String>) {
+    let id = escape(&item.case_id);
+    let name = match anchor {
+        Some(a) => format!("<a href=\"#{a}\">Case {id}</a>"),
+        None => format!("Case {id}"),
+    };
+    let _ = write!(
+        out,
+        "<div class=\"example call\" data-case=\"{id}\"><div class=\"h\">{name} <span>{}</span></div><div>{}</div><ul>",
+        escape(&item.headline),
+        escape(&item.status)
+    );
+    for f in &item.failures {
+        let _ = write!(out, "<li>{}</li>", escape(f));
+    }
+    out.push_str("</ul>");
+    if let Some(q) = &item.quote {
+        let _ = write!(out, "<blockquote>“{}”</blockquote>", escape(q));
+    }
+    out.push_str("</div>");
+}
+
 fn charts_html(out: &mut String, charts: &[ChartView]) {
     out.push_str("<section><h2>Charts</h2>");
     for c in charts {
@@ -271,6 +360,9 @@ pub fn render(p: &Page) -> String {
         .map(|(i, c)| (c.case_id.as_str(), format!("case-{}", i + 1)))
         .collect();
     cards_html(&mut out, p.cards, p.cards_note);
+    if let Some(view) = p.call_back {
+        call_back_html(&mut out, view, &anchors);
+    }
     findings_html(&mut out, p.findings, &anchors);
     charts_html(&mut out, p.charts);
     for (heading, tables) in p.sections {
@@ -306,7 +398,7 @@ pub fn render(p: &Page) -> String {
     out.push_str(&defs.join("; "));
     let _ = writeln!(
         out,
-        ".</p><p>Rows marked grey rest on fewer than min_n cases: read them with care. Definitions follow the cxgap specification (SPEC sections 2 and 3); generated by cxgap {}.</p></footer></main></body></html>",
+        ".</p><p>Rows marked grey rest on fewer than min_n cases: read them with care. Every figure is defined in cxgap's docs/metrics.md; generated by cxgap {}.</p></footer></main></body></html>",
         escape(p.version)
     );
     out

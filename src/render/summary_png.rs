@@ -14,7 +14,7 @@ use crate::render::page::{Card, Tone};
 const WIDTH: u32 = 1200;
 const MARGIN: i32 = 40;
 const PER_ROW: usize = 4;
-const CARD_H: i32 = 128;
+const CARD_H: i32 = 146;
 const GAP: i32 = 14;
 const FINDING_SIZE: u32 = 19;
 const INK: RGBColor = RGBColor(29, 35, 41);
@@ -46,6 +46,7 @@ pub fn draw(
     subtitle: &str,
     cards: &[Card],
     findings: &[&str],
+    call_back: &[String],
 ) -> Result<()> {
     register_font();
     let inner = WIDTH as i32 - 2 * MARGIN;
@@ -57,12 +58,19 @@ pub fn draw(
         .iter()
         .map(|f| wrap(f, (inner - 30) as f64, FINDING_SIZE))
         .collect();
-    let line_h = FINDING_SIZE as i32 + 8;
-    let findings_h: i32 = wrapped
+    let calls: Vec<Vec<String>> = call_back
         .iter()
-        .map(|l| l.len() as i32 * line_h + 12)
-        .sum::<i32>()
-        + 50;
+        .map(|c| wrap(c, (inner - 30) as f64, FINDING_SIZE))
+        .collect();
+    let line_h = FINDING_SIZE as i32 + 8;
+    let block_h = |blocks: &[Vec<String>]| {
+        blocks
+            .iter()
+            .map(|l| l.len() as i32 * line_h + 12)
+            .sum::<i32>()
+            + 50
+    };
+    let findings_h = block_h(&wrapped) + if calls.is_empty() { 0 } else { block_h(&calls) };
     let height = (findings_top + findings_h + MARGIN) as u32;
 
     let root = BitMapBackend::new(path, (WIDTH, height)).into_drawing_area();
@@ -104,13 +112,17 @@ pub fn draw(
             )?;
         }
         if let Some(ch) = &c.change {
-            text(
-                &fit(&ch.text, chars + 4),
-                x + 14,
-                y + 100,
-                14,
-                tone_colour(ch.tone),
-            )?;
+            // A change too long for one line ("… ▲ +12.4 pts (n<30)") puts
+            // its note on a second line rather than losing it.
+            let (first, second) = match ch.text.rsplit_once(" (") {
+                Some((a, b)) if ch.text.chars().count() > chars + 4 => (a, Some(format!("({b}"))),
+                _ => (ch.text.as_str(), None),
+            };
+            let colour = tone_colour(ch.tone);
+            text(&fit(first, chars + 4), x + 14, y + 100, 14, colour)?;
+            if let Some(second) = second {
+                text(&fit(&second, chars + 4), x + 14, y + 119, 14, colour)?;
+            }
         }
     }
     text("Top findings", MARGIN, findings_top, 22, INK)?;
@@ -122,6 +134,19 @@ pub fn draw(
             y += line_h;
         }
         y += 12;
+    }
+    if !calls.is_empty() {
+        y += 18;
+        text("Call back", MARGIN, y, 22, INK)?;
+        y += 40;
+        for lines in &calls {
+            text("•", MARGIN, y, FINDING_SIZE, ACCENT)?;
+            for line in lines {
+                text(line, MARGIN + 30, y, FINDING_SIZE, INK)?;
+                y += line_h;
+            }
+            y += 12;
+        }
     }
     root.present().map_err(draw_error)?;
     Ok(())

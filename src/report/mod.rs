@@ -1,6 +1,7 @@
 //! The whole report: every section-3 table, the charts, findings and data
 //! quality, computed from one set of journeys, then written atomically.
 
+pub mod call_back;
 pub mod case_view;
 pub mod charts;
 pub mod examples;
@@ -21,7 +22,7 @@ use crate::metrics::{
     self, Ctx, TableName, change, drivers, factors, overview, resolution, segments,
 };
 use crate::render::chart::Chart;
-use crate::render::page::{Card, CaseView, FindingView};
+use crate::render::page::{CallBackView, Card, CaseView, FindingView};
 
 pub struct Report {
     pub overview: Vec<overview::Figure>,
@@ -34,6 +35,12 @@ pub struct Report {
     pub periods_note: Option<String>,
     /// The two periods' figures (`--fail-if figure.change...`).
     pub periods: Option<change::Change>,
+    /// Whom to call back and whom to call first (SPEC 3.10).
+    pub call_back: CallBackView,
+    /// summary.png's lines for it.
+    pub call_back_lines: Vec<String>,
+    /// The lists' row counts, for `--fail-if`.
+    pub list_figures: Vec<overview::Figure>,
     /// Findings, each with the real journeys that show it.
     pub findings: Vec<FindingView>,
     /// The example cases in full, in order of first appearance.
@@ -85,8 +92,15 @@ pub fn build(
         cfg.min_n,
     );
     let periods_note = periods.as_ref().map(headline::periods_note);
+    let lists = metrics::callbacks::lists(&ctx)?;
+    let call_back = call_back::view(&lists, cfg.callbacks.days, s.scale_max, cfg.timezone.0);
+    let call_back_lines = call_back::png_lines(&lists, cfg.callbacks.days);
+    let list_figures = metrics::callbacks::figures(&lists);
+    let to_call = call_back::shown_ids(&lists);
+    tables.extend(lists.into_tables());
+    crate::engine::phase("report: call-back lists");
     let found = findings_of(&ctx, &tables, &figures, &drivers, &seg_by, &segs)?;
-    let (findings, cases) = with_examples(cfg, journeys, events, found)?;
+    let (findings, cases) = with_examples(cfg, journeys, events, found, &to_call)?;
     crate::engine::phase("report: findings and example journeys");
     let charts = charts::charts(cfg, &tables, &drivers, &seg_by, &segs);
 
@@ -140,6 +154,9 @@ pub fn build(
         cards,
         periods_note,
         periods,
+        call_back,
+        call_back_lines,
+        list_figures,
         findings,
         cases,
         quality,
@@ -194,14 +211,15 @@ fn typical_counts(ctx: &Ctx) -> Result<(f64, f64)> {
     ))
 }
 
-/// Each finding with its example journeys, and every example case's full
-/// view. One lookup of the examples' events and one narrowing of the
-/// journeys serve them all.
+/// Each finding with its example journeys, and the full view of every
+/// example case and of each case the call-back lists show (`to_call`). One
+/// lookup of their events and one narrowing of the journeys serve them all.
 fn with_examples(
     cfg: &RunConfig,
     journeys: &Journeys,
     events: &EventStore,
     found: Vec<findings::Finding>,
+    to_call: &[String],
 ) -> Result<(Vec<FindingView>, Vec<CaseView>)> {
     let mut picks = Vec::with_capacity(found.len());
     let mut ids: Vec<String> = Vec::new();
@@ -216,6 +234,11 @@ fn with_examples(
             }
         }
         picks.push(picked);
+    }
+    for id in to_call {
+        if !ids.contains(id) {
+            ids.push(id.clone());
+        }
     }
     let timelines = events.timelines(&ids, cfg)?;
     // The example cases' journeys, narrowed once and held: each story and

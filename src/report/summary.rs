@@ -80,6 +80,7 @@ pub fn html(rep: &Report, charts: &[ChartView]) -> String {
         subtitle: format!("Cases up to {}", rep.quality.as_of),
         cards: &rep.cards,
         cards_note: rep.periods_note.as_deref(),
+        call_back: Some(&rep.call_back),
         findings: &rep.findings,
         charts,
         sections: &sections,
@@ -123,5 +124,6 @@ pub fn png(rep: &Report, path: &Path) -> Result<()> {
         &format!("Cases up to {}", rep.quality.as_of),
         &rep.cards,
         &findings,
+        &rep.call_back_lines,
     )
 }

@@ -405,8 +405,12 @@ pub fn generate(
     out_dir: &Path,
     format: SampleFormat,
     shape: SampleShape,
+    journey_effects: bool,
 ) -> Result<Truth> {
-    let truth = Truth::new(seed, cases);
+    let truth = match journey_effects {
+        true => Truth::new(seed, cases),
+        false => Truth::new(seed, cases).without_journey_effects(),
+    };
     let mut sinks = Sinks::create(out_dir, format, shape)?;
     let mut g = Gen {
         rng: Xoshiro256PlusPlus::seed_from_u64(seed),

@@ -45,10 +45,31 @@ pub struct Truth {
     pub invite_share: f64,
     pub answer_share: f64,
     pub customer_only_survey_share: f64,
+    /// Whether the journey effects above are planted (`sample
+    /// --no-journey-effects` sets them to 0, so journeys predict nothing).
+    pub journey_effects: bool,
+    /// The cases made likely to answer badly (SPEC 3.10's at-risk list
+    /// should find them).
+    pub likely_unhappy: &'static str,
     pub note: &'static str,
 }
 
 impl Truth {
+    /// The same world with no journey effect on scores: what a back-test
+    /// of the at-risk list should find unpredictable.
+    pub fn without_journey_effects(self) -> Truth {
+        Truth {
+            per_repeat_contact: 0.0,
+            promise_missed: 0.0,
+            reopened: 0.0,
+            transferred: 0.0,
+            escalated: 0.0,
+            journey_effects: false,
+            likely_unhappy: "none: journeys have no effect on scores",
+            ..self
+        }
+    }
+
     pub fn new(seed: u64, cases: u64) -> Truth {
         Truth {
             seed,
@@ -68,6 +89,8 @@ impl Truth {
             invite_share: 0.5,
             answer_share: 0.6,
             customer_only_survey_share: 0.1,
+            journey_effects: true,
+            likely_unhappy: "cases with repeat contacts, missed promises, reopens, transfers or escalations: each lowers the expected score by its effect above",
             note: "scores are rounded and clipped to 1-5, which shrinks observed gaps slightly",
         }
     }

@@ -130,7 +130,10 @@ document.getElementById('f').addEventListener('load', () => {{
     charts: [...d.querySelectorAll('figure')].map(f => [...f.querySelectorAll('svg')].filter(visible).length),
     cards: Object.fromEntries([...d.querySelectorAll('.card')].filter(visible)
       .map(c => [c.dataset.figure, c.querySelector('.v').textContent])),
-    examples: [...d.querySelectorAll('.example')].filter(visible).length,
+    examples: [...d.querySelectorAll('.example:not(.call)')].filter(visible).length,
+    calls: [...d.querySelectorAll('#call-back .call')].filter(visible).length,
+    secondSection: ([...d.querySelectorAll('section')][1] || {{}}).id,
+    callLinks: [...d.querySelectorAll('#call-back .call a')].filter(a => d.getElementById(a.getAttribute('href').slice(1))).length,
   }});
 }});
 </script></body></html>"#,
@@ -192,6 +195,12 @@ fn summary_reads_at_phone_and_desktop_width() {
         }
         // Five findings, three example journeys each, all on screen.
         assert_eq!(m["examples"], 15, "{width} px");
+        // Right after the headline: "Call back", the first ten of the 13
+        // unhappy answers and the 7 cases at risk, all on screen, each
+        // opening its journey in full further down.
+        assert_eq!(m["secondSection"], "call-back", "{width} px");
+        assert_eq!(m["calls"], 17, "{width} px");
+        assert_eq!(m["callLinks"], 17, "{width} px");
     }
 
     // Control: a page wider than the phone is caught.

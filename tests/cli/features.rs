@@ -51,18 +51,30 @@ fn journey_features() {
             ("followed_up", "true"),
         ],
     );
-    // F2: the call came after the survey response: not a follow-up.
+    // F2: the call came after the survey response: not a follow-up, but
+    // a call back about the answer (SPEC 3.10 `done`).
     expect(
         &rows,
         "F2",
         &[
             ("followed_up", "false"),
+            ("called_back", "true"),
+            ("last_event_at", "2026-06-02T12:00:00Z"),
             ("escalated", "false"),
             ("transfers", "0"),
         ],
     );
-    // F3 is open: follow-up does not apply.
-    expect(&rows, "F3", &[("followed_up", ""), ("resolved_at", "")]);
+    // F3 is open: follow-up does not apply; nor, without an answer, a
+    // call back.
+    expect(
+        &rows,
+        "F3",
+        &[
+            ("followed_up", ""),
+            ("resolved_at", ""),
+            ("called_back", ""),
+        ],
+    );
     // F4: the call came 8 days after resolution, outside W = 7.
     expect(&rows, "F4", &[("followed_up", "false")]);
 }

@@ -8,6 +8,7 @@ mod common;
 mod bad_input;
 mod benchmark;
 mod browser;
+mod callbacks;
 mod commands;
 mod contacts;
 mod corpus;

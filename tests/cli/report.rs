@@ -203,9 +203,9 @@ fn html_is_self_contained_and_holds_the_figures() {
 
     // Findings, each followed by real journeys linking to their full view.
     // The sample has 45 answers: fewer than min_n on each side of a
-    // transfer, so the gap is a lead, said so with the reason (q = 0.02
+    // transfer, so the gap is a lead, said so with the reason (q = 0.0009
     // alone would make it a result).
-    assert!(html.contains("A lead, not yet a result: cases with a transfer scored 1.0 points lower (95% CI 0.4 to 1.6), but fewer than 30 surveyed cases on either side"));
+    assert!(html.contains("A lead, not yet a result: cases with a transfer scored 1.3 points lower (95% CI 0.7 to 1.8), but fewer than 30 surveyed cases on either side"));
     let findings =
         &html[html.find("<h2>Findings</h2>").unwrap()..html.find("<h2>Charts</h2>").unwrap()];
     assert!(

@@ -151,8 +151,9 @@ fn metrics_recover_the_planted_effects() {
 /// ticket table carries counts without their times (docs/config.md): its
 /// journeys equal the long log's in every column but those that need a
 /// contact's own time or channel (recontacted and so fcr, across a
-/// customer's cases; followed_up; channels_used) or the event detail a row
-/// lacks (events, other_events, agents_touched, teams_touched); and the
+/// customer's cases; followed_up and called_back; channels_used) or the
+/// event detail a row lacks (events, other_events, agents_touched,
+/// teams_touched, last_event_at); and the
 /// planted effects come back from it as from the long log.
 #[test]
 fn each_shape_holds_the_same_cases() {
@@ -196,6 +197,8 @@ fn each_shape_holds_the_same_cases() {
         "recontacted",
         "fcr",
         "followed_up",
+        "called_back",
+        "last_event_at",
         "channels_used",
         "events",
         "other_events",

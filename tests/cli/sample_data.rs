@@ -23,7 +23,8 @@ fn seed_stories() {
     // (a customer-only count row inside the case's Oct 27-31 span) = 4;
     // re-identified on three calls. The restore time (due Oct 28 20:00) and
     // the Oct 30 technician slot were met only on Oct 31: 2 late; the
-    // Oct 31 11:00 slot was kept at 10:45. Four agents, two teams.
+    // Oct 31 11:00 slot was kept at 10:45. Four agents, two teams; the
+    // Oct 29 call was reassigned to dispatch: one transfer.
     expect(
         &rows,
         "ISP-1001",
@@ -31,6 +32,7 @@ fn seed_stories() {
             ("inbound_contacts", "4"),
             ("repeat_contacts", "3"),
             ("identifications", "3"),
+            ("transfers", "1"),
             ("promises", "3"),
             ("promises_late", "2"),
             ("promises_kept", "1"),

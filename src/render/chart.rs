@@ -232,6 +232,8 @@ fn draw_bars<DB: DrawingBackend>(
     chart
         .configure_mesh()
         .disable_y_mesh()
+        // A light major grid is enough; plotters' minor lines crowd it.
+        .max_light_lines(0)
         .y_labels(n * 2 + 1)
         .y_label_formatter(&|y| {
             let i = y.round();
@@ -312,6 +314,7 @@ fn draw_line<DB: DrawingBackend>(
     chart
         .configure_mesh()
         .disable_x_mesh()
+        .max_light_lines(0)
         .x_labels(n * 2 + 1)
         .x_label_formatter(&|x| {
             let i = x.round();

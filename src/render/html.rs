@@ -37,8 +37,13 @@ pub fn table_html(out: &mut String, t: &Table) {
         } else {
             out.push_str("<tr>");
         }
-        for (v, text) in r.iter().zip(human_row(t, r)) {
+        for ((v, text), column) in r.iter().zip(human_row(t, r)).zip(&t.columns) {
             let class = if v.is_number() { " class=\"n\"" } else { "" };
+            // "Miss rate 33.3%", not 0.3333.
+            let text = match v.as_f64() {
+                Some(x) if labels::is_share(column) => format!("{:.1}%", x * 100.0),
+                _ => text,
+            };
             let _ = write!(out, "<td{class}>{}</td>", escape(&text));
         }
         out.push_str("</tr>");

@@ -276,6 +276,14 @@ pub fn words(name: &str) -> Cow<'static, str> {
     }
 }
 
+/// Columns holding a share from 0 to 1 (the CSV and JSON keep the
+/// fraction; the page reads it as a percentage).
+pub fn is_share(column: &str) -> bool {
+    column == "rate"
+        || column.ends_with("_rate")
+        || matches!(column, "prevalence" | "risk" | "capture")
+}
+
 /// The columns whose cells are machine names (figures, factors, a case's
 /// features), which read as labels too.
 pub fn names_a_label(column: &str) -> bool {

@@ -4,6 +4,7 @@
 
 pub mod callbacks;
 pub mod change;
+pub mod comments;
 pub mod drivers;
 pub mod factors;
 pub mod fail_if;
@@ -108,10 +109,14 @@ pub enum TableName {
     Trends,
     /// 3.8 Who answers: factor prevalence in surveyed vs unsurveyed cases
     WhoAnswers,
+    /// 3.11 What customers wrote: themes, and whether the log shows them
+    Comments,
+    /// 3.11 Words that set unhappy comments apart from happy ones
+    CommentWords,
 }
 
 impl TableName {
-    pub const ALL: [TableName; 8] = [
+    pub const ALL: [TableName; 10] = [
         TableName::Overview,
         TableName::ScoreByContacts,
         TableName::Promises,
@@ -120,6 +125,8 @@ impl TableName {
         TableName::Segments,
         TableName::Trends,
         TableName::WhoAnswers,
+        TableName::Comments,
+        TableName::CommentWords,
     ];
 
     /// Tables that compare survey answers: without any answer joined to a
@@ -131,6 +138,8 @@ impl TableName {
                 | TableName::Resolution
                 | TableName::Segments
                 | TableName::WhoAnswers
+                | TableName::Comments
+                | TableName::CommentWords
         )
     }
 
@@ -152,6 +161,8 @@ impl TableName {
             TableName::Segments => vec![segments::table(ctx)?],
             TableName::Trends => vec![trends::table(ctx)?],
             TableName::WhoAnswers => selection::tables(ctx)?,
+            TableName::Comments => vec![comments::comments(ctx)?.themes],
+            TableName::CommentWords => vec![comments::comments(ctx)?.words],
         })
     }
 }

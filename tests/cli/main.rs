@@ -10,6 +10,7 @@ mod benchmark;
 mod browser;
 mod callbacks;
 mod commands;
+mod comments;
 mod contacts;
 mod corpus;
 mod dataset;

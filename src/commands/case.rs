@@ -15,7 +15,7 @@ pub fn run(args: &CaseArgs, term: &Term) -> Result<Outcome> {
     let id = args.case_id.as_str();
     // Only this case's events are put in timeline order.
     let timeline = EventStore::rows(inputs.events.frame())?.timelines(&[id.to_string()], &p.cfg)?;
-    let Some(tables) = case_view::tables(&p.journeys, id, &timeline)? else {
+    let Some(tables) = case_view::tables(&p.journeys, id, &timeline, p.cfg.keep_personal)? else {
         return Err(InputError::UnknownCase {
             case_id: id.to_string(),
             similar: similar_ids(&p.journeys.cases, id)?,

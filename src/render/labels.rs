@@ -281,13 +281,16 @@ pub fn words(name: &str) -> Cow<'static, str> {
 pub fn is_share(column: &str) -> bool {
     column == "rate"
         || column.ends_with("_rate")
-        || matches!(column, "prevalence" | "risk" | "capture")
+        || matches!(
+            column,
+            "prevalence" | "risk" | "capture" | "share" | "confirmed" | "unseen_by_log" | "unsaid"
+        )
 }
 
 /// The columns whose cells are machine names (figures, factors, a case's
 /// features), which read as labels too.
 pub fn names_a_label(column: &str) -> bool {
-    matches!(column, "figure" | "factor" | "feature")
+    matches!(column, "figure" | "factor" | "feature" | "theme")
 }
 
 #[cfg(test)]

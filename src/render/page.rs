@@ -102,6 +102,16 @@ pub struct CallBackView {
     pub lists: Vec<CallList>,
 }
 
+/// "What customers wrote" (SPEC 3.11): the theme table and the words that
+/// set unhappy comments apart from happy ones.
+pub struct CommentsView<'a> {
+    /// "34 of 45 answers carry a comment."
+    pub note: String,
+    pub themes: &'a Table,
+    pub unhappy_words: Vec<String>,
+    pub happy_words: Vec<String>,
+}
+
 /// An example case in full: the tables `cxgap case` prints.
 pub struct CaseView {
     pub case_id: String,
@@ -123,6 +133,7 @@ pub struct Page<'a> {
     pub cards_note: Option<&'a str>,
     pub call_back: Option<&'a CallBackView>,
     pub findings: &'a [FindingView],
+    pub comments: Option<&'a CommentsView<'a>>,
     pub charts: &'a [ChartView],
     pub sections: &'a [(&'a str, Vec<&'a Table>)],
     /// Each example case's full view, in order of first appearance.
@@ -319,6 +330,27 @@ fn call_item_html(out: &mut String, item: &CallItem, anchor: Option<&String>) {
     out.push_str("</div>");
 }
 
+fn comments_html(out: &mut String, view: &CommentsView) {
+    let _ = write!(
+        out,
+        "<section id=\"comments\"><h2>What customers wrote</h2><p>{}</p>",
+        escape(&view.note)
+    );
+    table_html(out, view.themes);
+    for (side, words) in [
+        ("Words unhappy customers used more", &view.unhappy_words),
+        ("Words happy customers used more", &view.happy_words),
+    ] {
+        let list = if words.is_empty() {
+            "none stands out yet".to_string()
+        } else {
+            words.join(", ")
+        };
+        let _ = write!(out, "<p><b>{}:</b> {}</p>", escape(side), escape(&list));
+    }
+    out.push_str("</section>");
+}
+
 fn charts_html(out: &mut String, charts: &[ChartView]) {
     out.push_str("<section><h2>Charts</h2>");
     for c in charts {
@@ -364,6 +396,9 @@ pub fn render(p: &Page) -> String {
         call_back_html(&mut out, view, &anchors);
     }
     findings_html(&mut out, p.findings, &anchors);
+    if let Some(view) = p.comments {
+        comments_html(&mut out, view);
+    }
     charts_html(&mut out, p.charts);
     for (heading, tables) in p.sections {
         let _ = write!(out, "<section><h2>{}</h2>", escape(heading));

@@ -11,7 +11,13 @@ use crate::metrics::table::Table;
 /// The case's features, timeline, promises, contact counts and survey
 /// answers. `timeline`: the case's events in timeline order
 /// (`EventStore::timelines`). `None` when the journeys hold no such case.
-pub fn tables(journeys: &Journeys, id: &str, timeline: &DataFrame) -> Result<Option<Vec<Table>>> {
+/// Comments are masked unless `keep_personal` (SPEC 3.11).
+pub fn tables(
+    journeys: &Journeys,
+    id: &str,
+    timeline: &DataFrame,
+    keep_personal: bool,
+) -> Result<Option<Vec<Table>>> {
     let this = |rows: LazyFrame| -> PolarsResult<DataFrame> {
         rows.filter(col("case_id").eq(lit(id))).collect()
     };
@@ -20,7 +26,8 @@ pub fn tables(journeys: &Journeys, id: &str, timeline: &DataFrame) -> Result<Opt
         return Ok(None);
     }
     let mut features = Table::new("journey", &format!("Case {id}"), &["feature", "value"]);
-    let journey = Table::from_frame("journey", "", &row)?;
+    let mut journey = Table::from_frame("journey", "", &row)?;
+    mask_comments(&mut journey, keep_personal);
     for (name, value) in journey.columns.iter().zip(&journey.rows[0]) {
         if name != "case_id" {
             features.push(vec![json!(name), value.clone()]);
@@ -71,12 +78,25 @@ pub fn tables(journeys: &Journeys, id: &str, timeline: &DataFrame) -> Result<Opt
         "Contact counts attributed to the case",
         &this(journeys.attributed_contacts.lazy()?)?.drop_many(["case_id"]),
     )?;
-    let surveys = Table::from_frame(
+    let mut surveys = Table::from_frame(
         "surveys",
         "Survey answers",
         &this(journeys.matched_surveys.lazy()?)?.drop_many(["case_id"]),
     )?;
+    mask_comments(&mut surveys, keep_personal);
     Ok(Some(vec![features, events, promises, contacts, surveys]))
+}
+
+/// The `comment` column as a person may read it.
+fn mask_comments(t: &mut Table, keep: bool) {
+    let Some(i) = t.columns.iter().position(|c| c == "comment") else {
+        return;
+    };
+    for r in &mut t.rows {
+        if let Some(text) = r[i].as_str() {
+            r[i] = json!(crate::metrics::privacy::shown(text, keep));
+        }
+    }
 }
 
 /// `1d 2h 5m`, the gap between two events.

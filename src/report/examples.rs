@@ -105,7 +105,12 @@ pub fn example(
         steps.truncate(STEPS - 1);
         steps.extend(last);
     }
-    steps.extend(answer_step(&case, cfg.survey.scale_max, tz));
+    steps.extend(answer_step(
+        &case,
+        cfg.survey.scale_max,
+        tz,
+        cfg.keep_personal,
+    ));
     let field = |name: &str| case.texts(name).into_iter().next().unwrap_or_default();
     let headline = [field("channel"), field("team"), field("agent")]
         .into_iter()
@@ -179,7 +184,7 @@ fn event_steps(events: &Table, promises: &Table, tz: Tz) -> Vec<Step> {
 
 /// The survey answer that closes the story: score, the resolved answer and
 /// the comment, when the case has one.
-fn answer_step(case: &Table, scale_max: f64, tz: Tz) -> Option<Step> {
+fn answer_step(case: &Table, scale_max: f64, tz: Tz, keep_personal: bool) -> Option<Step> {
     let field = |name: &str| case.texts(name).into_iter().next().unwrap_or_default();
     let answer = field("score");
     if answer.is_empty() {
@@ -194,7 +199,10 @@ fn answer_step(case: &Table, scale_max: f64, tz: Tz) -> Option<Step> {
     let comment = if comment.is_empty() {
         String::new()
     } else {
-        format!(": “{comment}”")
+        format!(
+            ": “{}”",
+            crate::metrics::privacy::shown(&comment, keep_personal)
+        )
     };
     let when = case
         .numbers("ms")

@@ -187,6 +187,68 @@ fn two_figures(x: f64) -> String {
     format!("{x:.decimals$}")
 }
 
+/// The comments' blind spot (SPEC 3.11): the theme whose mentions the log
+/// most often fails to show, in words ("41% of the 22 customers who wrote
+/// that they had to chase show no repeat contact in the log: the log does
+/// not see their calls"), shown by the cases that say it and whose log
+/// does not.
+pub fn from_comments(rows: &[crate::metrics::comments::ThemeRow], min_n: usize) -> Option<Finding> {
+    let row = rows
+        .iter()
+        .filter(|r| r.unseen_by_log.is_some_and(|u| u > 0.0))
+        .max_by(|a, b| {
+            a.unseen_by_log
+                .unwrap_or(0.0)
+                .total_cmp(&b.unseen_by_log.unwrap_or(0.0))
+                .then(a.mentions.cmp(&b.mentions))
+        })?;
+    let (wrote, missing) = match row.theme.as_str() {
+        "waiting" => (
+            "about waiting",
+            "no missed promise and no slow resolution in the log: the log does not see the wait",
+        ),
+        "chasing" => (
+            "that they had to chase",
+            "no repeat contact in the log: the log does not see their calls",
+        ),
+        "broken_promise" => (
+            "about a broken promise",
+            "no missed promise in the log: the promise was never recorded",
+        ),
+        "repeating_myself" => (
+            "that they had to repeat themselves",
+            "at most one identification in the log",
+        ),
+        "passed_around" => ("that they were passed around", "no transfer in the log"),
+        "not_fixed" => (
+            "that it was not fixed",
+            "neither a reopen nor a \"not resolved\" answer: the log calls it done",
+        ),
+        "asked_for_score" => (
+            "that they were asked for a good score",
+            "no company call before the answer: the asking happened where the log does not look",
+        ),
+        _ => return None,
+    };
+    let n = row.mentions;
+    let thin = if n < min_n {
+        format!(" (only {n} comments: a lead, not yet a result)")
+    } else {
+        String::new()
+    };
+    let ids = Series::new("ids".into(), &row.unseen_cases);
+    Some(finding(
+        format!(
+            "{} of the {n} customers who wrote {wrote} show {missing}{thin}.",
+            pct(row.unseen_by_log.unwrap_or(0.0))
+        ),
+        Some(Shows {
+            cases: col("case_id").is_in(lit(ids).implode(false), false),
+            typical: None,
+        }),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::two_figures;

@@ -41,6 +41,8 @@ pub struct Report {
     pub call_back_lines: Vec<String>,
     /// The lists' row counts, for `--fail-if`.
     pub list_figures: Vec<overview::Figure>,
+    /// Answers that carry a comment (SPEC 3.11).
+    pub commented: usize,
     /// Findings, each with the real journeys that show it.
     pub findings: Vec<FindingView>,
     /// The example cases in full, in order of first appearance.
@@ -69,6 +71,7 @@ pub fn build(
     let figures = overview::figures(&ctx)?;
     let drivers = drivers::drivers(&ctx)?;
     let (seg_by, segs) = segments::segments(&ctx)?;
+    let comments = metrics::comments::comments(&ctx)?;
     let mut tables = Vec::new();
     for name in TableName::ALL {
         match name {
@@ -79,6 +82,8 @@ pub fn build(
             TableName::Segments => {
                 tables.push(segments::to_table(&seg_by, &segs, cfg.min_n as f64))
             }
+            TableName::Comments => tables.push(comments.themes.clone()),
+            TableName::CommentWords => tables.push(comments.words.clone()),
             other => tables.extend(other.compute(&ctx)?),
         }
     }
@@ -99,7 +104,14 @@ pub fn build(
     let to_call = call_back::shown_ids(&lists);
     tables.extend(lists.into_tables());
     crate::engine::phase("report: call-back lists");
-    let found = findings_of(&ctx, &tables, &figures, &drivers, &seg_by, &segs)?;
+    let found = findings_of(
+        &ctx,
+        &tables,
+        &figures,
+        &drivers,
+        &comments,
+        (&seg_by, &segs),
+    )?;
     let (findings, cases) = with_examples(cfg, journeys, events, found, &to_call)?;
     crate::engine::phase("report: findings and example journeys");
     let charts = charts::charts(cfg, &tables, &drivers, &seg_by, &segs);
@@ -157,6 +169,7 @@ pub fn build(
         call_back,
         call_back_lines,
         list_figures,
+        commented: comments.commented,
         findings,
         cases,
         quality,
@@ -170,11 +183,13 @@ fn findings_of(
     tables: &[Table],
     figures: &[overview::Figure],
     drivers: &[drivers::Driver],
-    seg_by: &str,
-    segs: &[segments::Segment],
+    comments: &metrics::comments::Comments,
+    (seg_by, segs): (&str, &[segments::Segment]),
 ) -> Result<Vec<findings::Finding>> {
     let factors = factors::factors(ctx.journeys);
     let mut found = findings::from_drivers(drivers, &factors, ctx.cfg.min_n);
+    // What customers say and the log cannot see, after what the log shows.
+    found.extend(findings::from_comments(&comments.rows, ctx.cfg.min_n));
     let typical = typical_counts(ctx)?;
     found.extend(findings::from_overview(figures, typical.0, typical.1));
     if let Some(t) = tables.iter().find(|t| t.name == "fcr_views") {
@@ -261,7 +276,7 @@ fn with_examples(
     }
     let mut cases = Vec::with_capacity(ids.len());
     for id in ids {
-        if let Some(tables) = case_view::tables(&shown, &id, &timelines)? {
+        if let Some(tables) = case_view::tables(&shown, &id, &timelines, cfg.keep_personal)? {
             cases.push(CaseView {
                 case_id: id,
                 tables,

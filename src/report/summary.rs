@@ -75,6 +75,7 @@ pub fn html(rep: &Report, charts: &[ChartView]) -> String {
         ("All headline figures", pick(&["overview"])),
         ("Data quality", quality_tables.iter().collect()),
     ];
+    let comments = find("comments").map(|themes| comments_view(rep, themes));
     page::render(&Page {
         title: TITLE,
         subtitle: format!("Cases up to {}", rep.quality.as_of),
@@ -82,6 +83,7 @@ pub fn html(rep: &Report, charts: &[ChartView]) -> String {
         cards_note: rep.periods_note.as_deref(),
         call_back: Some(&rep.call_back),
         findings: &rep.findings,
+        comments: comments.as_ref(),
         charts,
         sections: &sections,
         cases: &rep.cases,
@@ -89,6 +91,39 @@ pub fn html(rep: &Report, charts: &[ChartView]) -> String {
         definitions: &rep.definitions,
         version: env!("CARGO_PKG_VERSION"),
     })
+}
+
+/// The theme table and the first ten distinctive words of each side.
+fn comments_view<'a>(rep: &'a Report, themes: &'a Table) -> page::CommentsView<'a> {
+    let words = rep.tables.iter().find(|t| t.name == "comment_words");
+    let side = |which: &str| -> Vec<String> {
+        words
+            .map(|t| {
+                t.texts("side")
+                    .into_iter()
+                    .zip(t.texts("word"))
+                    .filter(|(s, _)| s == which)
+                    .map(|(_, w)| w)
+                    .take(10)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let answered = rep
+        .overview
+        .iter()
+        .find(|f| f.name == "surveys_answered")
+        .and_then(|f| f.value)
+        .unwrap_or(0.0);
+    page::CommentsView {
+        note: format!(
+            "{} of {answered:.0} answers carry a comment. A theme is checked against the journey fact it speaks of: confirmed when the log shows it, unseen by the log when the customer lived it and the log did not record it.",
+            rep.commented
+        ),
+        themes,
+        unhappy_words: side("unhappy"),
+        happy_words: side("happy"),
+    }
 }
 
 /// The headline figures as the terminal shows them after a report: the

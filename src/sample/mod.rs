@@ -17,7 +17,8 @@ use rand_distr::{Distribution, Normal};
 
 use crate::error::Result;
 use model::{
-    AGENTS_PER_TEAM, CHANNELS, DEFLATED_TEAM, INFLATED_TEAM, SELECTIVE_TEAM, TEAMS, Truth,
+    AGENTS_PER_TEAM, CHANNELS, CommentTruth, DEFLATED_TEAM, INFLATED_TEAM, SELECTIVE_TEAM, TEAMS,
+    Truth,
 };
 pub use shapes::SampleShape;
 use sink::Sinks;
@@ -73,11 +74,24 @@ fn one_contact(
 
 struct Gen<'a> {
     rng: Xoshiro256PlusPlus,
+    /// Draws for comments alone, so adding them changed no other value.
+    talk: Xoshiro256PlusPlus,
+    said: CommentTruth,
     noise: Normal<f64>,
     truth: &'a Truth,
     customers: u64,
     survey_seq: u64,
     last_survey_id: Option<String>,
+}
+
+/// What a surveyed customer lived, as their comment may tell it.
+struct Lived {
+    logged_repeat: bool,
+    missed: bool,
+    transferred: bool,
+    reopened: bool,
+    asked_for_score: bool,
+    happy: bool,
 }
 
 /// One generated event of a case; the sink writes it in the output's shape.
@@ -94,6 +108,61 @@ pub struct Ev {
 impl Gen<'_> {
     fn chance(&mut self, p: f64) -> bool {
         self.rng.random_bool(p.clamp(0.0, 1.0))
+    }
+
+    fn says(&mut self, p: f64) -> bool {
+        self.talk.random_bool(p.clamp(0.0, 1.0))
+    }
+
+    /// A comment in the customer's words, from what they lived: the
+    /// planted shares of `CommentTruth`, counted as written.
+    fn comment(&mut self, lived: &Lived) -> String {
+        let c = self.truth.comments.clone();
+        if !self.says(c.comment_share) {
+            return String::new();
+        }
+        self.said.written += 1;
+        let mut parts: Vec<&str> = Vec::new();
+        let chase = if lived.logged_repeat {
+            c.chase_with_logged_repeat
+        } else {
+            c.chase_blind_spot
+        };
+        if self.says(chase) {
+            self.said.chasing_written += 1;
+            if !lived.logged_repeat {
+                self.said.chasing_one_contact += 1;
+            }
+            parts.push(if self.says(0.5) {
+                "I had to chase them twice."
+            } else {
+                "I had to call again and again."
+            });
+        }
+        if lived.missed && self.says(0.5) {
+            parts.push("They promised to call back and never did.");
+        }
+        if lived.transferred && self.says(0.4) {
+            parts.push("I was passed around.");
+        }
+        if lived.reopened && self.says(0.4) {
+            parts.push("It is still not fixed.");
+        }
+        if lived.asked_for_score && self.says(c.asked_for_score_share) {
+            self.said.asked_for_score_written += 1;
+            parts.push("They asked me to give them a perfect score.");
+        }
+        if lived.happy && self.says(0.5) {
+            parts.push("The agent was helpful and friendly.");
+        }
+        if parts.is_empty() {
+            parts.push(["Fine.", "No complaints.", "It was OK."][self.talk.random_range(0..3)]);
+        }
+        // A few customers leave a number to call them back on.
+        if self.says(0.02) {
+            parts.push("Call me on 07700 900123.");
+        }
+        parts.join(" ")
     }
 
     fn case(&mut self, i: u64, out: &mut Sinks) -> Result<()> {
@@ -369,6 +438,15 @@ impl Gen<'_> {
                     score = 7; // out of scale: rejected by validation
                 }
                 let not_resolved = self.chance(if reopened { 0.5 } else { 0.1 });
+                let lived = Lived {
+                    logged_repeat: extra > 0 || ivr_call,
+                    missed,
+                    transferred,
+                    reopened,
+                    asked_for_score: owner_team == INFLATED_TEAM,
+                    happy: score >= 4,
+                };
+                let comment = self.comment(&lived);
                 out.survey(&[
                     id,
                     ticket,
@@ -377,6 +455,7 @@ impl Gen<'_> {
                     ts(sent + HOUR * self.rng.random_range(1..96)),
                     score.to_string(),
                     if not_resolved { "No" } else { "Yes" }.into(),
+                    comment,
                 ])?;
             } else {
                 out.survey(&[
@@ -384,6 +463,7 @@ impl Gen<'_> {
                     ticket,
                     customer.clone(),
                     ts(sent),
+                    String::new(),
                     String::new(),
                     String::new(),
                     String::new(),
@@ -419,6 +499,8 @@ pub fn generate(
         customers: (cases * 2 / 5).max(1),
         survey_seq: 0,
         last_survey_id: None,
+        talk: Xoshiro256PlusPlus::seed_from_u64(seed ^ 0x005E_EDC0_44E7),
+        said: CommentTruth::default(),
     };
     for i in 0..cases {
         g.case(i, &mut sinks)?;
@@ -431,6 +513,16 @@ pub fn generate(
         let when = START + g.rng.random_range(0..SPAN_DAYS * DAY);
         sinks.contact(&one_contact(when, &format!("X{k:07}"), "", "in", "phone"))?;
     }
+    let said = std::mem::take(&mut g.said);
+    drop(g);
+    let mut truth = truth;
+    truth.comments = CommentTruth {
+        written: said.written,
+        chasing_written: said.chasing_written,
+        chasing_one_contact: said.chasing_one_contact,
+        asked_for_score_written: said.asked_for_score_written,
+        ..truth.comments
+    };
     sinks.finish(&truth)?;
     Ok(truth)
 }

@@ -51,7 +51,34 @@ pub struct Truth {
     /// The cases made likely to answer badly (SPEC 3.10's at-risk list
     /// should find them).
     pub likely_unhappy: &'static str,
+    /// What the comments plant (SPEC 3.11), and what was written.
+    pub comments: CommentTruth,
     pub note: &'static str,
+}
+
+/// The comments' planted shares and what the generator wrote.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct CommentTruth {
+    /// Share of answers with a comment.
+    pub comment_share: f64,
+    /// P(a chase comment) when the log holds a repeat contact.
+    pub chase_with_logged_repeat: f64,
+    /// P(a chase comment) when the log holds one contact: the calls the
+    /// log does not see (the blind spot).
+    pub chase_blind_spot: f64,
+    /// The team whose customers write that they were asked for a good
+    /// score, and how often (no call in the log shows the asking).
+    pub asked_for_score_team: &'static str,
+    pub asked_for_score_share: f64,
+    /// Answers written with a comment.
+    pub written: u64,
+    /// Comments saying the customer chased, and those of them on a case
+    /// whose log holds one contact: their ratio is the share of chase
+    /// comments the log cannot confirm from the case itself (a contact
+    /// again from another of the customer's cases can still confirm some).
+    pub chasing_written: u64,
+    pub chasing_one_contact: u64,
+    pub asked_for_score_written: u64,
 }
 
 impl Truth {
@@ -91,6 +118,14 @@ impl Truth {
             customer_only_survey_share: 0.1,
             journey_effects: true,
             likely_unhappy: "cases with repeat contacts, missed promises, reopens, transfers or escalations: each lowers the expected score by its effect above",
+            comments: CommentTruth {
+                comment_share: 0.6,
+                chase_with_logged_repeat: 0.5,
+                chase_blind_spot: 0.15,
+                asked_for_score_team: INFLATED_TEAM,
+                asked_for_score_share: 0.5,
+                ..CommentTruth::default()
+            },
             note: "scores are rounded and clipped to 1-5, which shrinks observed gaps slightly",
         }
     }

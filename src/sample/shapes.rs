@@ -314,6 +314,7 @@ sent_at = "Invited"
 responded_at = "Completed"
 score = "Rating"
 resolved = "Issue Resolved"
+comment = "Comments"
 "#;
 
 const COUNT_CONTACTS: &str = r#"

@@ -12,7 +12,7 @@ use super::shapes::{DATETIME_COLS, INT_COLS, SampleShape};
 use super::{Ev, SampleFormat};
 use crate::error::{OutputError, Result};
 
-const SURVEY_COLS: [&str; 7] = [
+const SURVEY_COLS: [&str; 8] = [
     "Response ID",
     "Ticket",
     "Account",
@@ -20,6 +20,7 @@ const SURVEY_COLS: [&str; 7] = [
     "Completed",
     "Rating",
     "Issue Resolved",
+    "Comments",
 ];
 
 /// Parquet exports carry types: timestamps as naive datetimes (the CSV's

@@ -133,6 +133,7 @@ document.getElementById('f').addEventListener('load', () => {{
     examples: [...d.querySelectorAll('.example:not(.call)')].filter(visible).length,
     calls: [...d.querySelectorAll('#call-back .call')].filter(visible).length,
     secondSection: ([...d.querySelectorAll('section')][1] || {{}}).id,
+    themes: [...d.querySelectorAll('#comments table[data-table="comments"] tbody tr')].length,
     callLinks: [...d.querySelectorAll('#call-back .call a')].filter(a => d.getElementById(a.getAttribute('href').slice(1))).length,
   }});
 }});
@@ -201,6 +202,8 @@ fn summary_reads_at_phone_and_desktop_width() {
         assert_eq!(m["secondSection"], "call-back", "{width} px");
         assert_eq!(m["calls"], 17, "{width} px");
         assert_eq!(m["callLinks"], 17, "{width} px");
+        // "What customers wrote": the eight built-in themes.
+        assert_eq!(m["themes"], 8, "{width} px");
     }
 
     // Control: a page wider than the phone is caught.

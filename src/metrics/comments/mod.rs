@@ -43,6 +43,8 @@ pub struct Comments {
     pub themes: Table,
     pub words: Table,
     pub rows: Vec<ThemeRow>,
+    /// Answers with a comment.
+    pub commented: usize,
 }
 
 /// The commented surveyed cases with what the themes need.
@@ -131,6 +133,7 @@ pub fn comments(ctx: &Ctx) -> Result<Comments> {
         themes: table,
         words: words_table(ctx, &rows),
         rows: typed,
+        commented: rows.len(),
     })
 }
 

@@ -22,7 +22,7 @@ pub const BUILT_IN: &[(&str, &[&str])] = &[
             "weeks",
             "long time",
             "took days",
-            "still no*",
+            "still waiting",
         ],
     ),
     (
@@ -30,8 +30,7 @@ pub const BUILT_IN: &[(&str, &[&str])] = &[
         &[
             "chas*",
             "call* again",
-            "had to call*",
-            "had to ring",
+            "ring* again",
             "kept call*",
             "kept ring*",
             "follow* up",

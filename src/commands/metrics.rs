@@ -3,7 +3,7 @@
 use crate::cli::MetricsArgs;
 use crate::commands::Outcome;
 use crate::error::{QualityError, Result};
-use crate::metrics::{Ctx, overview, warnings};
+use crate::metrics::{Ctx, TableName, comments, overview, warnings};
 use crate::render;
 use crate::render::term::Term;
 
@@ -37,6 +37,22 @@ pub fn run(args: &MetricsArgs, term: &Term) -> Result<Outcome> {
             ),
             details: String::new(),
             hint: missing.fix,
+        }
+        .into());
+    }
+    // Comment tables of surveys without a comment would print zeros: say
+    // why instead.
+    if matches!(args.table, TableName::Comments | TableName::CommentWords)
+        && comments::comments(&ctx)?.commented == 0
+    {
+        return Err(QualityError {
+            summary: format!(
+                "`{}` reads survey comments, but no answer carries one",
+                args.table.cli_name()
+            ),
+            details: String::new(),
+            hint: "map the survey's free-text column in cxgap.toml: [surveys.columns] comment = \"...\""
+                .into(),
         }
         .into());
     }

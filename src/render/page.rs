@@ -107,6 +107,9 @@ pub struct CallBackView {
 pub struct CommentsView<'a> {
     /// "34 of 45 answers carry a comment."
     pub note: String,
+    /// Whether any answer carries a comment: without one the section
+    /// says so and shows no table of zeros.
+    pub has_comments: bool,
     pub themes: &'a Table,
     pub unhappy_words: Vec<String>,
     pub happy_words: Vec<String>,
@@ -336,6 +339,10 @@ fn comments_html(out: &mut String, view: &CommentsView) {
         "<section id=\"comments\"><h2>What customers wrote</h2><p>{}</p>",
         escape(&view.note)
     );
+    if !view.has_comments {
+        out.push_str("</section>");
+        return;
+    }
     table_html(out, view.themes);
     for (side, words) in [
         ("Words unhappy customers used more", &view.unhappy_words),

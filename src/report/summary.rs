@@ -115,7 +115,17 @@ fn comments_view<'a>(rep: &'a Report, themes: &'a Table) -> page::CommentsView<'
         .find(|f| f.name == "surveys_answered")
         .and_then(|f| f.value)
         .unwrap_or(0.0);
+    if rep.commented == 0 {
+        return page::CommentsView {
+            note: "No survey answer carries a comment. Map the survey's free-text column as `comment` in [surveys.columns] to read what customers wrote next to their journeys.".into(),
+            has_comments: false,
+            themes,
+            unhappy_words: Vec::new(),
+            happy_words: Vec::new(),
+        };
+    }
     page::CommentsView {
+        has_comments: true,
         note: format!(
             "{} of {answered:.0} answers carry a comment. A theme is checked against the journey fact it speaks of: confirmed when the log shows it, unseen by the log when the customer lived it and the log did not record it.",
             rep.commented

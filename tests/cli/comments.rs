@@ -338,3 +338,29 @@ fn personal_details_in_comments_are_masked_wherever_a_person_reads() {
         text(&["callbacks", ".", "--keep-personal", "--format", "csv"]).contains("0161-496-0000")
     );
 }
+
+#[test]
+fn without_comments_the_tables_say_why_and_the_page_says_how() {
+    // The callbacks fixture's surveys have no comment column.
+    let f = Fixture::new();
+    f.file(
+        "events.csv",
+        include_str!("../fixtures/callbacks/events.csv"),
+    )
+    .file(
+        "surveys.csv",
+        include_str!("../fixtures/callbacks/surveys.csv"),
+    );
+    f.cmd(&["metrics", "comments", "."])
+        .assert()
+        .code(4)
+        .stderr(predicates::str::contains(
+            "`comments` reads survey comments, but no answer carries one",
+        ));
+    f.cmd(&["report", ".", "--out", "rep"]).assert().success();
+    let page = std::fs::read_to_string(f.join("rep/summary.html")).unwrap();
+    let section = &page[page.find("<section id=\"comments\">").unwrap()..];
+    let section = &section[..section.find("</section>").unwrap()];
+    assert!(section.contains("No survey answer carries a comment."));
+    assert!(!section.contains("<table"));
+}

@@ -4,7 +4,10 @@
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
+use polars::prelude::*;
 
+use crate::error::Result;
+use crate::metrics::Ctx;
 use crate::metrics::callbacks::Lists;
 use crate::metrics::callbacks::failures::{NONE_IN_THE_LOG, Record};
 use crate::metrics::callbacks::risk::Verdict;
@@ -178,4 +181,64 @@ pub fn png_lines(lists: &Lists, days: f64) -> Vec<String> {
             lists.verdict.sentence()
         ),
     ]
+}
+
+/// What a call can do: the satisfied answer of a proactive journey (the
+/// company called and the customer never had to) or of one followed up
+/// after the resolution, the most recent first. The seeds' manufacturer won
+/// a customer for life with such a call.
+pub fn call_that_worked(ctx: &Ctx) -> Result<Option<CallList>> {
+    let proactive = col("outbound_contacts")
+        .fill_null(lit(0i64))
+        .gt(lit(0i64))
+        .and(col("inbound_contacts").fill_null(lit(0i64)).eq(lit(0i64)));
+    let df = ctx
+        .surveyed()
+        .filter(
+            col("satisfied").fill_null(lit(false)).and(
+                proactive
+                    .clone()
+                    .or(col("followed_up").fill_null(lit(false))),
+            ),
+        )
+        .with_column(proactive.alias("_proactive"))
+        .sort(
+            ["_proactive", "responded_at", "case_id"],
+            SortMultipleOptions::default().with_order_descending_multi([true, true, false]),
+        )
+        .limit(1)
+        .collect()?;
+    let t = Table::from_frame("worked", "", &df)?;
+    let Some(row) = t.rows.first() else {
+        return Ok(None);
+    };
+    let r = Record {
+        columns: &t.columns,
+        row,
+    };
+    let how = if r.get("_proactive").as_bool() == Some(true) {
+        "The company called first; the customer never had to call"
+    } else {
+        "Called after the resolution, before the survey"
+    };
+    let score = r.get("score").as_f64().unwrap_or_default();
+    Ok(Some(CallList {
+        heading: "A call that worked".into(),
+        note: "What a follow-up can do, from this data: the most recent satisfied answer on a journey the company called about.".into(),
+        items: vec![CallItem {
+            case_id: r.get("case_id").as_str().unwrap_or_default().to_string(),
+            headline: headline(&r),
+            status: format!(
+                "{how}; score {score} of {}",
+                ctx.cfg.survey.scale_max
+            ),
+            failures: Vec::new(),
+            quote: r
+                .get("comment")
+                .as_str()
+                .map(|c| crate::metrics::privacy::shown(c, ctx.cfg.keep_personal).into_owned()),
+        }],
+        total: 1,
+        file: "tables/callbacks.csv",
+    }))
 }

@@ -98,10 +98,15 @@ pub fn build(
     );
     let periods_note = periods.as_ref().map(headline::periods_note);
     let lists = metrics::callbacks::lists(&ctx)?;
-    let call_back = call_back::view(&lists, cfg.callbacks.days, s.scale_max, cfg.timezone.0);
+    let mut call_back = call_back::view(&lists, cfg.callbacks.days, s.scale_max, cfg.timezone.0);
+    let worked = call_back::call_that_worked(&ctx)?;
     let call_back_lines = call_back::png_lines(&lists, cfg.callbacks.days);
     let list_figures = metrics::callbacks::figures(&lists);
-    let to_call = call_back::shown_ids(&lists);
+    let mut to_call = call_back::shown_ids(&lists);
+    if let Some(worked) = worked {
+        to_call.extend(worked.items.iter().map(|i| i.case_id.clone()));
+        call_back.lists.push(worked);
+    }
     tables.extend(lists.into_tables());
     crate::engine::phase("report: call-back lists");
     let found = findings_of(

@@ -197,11 +197,12 @@ fn summary_reads_at_phone_and_desktop_width() {
         // Five findings, three example journeys each, all on screen.
         assert_eq!(m["examples"], 15, "{width} px");
         // Right after the headline: "Call back", the first ten of the 13
-        // unhappy answers and the 7 cases at risk, all on screen, each
+        // unhappy answers, the 7 cases at risk and the call that worked
+        // (CAR-5005, the proactive call), all on screen, each
         // opening its journey in full further down.
         assert_eq!(m["secondSection"], "call-back", "{width} px");
-        assert_eq!(m["calls"], 17, "{width} px");
-        assert_eq!(m["callLinks"], 17, "{width} px");
+        assert_eq!(m["calls"], 18, "{width} px");
+        assert_eq!(m["callLinks"], 18, "{width} px");
         // "What customers wrote": the eight built-in themes.
         assert_eq!(m["themes"], 8, "{width} px");
     }

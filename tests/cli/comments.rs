@@ -329,8 +329,9 @@ fn personal_details_in_comments_are_masked_wherever_a_person_reads() {
     clean("case", &text(&["case", "P1", "."]));
     clean("case json", &text(&["case", "P2", ".", "--format", "json"]));
     // summary.png draws the cards and the findings: no comment text.
-    // journeys.parquet keeps the comment as it came, for analysts; and
-    // --keep-personal shows it where people read.
+    // The journeys table (journeys.parquet) keeps the comment as it came,
+    // for analysts; and --keep-personal shows it where people read.
+    assert!(text(&["journeys", ".", "--out", "-", "--format", "csv"]).contains(secrets[0]));
     assert!(
         text(&["case", "P1", ".", "--keep-personal"]).contains("Jo.Bloggs+cx@mail.example.org")
     );

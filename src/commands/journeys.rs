@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use polars::prelude::*;
 
 use crate::input::config::RunConfig;
-use crate::input::load::{self, EventRows};
+use crate::input::settle::load::{self, EventRows};
 use crate::journey::{self, dataset, partition};
 use crate::render::files::{write_frame, write_output};
 use crate::render::folder::Staging;

@@ -10,7 +10,7 @@ use crate::cli::{FrameFormat, ReportArgs};
 use crate::commands::Outcome;
 use crate::error::{OutputError, Result};
 use crate::input::config::RunConfig;
-use crate::input::load::EventRows;
+use crate::input::settle::load::EventRows;
 use crate::journey::{self, Journeys};
 use crate::render::folder::Staging;
 use crate::render::target::{self, FolderKind};

@@ -137,7 +137,10 @@ pub fn run(args: &SqlArgs, term: &Term) -> Result<Outcome> {
     let j = &p.journeys;
     let mut ctx = SQLContext::new();
     ctx.register("journeys", j.cases.clone().lazy());
-    ctx.register("events", crate::input::events::public(inputs.events.rows()));
+    ctx.register(
+        "events",
+        crate::input::rows::events::public(inputs.events.rows()),
+    );
     ctx.register("surveys", j.matched_surveys.lazy()?);
     ctx.register("contacts", j.attributed_contacts.lazy()?);
     ctx.register("promises", j.promises.lazy()?);

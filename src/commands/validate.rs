@@ -4,8 +4,8 @@
 use crate::cli::{FrameFormat, ValidateArgs};
 use crate::commands::Outcome;
 use crate::error::Result;
-use crate::input::gate;
-use crate::input::load::{self, EventRows};
+use crate::input::settle::gate;
+use crate::input::settle::load::{self, EventRows};
 use crate::journey;
 use crate::metrics::quality;
 use crate::render::target::{self, FileKind};

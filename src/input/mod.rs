@@ -1,23 +1,27 @@
-//! Reading and validating the inputs: config, sniffing, one scan per input,
-//! row rules, and the split into used and rejected rows.
+//! Reading and validating the inputs, one sub-stage per folder, in the
+//! order a row goes through them:
+//!
+//! - `format`: bytes to records — the file's format, encoding, delimiter
+//!   and export shape (`detect`), its structure checked and repaired
+//!   (`structure`), XES streamed to CSV (`xes`), one lazy scan (`scan`).
+//! - `shape`: records to canonical columns — the user's names mapped onto
+//!   cxgap's (`columns`), survey answers written as text (`labels`).
+//! - `rows`: the rules per value and per row — trimming, missing markers
+//!   and reject reasons (`fields`), timestamps by layout inference
+//!   (`timestamp`), each input's own checks (`events`, `surveys`,
+//!   `contacts`, `cases`).
+//! - `settle`: used rows against rejected ones (`load`), a wide case table
+//!   settled as the events it stands for (`wide`), the memory spool
+//!   (`spool`), what a run keeps of its inputs (`summary`) and the quality
+//!   gate (`gate`).
+//!
+//! `config` (the file as written and its resolution with the flags) is
+//! read by all of them; `recognise` is what `init` guesses from samples.
+//! A folder imports only from the ones before it (tests/cli/layers.rs).
 
-pub mod cases;
-pub mod columns;
 pub mod config;
-pub mod config_file;
-pub mod contacts;
-pub mod detect;
-pub mod events;
-pub mod fields;
-pub mod gate;
-pub mod labels;
-pub mod load;
+pub mod format;
 pub mod recognise;
-pub mod scan;
-pub mod spool;
-pub mod structure;
-pub mod summary;
-pub mod surveys;
-pub mod timestamp;
-pub mod wide;
-pub mod xes;
+pub mod rows;
+pub mod settle;
+pub mod shape;

@@ -7,8 +7,8 @@ use polars::prelude::DataFrame;
 
 use crate::error::Result;
 use crate::input::config::RunConfig;
-use crate::input::load::Inputs;
-use crate::input::spool::{Spool, Spooler};
+use crate::input::settle::load::Inputs;
+use crate::input::settle::spool::{Spool, Spooler};
 use crate::journey::event_store::EventStore;
 use crate::journey::{Journeys, as_of, as_of_from, build_part, merge, partition};
 

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, OutputError, Result};
 use crate::input::config::RunConfig;
-use crate::input::summary::{InputStats, InputSummary};
+use crate::input::settle::summary::{InputStats, InputSummary};
 use crate::journey::event_store::EventStore;
 use crate::journey::{FRAMES, Journeys};
 

@@ -13,8 +13,8 @@ use polars::prelude::*;
 
 use crate::error::Result;
 use crate::input::config::RunConfig;
-use crate::input::events::{COLUMNS, as_text};
-use crate::input::spool::{self, frame_bytes, write_scratch};
+use crate::input::rows::events::{COLUMNS, as_text};
+use crate::input::settle::spool::{self, frame_bytes, write_scratch};
 use crate::journey::rows::in_order;
 use crate::journey::timeline::{self, CASE};
 

@@ -23,8 +23,8 @@ use polars::prelude::*;
 use crate::engine;
 use crate::error::Result;
 use crate::input::config::RunConfig;
-use crate::input::load::{Inputs, Loaded};
-use crate::input::summary::InputSummary;
+use crate::input::settle::load::{Inputs, Loaded};
+use crate::input::settle::summary::InputSummary;
 use crate::journey::rows::Rows;
 use crate::journey::timeline::{CASE, is, on_case};
 
@@ -507,12 +507,12 @@ fn with_case_table(
     let Some(table) = table else {
         return (cases, dimensions);
     };
-    let present: Vec<String> = crate::input::cases::OWNERS
+    let present: Vec<String> = crate::input::rows::cases::OWNERS
         .iter()
         .map(|o| o.to_string())
         .chain(dimensions.iter().cloned())
         .collect();
-    let attributes: Vec<String> = crate::input::cases::OWNERS
+    let attributes: Vec<String> = crate::input::rows::cases::OWNERS
         .iter()
         .map(|o| o.to_string())
         .chain(table_dimensions.iter().filter(|d| !is_reserved(d)).cloned())
@@ -659,7 +659,7 @@ fn contact_schema() -> Schema {
 }
 
 fn survey_schema() -> Schema {
-    let ts = crate::input::timestamp::utc_dtype();
+    let ts = crate::input::rows::timestamp::utc_dtype();
     Schema::from_iter([
         Field::new("line".into(), DataType::Int64),
         Field::new("survey_id".into(), DataType::String),

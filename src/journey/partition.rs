@@ -14,7 +14,7 @@
 //! can be rebuilt, or built elsewhere, and land on the same rows.
 //!
 //! The event log is routed from the buckets the reader spooled it to
-//! (`input::spool`; every case's rows in one bucket): one bucket at a time
+//! (`input::settle::spool`; every case's rows in one bucket): one bucket at a time
 //! is read, put in timeline order, its cases' keys found, and its rows
 //! written to one file per part. No step holds more than a bucket or a
 //! part of the log.
@@ -25,9 +25,9 @@ use polars::prelude::*;
 
 use crate::error::Result;
 use crate::input::config::Scale;
-use crate::input::events::{ORDER, number_cases};
-use crate::input::load::{Inputs, Loaded, in_timeline_order};
-use crate::input::spool::{self, BUILD_FACTOR, CASES_SHARE, Spool, write_scratch};
+use crate::input::rows::events::{ORDER, number_cases};
+use crate::input::settle::load::{Inputs, Loaded, in_timeline_order};
+use crate::input::settle::spool::{self, BUILD_FACTOR, CASES_SHARE, Spool, write_scratch};
 use crate::journey::timeline::{self, CASE};
 
 /// Most parts a memory budget may ask for: past this, a part's overhead

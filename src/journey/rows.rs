@@ -13,7 +13,7 @@ use std::sync::Arc;
 use polars::prelude::*;
 
 use crate::error::Result;
-use crate::input::spool::{self, write_scratch};
+use crate::input::settle::spool::{self, write_scratch};
 
 #[derive(Clone)]
 pub enum Rows {

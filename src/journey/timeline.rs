@@ -13,8 +13,8 @@ pub fn is(name: &str) -> Expr {
 /// Whether the row reopens the case.
 pub const REOPEN: &str = "reopen";
 
-/// The case number column (`input::events::CASE`).
-pub use crate::input::events::CASE;
+/// The case number column (`input::rows::events::CASE`).
+pub use crate::input::rows::events::CASE;
 
 /// Join two case-level frames on the case number (`how`: left or inner).
 pub fn on_case(left: LazyFrame, right: LazyFrame, how: JoinType) -> LazyFrame {
@@ -48,7 +48,7 @@ pub fn per_case(lf: LazyFrame, aggs: Vec<Expr>) -> LazyFrame {
 /// Event types that are never work on the case, for `reopen_on_activity`.
 const NOT_WORK: [&str; 4] = ["resolved", "closed", "survey_sent", "case_opened"];
 
-/// Events, already in timeline order (`input::events::ORDER`: the loader
+/// Events, already in timeline order (`input::rows::events::ORDER`: the loader
 /// sorts them once), with `pos`: a position that increases along every
 /// case's timeline, so "follows" and "is not this event" are plain
 /// comparisons even when timestamps tie; and `reopen`, the rows that reopen
@@ -147,7 +147,7 @@ pub fn cases(ordered: LazyFrame, dims: &[String], attribution: Attribution) -> L
         .then(col("__resolved_ts"))
         .when(resolves("__closed_pos", "__closed_ts"))
         .then(col("__closed_ts"))
-        .otherwise(lit(NULL).cast(crate::input::timestamp::utc_dtype()));
+        .otherwise(lit(NULL).cast(crate::input::rows::timestamp::utc_dtype()));
     let contact = is("contact_in").or(is("contact_out"));
     let owner = |c: &str| match attribution {
         Attribution::Last => col(c).last_non_null(),

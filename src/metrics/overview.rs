@@ -337,7 +337,7 @@ pub fn table(figs: &[Figure]) -> Table {
 
 /// Each input's share of rejected rows, as figures `--fail-if` can test
 /// (`events_reject_share>0.01`); not part of the overview table.
-pub fn reject_shares(stats: &[crate::input::summary::InputStats]) -> Vec<Figure> {
+pub fn reject_shares(stats: &[crate::input::settle::summary::InputStats]) -> Vec<Figure> {
     stats
         .iter()
         .map(|s| Figure {

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::error::InputKind;
 use crate::input::config::RunConfig;
-use crate::input::summary::InputStats;
+use crate::input::settle::summary::InputStats;
 use crate::journey::Journeys;
 use crate::metrics::table::Table;
 use crate::metrics::warnings::{self, Warning};

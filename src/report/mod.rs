@@ -151,7 +151,9 @@ pub fn build(
             json!(cfg.overlap).as_str().unwrap_or_default().to_string(),
         ),
     ];
-    if cfg.events.columns.get("case_id").map(String::as_str) == Some(crate::input::scan::LINE_ID) {
+    if cfg.events.columns.get("case_id").map(String::as_str)
+        == Some(crate::input::format::scan::LINE_ID)
+    {
         definitions.push((
             "case ids".into(),
             format!(

@@ -79,3 +79,67 @@ fn no_module_imports_from_a_layer_above_it() {
     }
     assert!(upward.is_empty(), "upward imports:\n{}", upward.join("\n"));
 }
+
+/// input/'s own pipeline (ARCHITECTURE.md): format → shape → rows →
+/// settle, each importing only from the ones before it; `config` is read
+/// by all and `recognise` (init's guesses) may read any.
+const INPUT_STAGES: &[(&str, u8)] = &[
+    ("config", 0),
+    ("format", 1),
+    ("shape", 2),
+    ("rows", 3),
+    ("settle", 4),
+    ("recognise", 5),
+];
+
+#[test]
+fn input_stages_import_only_from_earlier_ones() {
+    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/input");
+    let mut files = Vec::new();
+    rust_files(&input, &mut files);
+    files.sort();
+    let stage = |name: &str| {
+        INPUT_STAGES
+            .iter()
+            .find(|(s, _)| *s == name)
+            .map(|(_, n)| *n)
+    };
+    let mut later = Vec::new();
+    for file in &files {
+        let rel = file.strip_prefix(&input).unwrap();
+        let first = rel
+            .components()
+            .next()
+            .unwrap()
+            .as_os_str()
+            .to_string_lossy();
+        let Some(own) = stage(first.trim_end_matches(".rs")) else {
+            continue; // input/mod.rs
+        };
+        let text = std::fs::read_to_string(file).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            for (i, _) in line.match_indices("crate::input::") {
+                let target: String = line[i + 14..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                // config is read by every stage and reads the rules it
+                // resolves names against (event types, missing markers).
+                let from_config = own == 0;
+                match stage(&target) {
+                    Some(t) if t > own && !from_config => later.push(format!(
+                        "input/{}:{}: imports input::{target}, a later stage",
+                        rel.display(),
+                        n + 1
+                    )),
+                    _ => {}
+                }
+            }
+        }
+    }
+    assert!(
+        later.is_empty(),
+        "imports from a later stage:\n{}",
+        later.join("\n")
+    );
+}

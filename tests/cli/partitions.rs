@@ -232,7 +232,7 @@ fn events_kept_for_examples_wait_on_disk_near_the_budget() {
     assert!(!trace.contains("events kept on disk"), "{trace}");
     // Just above the one-go build (BUILD_FACTOR × the rows held): no room
     // left for the kept events.
-    let factor = cxgap::input::spool::BUILD_FACTOR;
+    let factor = cxgap::input::settle::spool::BUILD_FACTOR;
     let limit = format!("{}", (held * factor).ceil() as u64 + 1);
     let trace = traced(&[
         "report",

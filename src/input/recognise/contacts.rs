@@ -4,7 +4,7 @@
 use super::Recognised;
 use super::guess::{customer, dimensions, map_name, record, time_column};
 use super::profile::Profile;
-use crate::input::columns;
+use crate::input::shape::columns;
 
 pub fn contacts(r: &mut Recognised, p: &[Profile], interactions: bool) {
     time_column(r, columns::CONTACTS, "date", p, "when");

@@ -10,8 +10,8 @@ use super::guess::{
 use super::profile::Profile;
 use super::surveys::survey_kind;
 use super::{DueGuess, Recognised, guess};
-use crate::input::columns;
-use crate::input::events::EVENT_TYPES;
+use crate::input::rows::events::EVENT_TYPES;
+use crate::input::shape::columns;
 
 pub fn long_events(r: &mut Recognised, p: &[Profile], rows: &DataFrame) {
     let case = case_column(p).map(|c| {
@@ -304,7 +304,7 @@ fn time_role(name: &str) -> TimeRole {
 /// from the values, beside the name's: 30 days between the middles.
 fn demote_early_openings(times: &mut [(&Profile, TimeRole)]) {
     const MONTH_MS: i64 = 30 * 86_400_000;
-    let middle = |c: &Profile| crate::input::timestamp::median_ms(&c.values);
+    let middle = |c: &Profile| crate::input::rows::timestamp::median_ms(&c.values);
     let later: Vec<i64> = times
         .iter()
         .filter(|(_, r)| matches!(r, TimeRole::Event(e) if *e != "case_opened"))

@@ -7,8 +7,8 @@ use polars::prelude::*;
 
 use super::profile::Profile;
 use super::{Recognised, guess};
-use crate::input::columns::{self, Canon};
-use crate::input::events::EVENT_TYPES;
+use crate::input::rows::events::EVENT_TYPES;
+use crate::input::shape::columns::{self, Canon};
 
 /// Keywords that suggest a canonical event type, most specific first.
 const ACTIVITY_HINTS: &[(&str, &[&str])] = &[

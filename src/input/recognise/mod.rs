@@ -17,8 +17,8 @@ use polars::prelude::*;
 
 use crate::error::{Error, InputError, InputKind, Result};
 use crate::input::config::{FileFormat, InputSpec, SurveyKind};
-use crate::input::detect::ExportShape;
-use crate::input::scan;
+use crate::input::format::detect::ExportShape;
+use crate::input::format::scan;
 use profile::Profile;
 
 /// How many rows of each file are read to recognise it.
@@ -250,7 +250,7 @@ fn date_and_time(
     for pair in columns.windows(2) {
         let (d, t) = (values(&pair[0])?, values(&pair[1])?);
         let dates = !d.is_empty()
-            && crate::input::timestamp::best_read(&d) == d.len()
+            && crate::input::rows::timestamp::best_read(&d) == d.len()
             && d.iter().all(|v| !v.contains(':'));
         if dates && !t.is_empty() && t.iter().all(|v| clock(v)) {
             return Ok(Some((format!("{} + {}", pair[0], pair[1]), pair.to_vec())));

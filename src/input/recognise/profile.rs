@@ -5,8 +5,8 @@
 use std::collections::HashSet;
 
 use crate::input::config::SurveyKind;
-use crate::input::labels::{Answer, Labels, normalise};
-use crate::input::timestamp;
+use crate::input::rows::timestamp;
+use crate::input::shape::labels::{Answer, Labels, normalise};
 
 /// One column of a sampled export.
 #[derive(Debug, Clone)]
@@ -79,7 +79,7 @@ impl Profile {
             .filter(|v| {
                 let v = v.trim();
                 !v.is_empty()
-                    && !crate::input::fields::MISSING
+                    && !crate::input::rows::fields::MISSING
                         .iter()
                         .any(|m| m.eq_ignore_ascii_case(v))
                     && !timestamp::is_sentinel(v)

@@ -5,8 +5,8 @@
 use super::Recognised;
 use super::guess::{by_name, canon, customer, dimensions, map_name, record, score_column};
 use super::profile::Profile;
-use crate::input::columns;
 use crate::input::config::SurveyKind;
+use crate::input::shape::columns;
 
 /// csat, ces or nps: from the question's name, else its text labels, else
 /// the range of its numbers (a stray value beyond the scale does not widen

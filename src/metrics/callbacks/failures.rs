@@ -8,7 +8,7 @@ use polars::prelude::*;
 use serde_json::Value;
 
 use crate::error::Result;
-use crate::input::timestamp::Zone;
+use crate::input::rows::timestamp::Zone;
 use crate::journey::Journeys;
 
 /// What an empty list of failures says: the cause lies outside the log.

@@ -4,13 +4,13 @@
 use polars::prelude::*;
 
 use crate::error::Result;
-use crate::input::columns::ColumnMap;
 use crate::input::config::{InputSpec, RunConfig};
-use crate::input::detect::ExportShape;
-use crate::input::fields::{self, Checked, Rule, rule, text, text_or_null};
-use crate::input::labels::Answer;
-use crate::input::scan::Scanned;
-use crate::input::timestamp::Zone;
+use crate::input::format::detect::ExportShape;
+use crate::input::format::scan::Scanned;
+use crate::input::rows::fields::{self, Checked, Rule, rule, text, text_or_null};
+use crate::input::rows::timestamp::Zone;
+use crate::input::shape::columns::ColumnMap;
+use crate::input::shape::labels::Answer;
 
 pub const COLUMNS: &[&str] = &[
     "line",
@@ -46,7 +46,7 @@ pub fn check(
         .unwrap_or(cfg.timezone);
     let null_ts = || fields::Stamp {
         raw: lit(NULL).cast(DataType::String),
-        parsed: lit(NULL).cast(crate::input::timestamp::utc_dtype()),
+        parsed: lit(NULL).cast(crate::input::rows::timestamp::utc_dtype()),
     };
     let sent = match cols.get("sent_at") {
         Some(c) => fields::stamp(scanned, spec, "sent_at", c, tz)?,
@@ -190,7 +190,7 @@ pub fn check(
         text_or_null(cols, "customer_id").alias("customer_id"),
         sent.parsed.alias("sent_at"),
         unless_late(responded.parsed.clone())
-            .cast(crate::input::timestamp::utc_dtype())
+            .cast(crate::input::rows::timestamp::utc_dtype())
             .alias("responded_at"),
         responded
             .parsed

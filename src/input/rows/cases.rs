@@ -4,10 +4,10 @@
 //! the table has them, set the case's owner over what the log says.
 
 use crate::error::Result;
-use crate::input::columns::ColumnMap;
 use crate::input::config::{InputSpec, RunConfig};
-use crate::input::fields::{self, Checked, rule, text, text_or_null};
-use crate::input::scan::Scanned;
+use crate::input::format::scan::Scanned;
+use crate::input::rows::fields::{self, Checked, rule, text, text_or_null};
+use crate::input::shape::columns::ColumnMap;
 
 /// The owner columns a case table may set.
 pub const OWNERS: [&str; 3] = ["team", "agent", "channel"];

@@ -4,10 +4,10 @@
 use polars::prelude::*;
 
 use crate::error::Result;
-use crate::input::columns::ColumnMap;
 use crate::input::config::{InputSpec, RunConfig, Shape};
-use crate::input::fields::{self, Checked, rule, text, text_or_null};
-use crate::input::scan::Scanned;
+use crate::input::format::scan::Scanned;
+use crate::input::rows::fields::{self, Checked, rule, text, text_or_null};
+use crate::input::shape::columns::ColumnMap;
 
 pub const COLUMNS: &[&str] = &[
     "line",

@@ -7,11 +7,11 @@ use std::sync::Mutex;
 use polars::prelude::*;
 
 use crate::error::{InputError, Result};
-use crate::input::columns::ColumnMap;
 use crate::input::config::{InputSpec, RunConfig};
-use crate::input::scan::{LINE, Scanned};
-use crate::input::structure::{DamageKind, RAW_LINE};
-use crate::input::timestamp::{self, Choice, Layout, Order, Zone};
+use crate::input::format::scan::{LINE, Scanned};
+use crate::input::format::structure::{DamageKind, RAW_LINE};
+use crate::input::rows::timestamp::{self, Choice, Layout, Order, Zone};
+use crate::input::shape::columns::ColumnMap;
 
 pub const REASON: &str = "__reason";
 

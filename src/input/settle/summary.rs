@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::InputKind;
 use crate::input::config::FileFormat;
-use crate::input::detect::ExportShape;
+use crate::input::format::detect::ExportShape;
 
 /// Per-input bookkeeping for the data-quality summary and run.json.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

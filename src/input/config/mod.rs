@@ -1,6 +1,8 @@
 //! `cxgap.toml` and its resolution, with the command line, into `RunConfig`:
 //! the one settings type every stage sees and `run.json` records.
 
+pub mod file;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -8,10 +10,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ConfigError, Error, InputError, InputKind, Result};
-pub use crate::input::config_file::ConfigFile;
-use crate::input::config_file::{ColumnRef, InputSection, SurveySection, load_file};
-use crate::input::labels::{LabelValue, Labels};
-use crate::input::timestamp::{Zone, parse_cli_instant};
+pub use crate::input::config::file::ConfigFile;
+use crate::input::config::file::{ColumnRef, InputSection, SurveySection, load_file};
+use crate::input::rows::timestamp::{Zone, parse_cli_instant};
+use crate::input::shape::labels::{LabelValue, Labels};
 
 pub const CONFIG_FILE: &str = "cxgap.toml";
 
@@ -406,13 +408,13 @@ impl RunConfig {
         ]);
         for (kind, events) in &file.promises.fulfilled_by {
             for e in events {
-                if !crate::input::events::EVENT_TYPES.contains(&e.as_str()) {
+                if !crate::input::rows::events::EVENT_TYPES.contains(&e.as_str()) {
                     return Err(ConfigError::Invalid {
                         key: format!("promises.fulfilled_by.{kind}"),
                         message: format!("`{e}` is not a canonical event type"),
                         hint: Some(format!(
                             "use one of: {}",
-                            crate::input::events::EVENT_TYPES.join(", ")
+                            crate::input::rows::events::EVENT_TYPES.join(", ")
                         )),
                     }
                     .into());
@@ -455,7 +457,7 @@ impl RunConfig {
             comments,
             keep_personal: args.keep_personal,
             missing: file.missing.clone().unwrap_or_else(|| {
-                crate::input::fields::MISSING
+                crate::input::rows::fields::MISSING
                     .iter()
                     .map(|m| m.to_string())
                     .collect()

@@ -8,14 +8,15 @@ use std::sync::{Arc, Mutex};
 use polars::prelude::*;
 
 use crate::error::{ConfigError, InputError, Result};
-use crate::input::columns::{self, ColumnMap};
 use crate::input::config::{InputSpec, RunConfig, Shape};
-use crate::input::fields::{self, Checked, REASON};
-use crate::input::scan::{self, Scanned};
-use crate::input::spool::{self, Spool, Spooler, Used, frame_bytes};
-pub use crate::input::summary::InputStats;
-use crate::input::summary::InputSummary;
-use crate::input::{cases, contacts, events, surveys, wide};
+use crate::input::format::scan::{self, Scanned};
+use crate::input::rows::fields::{self, Checked, REASON};
+use crate::input::rows::{cases, contacts, events, surveys};
+use crate::input::settle::spool::{self, Spool, Spooler, Used, frame_bytes};
+pub use crate::input::settle::summary::InputStats;
+use crate::input::settle::summary::InputSummary;
+use crate::input::settle::wide;
+use crate::input::shape::columns::{self, ColumnMap};
 
 /// One validated input.
 #[derive(Clone)]

@@ -7,8 +7,8 @@ use polars::prelude::*;
 
 use crate::error::{InputKind, QualityError, Result};
 use crate::input::config::RunConfig;
-use crate::input::summary::InputSummary;
-use crate::input::timestamp;
+use crate::input::rows::timestamp;
+use crate::input::settle::summary::InputSummary;
 
 /// Reasons that reject a survey answer (not an invitation).
 const ANSWER_REASONS: &[&str] = &[

@@ -10,7 +10,7 @@ use crate::error::{ConfigError, Result};
 use crate::input::config::{
     Attribution, DueDate, FileFormat, Overlap, Shape, SurveyKind, SurveyPick,
 };
-use crate::input::labels::LabelValue;
+use crate::input::shape::labels::LabelValue;
 
 /// The file as written by the user. Every key is optional.
 #[derive(Debug, Default, Deserialize)]
@@ -29,7 +29,7 @@ pub struct ConfigFile {
     #[serde(default)]
     pub reopen_ignore: Vec<String>,
     /// Cell values that mean "missing" (SPEC 1.6); replaces the built-in
-    /// list (`input::fields::MISSING`).
+    /// list (`input::rows::fields::MISSING`).
     pub missing: Option<Vec<String>>,
     #[serde(default)]
     pub events: InputSection,

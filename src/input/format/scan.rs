@@ -9,9 +9,9 @@ use polars::prelude::*;
 
 use crate::error::{InputError, InputKind, Result};
 use crate::input::config::{FileFormat, InputSpec};
-use crate::input::detect::{self, Sniffed};
-use crate::input::structure::{self, Damage, RAW_LINE};
-use crate::input::xes;
+use crate::input::format::detect::{self, Sniffed};
+use crate::input::format::structure::{self, Damage, RAW_LINE};
+use crate::input::format::xes;
 
 pub const LINE: &str = "__line";
 

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use crate::error::{ConfigError, Result};
 use crate::input::config::SurveyKind;
 
-const BUILT_IN: &str = include_str!("../../assets/labels.toml");
+const BUILT_IN: &str = include_str!("../../../assets/labels.toml");
 
 /// What an answer label stands for, as written in a label map.
 #[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]

@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 use polars::prelude::*;
 
 use crate::error::{ConfigError, Result};
-use crate::input::columns::ColumnMap;
 use crate::input::config::{InputSpec, RunConfig};
-use crate::input::fields::{self, Checked, rule, text, text_or_null};
-use crate::input::scan::Scanned;
+use crate::input::format::scan::Scanned;
+use crate::input::rows::fields::{self, Checked, rule, text, text_or_null};
+use crate::input::shape::columns::ColumnMap;
 
 /// Canonical event types (SPEC 1.1). Anything else becomes `other`.
 pub const EVENT_TYPES: &[&str] = &[
@@ -163,7 +163,7 @@ pub fn check(
         fields::categorical(fields::lowercase(text_or_null(cols, "channel"))).alias("channel"),
         fields::categorical(text_or_null(cols, "agent")).alias("agent"),
         fields::categorical(text_or_null(cols, "team")).alias("team"),
-        due.unwrap_or_else(|| lit(NULL).cast(crate::input::timestamp::utc_dtype()))
+        due.unwrap_or_else(|| lit(NULL).cast(crate::input::rows::timestamp::utc_dtype()))
             .alias("due_at"),
         fields::categorical(fields::lowercase(text_or_null(cols, "promise_kind")))
             .alias("promise_kind"),

@@ -24,13 +24,14 @@ use polars::prelude::*;
 
 use crate::error::InputKind;
 use crate::error::{ConfigError, InputError, Result};
-use crate::input::columns::ColumnMap;
 use crate::input::config::{InputSpec, RunConfig};
-use crate::input::events::{self, EVENT_TYPES};
-use crate::input::fields::{self, Checked, Rule, rule, text, text_or_null};
-use crate::input::load::{self, Loaded};
-use crate::input::scan::{self, LINE, Scanned};
-use crate::input::{columns, surveys};
+use crate::input::format::scan::{self, LINE, Scanned};
+use crate::input::rows::events::{self, EVENT_TYPES};
+use crate::input::rows::fields::{self, Checked, Rule, rule, text, text_or_null};
+use crate::input::rows::surveys;
+use crate::input::settle::load::{self, Loaded};
+use crate::input::shape::columns;
+use crate::input::shape::columns::ColumnMap;
 
 /// Canonical columns a case row may carry besides its times.
 const ROW_COLUMNS: [&str; 5] = ["case_id", "customer_id", "channel", "agent", "team"];
@@ -441,7 +442,7 @@ fn unpivot(rows: LazyFrame, layout: &Layout) -> PolarsResult<LazyFrame> {
         dimensions,
         ..
     } = layout;
-    let ts_type = crate::input::timestamp::utc_dtype();
+    let ts_type = crate::input::rows::timestamp::utc_dtype();
     // The case's opening: its case_opened column, else its earliest time.
     let opened = match timed.iter().find(|t| t.event == "case_opened") {
         Some(t) => col(&t.parsed),

@@ -11,6 +11,7 @@ use crate::render;
 use crate::render::term::Term;
 
 pub fn run(args: &CallbacksArgs, term: &Term) -> Result<Outcome> {
+    super::check_thresholds(&args.fail_if)?;
     let mut overrides = args.input.overrides();
     overrides.callback_days = args.days;
     overrides.inputs_optional = args.journeys.is_some();

@@ -3,11 +3,12 @@
 use crate::cli::MetricsArgs;
 use crate::commands::Outcome;
 use crate::error::{QualityError, Result};
-use crate::metrics::{Ctx, TableName, comments, overview, warnings};
+use crate::metrics::{Ctx, TableName, callbacks, comments, overview, warnings};
 use crate::render;
 use crate::render::term::Term;
 
 pub fn run(args: &MetricsArgs, term: &Term) -> Result<Outcome> {
+    super::check_thresholds(&args.fail_if)?;
     let p = super::prepare_or_read(&args.input, args.journeys.as_deref(), term)?;
     let ctx = Ctx {
         cfg: &p.cfg,
@@ -18,6 +19,14 @@ pub fn run(args: &MetricsArgs, term: &Term) -> Result<Outcome> {
     ctx.check_by()?;
     let mut figures = overview::figures(&ctx)?;
     figures.extend(overview::reject_shares(&p.journeys.inputs.stats));
+    // The call-back lists' row counts, only when a threshold names them.
+    if args
+        .fail_if
+        .iter()
+        .any(|t| matches!(t.figure.as_str(), "callbacks" | "at_risk"))
+    {
+        figures.extend(callbacks::figures(&callbacks::lists(&ctx)?));
+    }
     let periods = if crate::metrics::fail_if::wants_change(&args.fail_if) {
         crate::metrics::change::change(&ctx)?
     } else {

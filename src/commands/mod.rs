@@ -184,6 +184,11 @@ pub fn lock_wait(seconds: u64) -> std::time::Duration {
 
 /// Judge `--fail-if` thresholds before any output, so a bad name is a usage
 /// error and nothing is half done.
+/// `--fail-if` checked before any input is read (`fail_if::check`).
+pub fn check_thresholds(thresholds: &[Threshold]) -> Result<()> {
+    fail_if::check(thresholds).map_err(|m| Error::usage(m, None))
+}
+
 pub fn judge_thresholds(
     thresholds: &[Threshold],
     figures: &[Figure],

@@ -90,6 +90,7 @@ impl<'a> Stages<'a> {
 }
 
 pub fn run(args: &ReportArgs, term: &Term) -> Result<Outcome> {
+    super::check_thresholds(&args.fail_if)?;
     let mut stages = Stages::new(term, args);
     let cfg = super::config_for(&args.input, args.journeys.as_deref())?;
     // A target that is not cxgap's own is refused before any work.

@@ -181,6 +181,71 @@ pub fn judge(
     })
 }
 
+/// Every name `--fail-if` can judge: the overview figures (which of them a
+/// run has depends on its survey kind and inputs), the input reject
+/// shares, and the call-back lists' row counts (`report`, `callbacks`).
+pub const NAMES: &[&str] = &[
+    "cases",
+    "open_cases",
+    "surveys_answered",
+    "response_rate",
+    "mean_score",
+    "csat_pct",
+    "nps",
+    "nps_margin",
+    "fcr_rate",
+    "repeat_contact_rate",
+    "recontact_rate",
+    "promise_miss_rate",
+    "mean_inbound_contacts",
+    "median_resolution_hours",
+    "events_reject_share",
+    "surveys_reject_share",
+    "contacts_reject_share",
+    "cases_reject_share",
+    "callbacks",
+    "at_risk",
+];
+
+/// Check the thresholds before any input is read, so a misspelt name or a
+/// share written on the wrong scale costs no build: a name no run can
+/// have, a change of a figure that has none, and a `_pct` figure (0–100)
+/// compared with a fraction (`csat_pct<0.8` would never fire) are usage
+/// errors.
+pub fn check(thresholds: &[Threshold]) -> Result<(), String> {
+    for t in thresholds {
+        if !NAMES.contains(&t.figure.as_str()) {
+            let mean = NAMES
+                .iter()
+                .map(|n| (strsim::jaro_winkler(&t.figure, n), *n))
+                .filter(|(score, _)| *score >= 0.8)
+                .max_by(|a, b| a.0.total_cmp(&b.0))
+                .map(|(_, n)| format!("did you mean `{n}`? "))
+                .unwrap_or_default();
+            return Err(format!(
+                "`--fail-if` names `{}`, which is not a figure ({mean}use one of: {})",
+                t.figure,
+                NAMES.join(", ")
+            ));
+        }
+        if t.figure.ends_with("_pct") && !t.change && t.value > 0.0 && t.value < 1.0 {
+            return Err(format!(
+                "`--fail-if {}{}{}`: {} runs from 0 to 100 (a percentage), so a threshold of {} compares with {}%; write `{}{}{}`",
+                t.figure,
+                t.op.symbol(),
+                t.value,
+                t.figure,
+                t.value,
+                t.value,
+                t.figure,
+                t.op.symbol(),
+                super::round(Some(t.value * 100.0), 4).unwrap_or(t.value * 100.0)
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Judge every threshold; an unknown figure name is an error for them all.
 pub fn judge_all(
     thresholds: &[Threshold],

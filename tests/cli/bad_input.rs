@@ -200,7 +200,7 @@ fn bad_config() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains(
-            "invalid config: unknown field `colums`",
+            "invalid config: unknown key `colums` (line 2); did you mean `columns`?",
         ));
     f.file("cxgap.toml", "[events.activities]\nsolved = [\"Fixed\"]\n");
     f.cmd(&["validate", "."])

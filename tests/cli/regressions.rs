@@ -937,3 +937,50 @@ fn a_count_on_a_case_row_reads_as_a_count_in_the_story() {
     // The journey still counts three reopens.
     expect(&f.journeys(&[]), "1", &[("reopens", "3")]);
 }
+
+/// #27 polish: `--fail-if` is checked before any input is read — a
+/// misspelt name gets the closest one, and a percentage figure compared
+/// with a fraction (`csat_pct<0.8`, which could never fire on a 0-100
+/// figure) is refused with the threshold it meant. The folder does not
+/// exist: the run stops on the threshold, not on the inputs.
+#[test]
+fn fail_if_is_checked_before_the_inputs_are_read() {
+    let f = Fixture::new();
+    f.cmd(&[
+        "report",
+        "missing",
+        "--out",
+        "rep",
+        "--fail-if",
+        "fcr_rat<0.5",
+    ])
+    .assert()
+    .code(2)
+    .stderr(predicates::str::contains(
+        "`--fail-if` names `fcr_rat`, which is not a figure (did you mean `fcr_rate`?",
+    ));
+    f.cmd(&["metrics", "overview", "missing", "--fail-if", "csat_pct<0.8"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "csat_pct runs from 0 to 100 (a percentage), so a threshold of 0.8 compares with 0.8%; write `csat_pct<80`",
+        ));
+}
+
+/// #27 polish: an unknown key in a section names its own line (not the
+/// section's) and the key it most likely meant.
+#[test]
+fn an_unknown_config_key_names_its_line_and_the_key_meant() {
+    let f = Fixture::new();
+    f.file(
+        "events.csv",
+        "case_id,timestamp,event\nA,2026-01-01 10:00,case_opened\n",
+    )
+    .file("cxgap.toml", "[surveys]\nkind = \"csat\"\nwindw_days = 3\n");
+    f.cmd(&["validate", "."])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
+            "unknown key `windw_days` (line 3); did you mean `window_days`?",
+        ));
+}

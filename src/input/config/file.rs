@@ -173,19 +173,108 @@ pub struct PromiseSection {
     pub fulfilled_by: BTreeMap<String, Vec<String>>,
 }
 
-/// Read and parse the file; a syntax or type error names its line.
+/// Every key a cxgap.toml may hold, at any level: what "did you mean"
+/// chooses from.
+const KEYS: &[&str] = &[
+    "timezone",
+    "attribution",
+    "repeat_window_days",
+    "as_of",
+    "min_n",
+    "reopen_on_activity",
+    "reopen_ignore",
+    "missing",
+    "events",
+    "surveys",
+    "contacts",
+    "cases",
+    "promises",
+    "quality",
+    "callbacks",
+    "comments",
+    "path",
+    "format",
+    "shape",
+    "delimiter",
+    "encoding",
+    "timestamp_format",
+    "timestamp_formats",
+    "columns",
+    "activities",
+    "timestamps",
+    "due_dates",
+    "counts",
+    "survey",
+    "kind",
+    "scale",
+    "pick",
+    "window_days",
+    "labels",
+    "resolved_labels",
+    "overlap",
+    "max_count",
+    "fulfilled_by",
+    "max_reject_share",
+    "days",
+    "stop_words",
+    "min_count",
+    "themes",
+];
+
+/// The known key closest to a misspelt one, when close enough to mean it.
+fn closest_key(unknown: &str) -> Option<&'static str> {
+    KEYS.iter()
+        .map(|k| (strsim::jaro_winkler(unknown, k), *k))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
+}
+
+/// Read and parse the file; a syntax or type error names its line, and an
+/// unknown key the line it is on and the key it most likely meant.
 pub fn load_file(path: &Path) -> Result<ConfigFile> {
     let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
         path: path.to_path_buf(),
         source,
     })?;
     toml::from_str(&text).map_err(|e| {
+        let line_of = |at: usize| text[..at].matches('\n').count() + 1;
+        let unknown = e
+            .message()
+            .strip_prefix("unknown field `")
+            .and_then(|m| m.split('`').next());
+        let message = match unknown {
+            Some(key) => {
+                // A flattened section's error spans the section: find the
+                // key's own line.
+                let line = text
+                    .lines()
+                    .position(|l| {
+                        let l = l.trim_start().trim_start_matches('"');
+                        l.strip_prefix(key).is_some_and(|rest| {
+                            rest.trim_start_matches('"').trim_start().starts_with('=')
+                        })
+                    })
+                    .map(|i| i + 1)
+                    .or_else(|| e.span().map(|s| line_of(s.start)));
+                let mean = closest_key(key)
+                    .map(|k| format!("; did you mean `{k}`?"))
+                    .unwrap_or_default();
+                format!(
+                    "unknown key `{key}`{}{mean}",
+                    line.map(|l| format!(" (line {l})")).unwrap_or_default()
+                )
+            }
+            None => {
+                e.message().to_string()
+                    + &e.span()
+                        .map(|s| format!(" (line {})", line_of(s.start)))
+                        .unwrap_or_default()
+            }
+        };
         ConfigError::Parse {
             path: path.to_path_buf(),
-            message: e.message().to_string()
-                + &e.span()
-                    .map(|s| format!(" (line {})", text[..s.start].matches('\n').count() + 1))
-                    .unwrap_or_default(),
+            message,
         }
         .into()
     })

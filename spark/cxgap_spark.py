@@ -14,7 +14,7 @@ executors, so a report from the cluster is the report of one machine:
            routing of `cxgap --partitions`).
 3. build:  each part's lines, with their original line numbers, are written
            to a staging folder and built by
-           `cxgap journeys --format dataset --partition K/N --routed`.
+           `cxgap journeys --format dataset --part K/N --routed`.
 4. report: `cxgap report --journeys OUT` reads the parts as one run.
 
 Inputs are CSV files with one header row and one line per record (the
@@ -313,7 +313,7 @@ def main(argv):
 
     def build(k):
         cmd = [binary(cxgap), "journeys", staging, "--config", config_file(config), "--format", "dataset",
-               "--partition", "{}/{}".format(k, n), "--routed", "--out", out, "--quiet"]
+               "--part", "{}/{}".format(k, n), "--routed", "--out", out, "--quiet"]
         for name, paths_of_part in files.items():
             cmd += ["--" + name, paths_of_part[k]]
         if as_of:

@@ -109,10 +109,10 @@ pub enum Command {
     ///
     /// `--format dataset` writes everything a report needs instead, so the
     /// report can be computed later or elsewhere (`report --journeys DIR`);
-    /// with `--partition K/N` one customer partition at a time, on as many
+    /// with `--part K/N` one customer partition at a time, on as many
     /// machines as there are parts (docs/spark.md runs them on Spark).
     #[command(
-        after_help = "Examples:\n  cxgap journeys sample-data --out journeys.parquet\n  cxgap journeys sample-data --out - --format csv | head\n  cxgap journeys sample-data --format dataset --partition 0/2 --out parts\n  cxgap journeys sample-data --format dataset --partition 1/2 --out parts\n  cxgap report sample-data --journeys parts --out report"
+        after_help = "Examples:\n  cxgap journeys sample-data --out journeys.parquet\n  cxgap journeys sample-data --out - --format csv | head\n  cxgap journeys sample-data --format dataset --part 0/2 --out parts\n  cxgap journeys sample-data --format dataset --part 1/2 --out parts\n  cxgap report sample-data --journeys parts --out report"
     )]
     Journeys(JourneysArgs),
     /// Write the full report: summary.html, summary.png, charts, tables, journeys, run.json
@@ -229,11 +229,21 @@ pub struct InputArgs {
     /// The moment "now" for pending judgments (default: the latest event timestamp)
     #[arg(long, value_name = "TIME")]
     pub as_of: Option<String>,
-    /// Repeat/recontact window W in days (default 7)
-    #[arg(long, value_name = "DAYS")]
+    /// Repeat/recontact window W in days (default 7; config
+    /// `repeat_window_days`)
+    #[arg(
+        long = "repeat-window-days",
+        visible_alias = "repeat-window",
+        value_name = "DAYS"
+    )]
     pub repeat_window: Option<f64>,
-    /// Survey window S in days for joining surveys by customer (default 14)
-    #[arg(long, value_name = "DAYS")]
+    /// Survey window S in days for joining surveys by customer (default 14;
+    /// config `[surveys] window_days`)
+    #[arg(
+        long = "survey-window-days",
+        visible_alias = "survey-window",
+        value_name = "DAYS"
+    )]
     pub survey_window: Option<f64>,
     /// Time zone of naive timestamps, an IANA name (default UTC)
     #[arg(long, value_name = "TZ")]
@@ -371,9 +381,9 @@ pub struct JourneysArgs {
     /// Build only part K of N customer partitions (counting from 0), as a
     /// dataset: run it for K = 0..N-1, into one folder, on one or several
     /// machines; the parts together give the report of one run
-    #[arg(long, value_name = "K/N", value_parser = parse_part)]
+    #[arg(long = "part", alias = "partition", value_name = "K/N", value_parser = parse_part)]
     pub partition: Option<(u32, u32)>,
-    /// With --partition: the inputs hold part K's rows only, already routed
+    /// With --part: the inputs hold part K's rows only, already routed
     /// by a cluster (spark/cxgap_spark.py); all of them are built, as part K
     /// with their own counts, and the quality gate waits for the report
     #[arg(long, requires = "partition")]

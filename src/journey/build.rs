@@ -30,7 +30,7 @@ pub fn build_keeping_events(inputs: Inputs, cfg: &RunConfig) -> Result<(Journeys
     Ok((journeys, events))
 }
 
-/// Part `k` of `n` alone (`cxgap journeys --partition K/N`): the rows are
+/// Part `k` of `n` alone (`cxgap journeys --part K/N`): the rows are
 /// routed to their customer's part as in a partitioned run, under the run's
 /// as_of and input summary, and only part `k` is built. The `n` parts,
 /// merged, are the run's journeys.

@@ -1,6 +1,6 @@
 //! A journeys dataset: everything the metrics read, written to a folder so
 //! a report can be computed from it later, on another machine, or from
-//! parts built apart (`cxgap journeys --partition K/N`, or on Spark): one
+//! parts built apart (`cxgap journeys --part K/N`, or on Spark): one
 //! Parquet file per frame and a `manifest.json` saying what was built,
 //! under which config, as of when, and which part of how many.
 //!
@@ -304,7 +304,7 @@ pub fn read(path: &Path, cfg: &RunConfig) -> Result<(Journeys, EventStore)> {
                     missing.join(", ")
                 }
             ),
-            "build every part (`cxgap journeys --partition K/N` for K = 0..N-1) into one folder",
+            "build every part (`cxgap journeys --part K/N` for K = 0..N-1) into one folder",
         ));
     }
     let as_of = chrono::DateTime::from_timestamp_millis(first.as_of_ms).unwrap_or_default();

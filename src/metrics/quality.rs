@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::error::InputKind;
-use crate::input::config::RunConfig;
+use crate::input::config::{RunConfig, Shape};
 use crate::input::settle::summary::InputStats;
 use crate::journey::Journeys;
 use crate::metrics::table::Table;
@@ -68,6 +68,10 @@ pub struct Quality {
     pub cases: u64,
     pub open_cases: u64,
     pub inputs: Vec<InputStats>,
+    /// What one row of each input stands for, as validate shows it: the
+    /// config's shape when it is not one row per event or count (wide,
+    /// snapshots, interactions), else the export's (plain, Qualtrics ...).
+    pub input_shapes: Vec<String>,
     pub rejected: Vec<Grouped>,
     pub unmapped_activities: Vec<Unmapped>,
     /// Survey answers no label map knows, by label.
@@ -128,6 +132,28 @@ fn grouped(df: &DataFrame, input: Option<&str>, column: bool) -> PolarsResult<Ve
         .collect()
 }
 
+/// An input's shape in one word: a survey read from a wide case table's
+/// own columns is wide too.
+fn shape_shown(cfg: &RunConfig, s: &InputStats) -> String {
+    let spec = match s.input {
+        InputKind::Events => Some(&cfg.events),
+        InputKind::Surveys => cfg.surveys.as_ref(),
+        InputKind::Contacts => cfg.contacts.as_ref(),
+        InputKind::Cases => cfg.cases.as_ref(),
+    };
+    let own = spec.and_then(|spec| spec.shape);
+    let from_wide = s.input == InputKind::Surveys
+        && cfg.events.shape == Some(Shape::Wide)
+        && s.path == cfg.events.path;
+    match (own, from_wide) {
+        (Some(shape @ (Shape::Wide | Shape::Snapshots | Shape::Interactions)), _) => {
+            json!(shape).as_str().unwrap_or_default().to_string()
+        }
+        (_, true) => "wide".into(),
+        _ => json!(s.shape).as_str().unwrap_or_default().to_string(),
+    }
+}
+
 pub fn quality(cfg: &RunConfig, journeys: &Journeys) -> PolarsResult<Quality> {
     let unmapped = summed(
         journeys
@@ -165,6 +191,7 @@ pub fn quality(cfg: &RunConfig, journeys: &Journeys) -> PolarsResult<Quality> {
         cases: cases.height() as u64,
         open_cases: open,
         inputs: inputs.stats.clone(),
+        input_shapes: inputs.stats.iter().map(|s| shape_shown(cfg, s)).collect(),
         rejected: grouped(&inputs.rejects, None, true)?,
         unmapped_activities: unmapped,
         unmapped_answers,
@@ -210,7 +237,7 @@ impl Quality {
                 "rows_rejected",
             ],
         );
-        for s in &self.inputs {
+        for (s, shape) in self.inputs.iter().zip(&self.input_shapes) {
             inputs.push(vec![
                 json!(s.input),
                 // The file name only: the report must not depend on where it was run from.
@@ -221,7 +248,7 @@ impl Quality {
                         .unwrap_or_default()
                 ),
                 json!(s.format),
-                json!(s.shape),
+                json!(shape),
                 json!(s.rows_read),
                 json!(s.rows_used),
                 json!(s.rows_rejected),

@@ -110,6 +110,16 @@ fn markdown(t: &Table) -> String {
 }
 
 fn terminal(t: &Table, term: &Term) -> String {
+    let title = if term.color {
+        format!("\x1b[1m{}\x1b[0m", t.title)
+    } else {
+        t.title.clone()
+    };
+    // An empty table says so in a word rather than drawing a header over
+    // nothing.
+    if t.rows.is_empty() {
+        return format!("{title}\n  none\n");
+    }
     let mut table = comfy_table::Table::new();
     table
         .load_style(presets::UTF8_FULL_CONDENSED)
@@ -136,10 +146,5 @@ fn terminal(t: &Table, term: &Term) -> String {
     for r in &t.rows {
         table.add_row(human_row(t, r));
     }
-    let title = if term.color {
-        format!("\x1b[1m{}\x1b[0m", t.title)
-    } else {
-        t.title.clone()
-    };
     format!("{title}\n{table}\n")
 }

@@ -1,5 +1,5 @@
 //! SPEC 7 and 7.1: a journeys dataset (`journeys --format dataset`), whole
-//! or built one customer partition at a time (`--partition K/N`), gives
+//! or built one customer partition at a time (`--part K/N`), gives
 //! `report --journeys` and `metrics --journeys` the very report of a run
 //! over the raw inputs; parts that do not belong together are refused.
 
@@ -82,7 +82,7 @@ fn parts_built_apart_give_the_report_of_the_raw_inputs() {
             "data",
             "--format",
             "dataset",
-            "--partition",
+            "--part",
             &format!("{k}/4"),
             "--out",
             "ds",
@@ -118,14 +118,7 @@ fn parts_that_do_not_belong_together_are_refused() {
     let dir = sample();
     let part = |part: &str, out: &str| {
         f.cmd(&[
-            "journeys",
-            &dir,
-            "--format",
-            "dataset",
-            "--partition",
-            part,
-            "--out",
-            out,
+            "journeys", &dir, "--format", "dataset", "--part", part, "--out", out,
         ])
         .assert()
     };
@@ -150,7 +143,7 @@ fn parts_that_do_not_belong_together_are_refused() {
     f.cmd(&["journeys", &dir, "--format", "dataset", "--out", "ds1"])
         .assert()
         .success();
-    overview("ds1", &["--repeat-window", "3"])
+    overview("ds1", &["--repeat-window-days", "3"])
         .code(1)
         .stderr(predicate::str::contains(
             "was built under other journey settings",

@@ -75,7 +75,7 @@ fn repeat_window_flag_changes_w() {
     f.file("events.csv", EVENTS).file("contacts.csv", CONTACTS);
     // W = 3 days: S1's Mar 5 call (4 days later) no longer counts, and S2's
     // window (Mar 23 10:00) has closed by as_of.
-    let rows = f.journeys(&["--repeat-window", "3"]);
+    let rows = f.journeys(&["--repeat-window-days", "3"]);
     expect(&rows, "S1", &[("recontacted", "false"), ("fcr", "true")]);
     expect(&rows, "S2", &[("recontacted", "false"), ("fcr", "true")]);
 }

@@ -984,3 +984,40 @@ fn an_unknown_config_key_names_its_line_and_the_key_meant() {
             "unknown key `windw_days` (line 3); did you mean `window_days`?",
         ));
 }
+
+/// #27 small: validate says what one row of a wide ticket table stands for
+/// (`wide`, for the events and the answers on the same rows), not the
+/// export's `plain`; and an empty table says "none" instead of drawing a
+/// header over nothing.
+#[test]
+fn validate_names_a_wide_input_wide_and_an_empty_table_none() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data/helpdesk");
+    let f = Fixture::new();
+    let json = f
+        .cmd(&["validate", dir.to_str().unwrap(), "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    let shapes: Vec<(&str, &str)> = v["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["input"].as_str().unwrap(), r["shape"].as_str().unwrap()))
+        .collect();
+    assert_eq!(shapes[..2], [("events", "wide"), ("surveys", "wide")]);
+    let out = f
+        .cmd(&["validate", dir.to_str().unwrap()])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.contains("Warnings: what makes figures wrong unless fixed\n  none\n"),
+        "{text}"
+    );
+}

@@ -151,6 +151,6 @@ fn survey_window_flag() {
     let f = Fixture::new();
     f.file("events.csv", EVENTS).file("surveys.csv", SURVEYS);
     // S = 20 days: s4 (19 days after J3's resolution) now joins J3.
-    let rows = f.journeys(&["--survey-window", "20", "--max-reject-share", "1"]);
+    let rows = f.journeys(&["--survey-window-days", "20", "--max-reject-share", "1"]);
     expect(&rows, "J3", &[("score", "3.0"), ("surveyed", "true")]);
 }

@@ -368,8 +368,8 @@ fn count_event(c: &Profile) -> Option<&'static str> {
 pub fn wide_events(r: &mut Recognised, p: &[Profile]) {
     if let Some(c) = case_column(p).filter(|c| c.is_unique()) {
         let why = format!(
-            "its name says case; every row its own (of the {} rows read)",
-            c.filled()
+            "its name says case; every row its own ({})",
+            super::rows_read(c.filled())
         );
         record(r, "case_id", c, why);
     } else {
@@ -467,8 +467,8 @@ pub fn case_table(r: &mut Recognised, p: &[Profile]) {
     match case_column(p) {
         Some(c) => {
             let why = format!(
-                "its name says case; every row its own (of the {} rows read)",
-                c.filled()
+                "its name says case; every row its own ({})",
+                super::rows_read(c.filled())
             );
             record(r, "case_id", c, why);
         }

@@ -24,6 +24,16 @@ use profile::Profile;
 /// How many rows of each file are read to recognise it.
 const SAMPLE_ROWS: u32 = 2000;
 
+/// How many rows a judgement rests on, saying so when they were a sample:
+/// "of the 80 rows read", "in a sample of the first 2000 rows".
+pub fn rows_read(n: usize) -> String {
+    if n as u32 >= SAMPLE_ROWS {
+        format!("in a sample of the first {n} rows")
+    } else {
+        format!("of the {n} rows read")
+    }
+}
+
 /// What a file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {

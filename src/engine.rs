@@ -8,6 +8,14 @@ use polars::prelude::*;
 
 /// Collect several plans in one go, so inputs and caches they share are
 /// computed once.
+/// A day in milliseconds, the engine's unit for times.
+pub const DAY_MS: i64 = 86_400_000;
+
+/// A window of `days` (a config's fractional days) in whole milliseconds.
+pub fn days_ms(days: f64) -> i64 {
+    (days * DAY_MS as f64).round() as i64
+}
+
 pub fn collect_all(plans: Vec<LazyFrame>) -> PolarsResult<Vec<DataFrame>> {
     let opt = plans
         .first()

@@ -226,15 +226,6 @@ fn encoding_line(out: &mut String, r: &Recognised) {
     }
 }
 
-fn kind_name(k: SurveyKind) -> &'static str {
-    match k {
-        SurveyKind::Csat => "csat",
-        SurveyKind::Nps => "nps",
-        SurveyKind::Ces => "ces",
-        SurveyKind::Custom => "custom",
-    }
-}
-
 fn section(out: &mut String, name: &str, r: &Recognised, dir: &Path) {
     let _ = writeln!(
         out,
@@ -253,7 +244,7 @@ fn section(out: &mut String, name: &str, r: &Recognised, dir: &Path) {
             let _ = writeln!(
                 out,
                 "kind = \"{}\"   # {why}; csat (1-5), nps (0-10), ces (1-7) or custom with scale = [min, max]",
-                kind_name(kind)
+                kind.name()
             );
         }
         Some(Role::Interactions) => {
@@ -292,7 +283,7 @@ fn config(c: &Chosen, dir: &Path) -> String {
             let _ = writeln!(
                 out,
                 "\n[surveys]   # the survey on the case rows\nkind = \"{}\"   # {why}",
-                kind_name(*kind)
+                kind.name()
             );
         }
     }
@@ -336,7 +327,7 @@ fn report(c: &Chosen, found: &[Recognised], dir: &Path) -> String {
             let _ = writeln!(out, "  survey {} <- `{}`: {}", g.key, g.value, g.why);
         }
         if let Some((kind, why)) = &r.survey_kind {
-            let _ = writeln!(out, "  survey kind {}: {why}", kind_name(*kind));
+            let _ = writeln!(out, "  survey kind {}: {why}", kind.name());
         }
         for m in &r.missing {
             let _ = writeln!(out, "  could not find: {m}");

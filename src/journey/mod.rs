@@ -612,7 +612,7 @@ fn fcr() -> Expr {
 /// of the resolution when there is no response); `called_back`, a
 /// `contact_out` after the response (SPEC 3.10: already called back).
 fn outbound_after(cases: LazyFrame, contact_events: LazyFrame, window_days: f64) -> LazyFrame {
-    let w_ms = (window_days * 86_400_000.0).round() as i64;
+    let w_ms = engine::days_ms(window_days);
     let ms = |c: &str| ms(col(c));
     let outs = contact_events
         .filter(is("contact_out"))

@@ -9,8 +9,6 @@ use super::ms;
 
 use crate::journey::timeline::{CASE, carry, is, on_case};
 
-const DAY_MS: f64 = 86_400_000.0;
-
 /// The recontact key of a case.
 pub fn key() -> Expr {
     coalesce(&[
@@ -79,7 +77,7 @@ pub fn recontacted(
     window_days: f64,
     as_of_ms: i64,
 ) -> PolarsResult<LazyFrame> {
-    let w_ms = (window_days * DAY_MS).round() as i64;
+    let w_ms = crate::engine::days_ms(window_days);
     let cases = cases
         .with_column(key_code(col("key")).alias(KEY_NO))
         .cache();

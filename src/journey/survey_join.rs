@@ -9,8 +9,6 @@ use crate::input::config::{SurveyPick, SurveySettings};
 use crate::journey::recontact::key_code;
 use crate::journey::timeline::{CASE, carry, per_case as grouped};
 
-const DAY_MS: f64 = 86_400_000.0;
-
 pub struct Joined {
     /// Every matched survey row with the case it joined: survey_id, line,
     /// case_id, matched_by, answered, score, resolved, sent_at, responded_at,
@@ -44,7 +42,7 @@ pub fn join(surveys: LazyFrame, cases: LazyFrame, window_days: f64) -> PolarsRes
     let customer_only = surveys
         .filter(col("case_id").is_null())
         .with_column(coalesce(&[col("responded_at"), col("sent_at")]).alias("ref_at"));
-    let window_ms = (window_days * DAY_MS).round() as i64;
+    let window_ms = crate::engine::days_ms(window_days);
     let fits = latest_resolved_before(customer_only.clone(), cases, window_ms)?;
     let by_customer = customer_only.join(
         fits,

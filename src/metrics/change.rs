@@ -120,7 +120,7 @@ pub fn change(ctx: &Ctx) -> Result<Option<Change>> {
         .collect()?;
     let last_day = super::cell(&last, "day", 0).unwrap_or_default() as i32;
     let last_ms = super::cell(&last, "ms", 0).unwrap_or_default() as i64;
-    let week_ms = 7 * 86_400_000;
+    let week_ms = 7 * crate::engine::DAY_MS;
     Ok(Some(Change {
         periods: half,
         period: ctx.period,

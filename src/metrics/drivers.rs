@@ -159,10 +159,7 @@ pub fn to_table(rows: &[Driver], span: f64) -> Table {
         ],
     );
     let pct = |x: Option<f64>| num(round(x.map(|v| 100.0 * v), 1));
-    let ci = |c: Option<(f64, f64)>| match c {
-        Some((lo, hi)) => json!(format!("{:.1}-{:.1}", 100.0 * lo, 100.0 * hi)),
-        None => Value::Null,
-    };
+    let ci = super::pct_interval;
     for r in rows {
         let gap = r.with.mean.zip(r.without.mean).map(|(a, b)| a - b);
         t.push(vec![

@@ -167,6 +167,17 @@ impl TableName {
     }
 }
 
+/// A share's interval as the tables write it, in percent: "19.7-57.0".
+pub fn pct_interval(c: Option<(f64, f64)>) -> Value {
+    c.map(|(lo, hi)| Value::String(format!("{:.1}-{:.1}", 100.0 * lo, 100.0 * hi)))
+        .unwrap_or(Value::Null)
+}
+
+/// A segment's name: its value, or "(none)" for the cases without one.
+pub fn segment_name(names: &StringChunked, i: usize) -> String {
+    names.get(i).unwrap_or("(none)").to_string()
+}
+
 /// Share of true values (0-1) rounded to `digits`.
 pub fn rate(e: Expr, digits: u32) -> Expr {
     e.cast(DataType::Float64)

@@ -71,7 +71,7 @@ pub fn tables(ctx: &Ctx) -> Result<Vec<Table>> {
             .collect()?;
         let names = seg.column("segment")?.str()?.clone();
         for i in 0..seg.height() {
-            let name = names.get(i).unwrap_or("(none)").to_string();
+            let name = super::segment_name(&names, i);
             push(
                 name,
                 cell(&seg, "n", i).unwrap_or(0.0),

@@ -171,7 +171,7 @@ pub fn segments(ctx: &Ctx) -> Result<(String, Vec<Segment>)> {
                 _ => None,
             };
             Segment {
-                name: names.get(i).unwrap_or("(none)").to_string(),
+                name: super::segment_name(&names, i),
                 cases: g("cases").unwrap_or(0.0),
                 surveyed,
                 mean: g("mean"),

@@ -36,10 +36,7 @@ fn silent(ctx: &Ctx) -> Result<(Expr, &'static str)> {
     })
 }
 
-fn ci_text(c: Option<(f64, f64)>) -> Value {
-    c.map(|(lo, hi)| json!(format!("{:.1}-{:.1}", 100.0 * lo, 100.0 * hi)))
-        .unwrap_or(Value::Null)
-}
+use super::pct_interval as ci_text;
 
 pub fn tables(ctx: &Ctx) -> Result<Vec<Table>> {
     let (other, other_label) = silent(ctx)?;
@@ -175,7 +172,7 @@ pub fn tables(ctx: &Ctx) -> Result<Vec<Table>> {
             g("resolved")
         };
         response.push(vec![
-            json!(names.get(i).unwrap_or("(none)")),
+            json!(super::segment_name(&names, i)),
             json!(g("resolved")),
             if with_invites {
                 json!(g("invited"))

@@ -243,12 +243,18 @@ fn findings_html(out: &mut String, findings: &[FindingView], anchors: &BTreeMap<
     out.push_str("</ol></section>");
 }
 
-fn example_html(out: &mut String, e: &Example, anchor: Option<&String>) {
-    let id = escape(&e.case_id);
-    let name = match anchor {
+/// "Case X", linked to its full view when the page holds one. `id` is
+/// already escaped.
+fn case_link(id: &str, anchor: Option<&String>) -> String {
+    match anchor {
         Some(a) => format!("<a href=\"#{a}\">Case {id}</a>"),
         None => format!("Case {id}"),
-    };
+    }
+}
+
+fn example_html(out: &mut String, e: &Example, anchor: Option<&String>) {
+    let id = escape(&e.case_id);
+    let name = case_link(&id, anchor);
     let _ = write!(
         out,
         "<div class=\"example\" data-case=\"{id}\"><div class=\"h\">{name} <span>{}</span></div><ol>",
@@ -313,10 +319,7 @@ fn call_back_html(out: &mut String, view: &CallBackView, anchors: &BTreeMap<&str
 
 fn call_item_html(out: &mut String, item: &CallItem, anchor: Option<&String>) {
     let id = escape(&item.case_id);
-    let name = match anchor {
-        Some(a) => format!("<a href=\"#{a}\">Case {id}</a>"),
-        None => format!("Case {id}"),
-    };
+    let name = case_link(&id, anchor);
     let _ = write!(
         out,
         "<div class=\"example call\" data-case=\"{id}\"><div class=\"h\">{name} <span>{}</span></div><div>{}</div><ul>",

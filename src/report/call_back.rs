@@ -56,10 +56,7 @@ fn failures(r: &Record) -> Vec<String> {
 }
 
 fn records(t: &Table) -> impl Iterator<Item = Record<'_>> {
-    t.rows.iter().take(ON_PAGE).map(|row| Record {
-        columns: &t.columns,
-        row,
-    })
+    Record::all(t).take(ON_PAGE)
 }
 
 /// The share of unhappy answers whose journey shows no failure: what the
@@ -209,12 +206,8 @@ pub fn call_that_worked(ctx: &Ctx) -> Result<Option<CallList>> {
         .limit(1)
         .collect()?;
     let t = Table::from_frame("worked", "", &df)?;
-    let Some(row) = t.rows.first() else {
+    let Some(r) = Record::all(&t).next() else {
         return Ok(None);
-    };
-    let r = Record {
-        columns: &t.columns,
-        row,
     };
     let how = if r.get("_proactive").as_bool() == Some(true) {
         "The company called first; the customer never had to call"

@@ -13,7 +13,7 @@ use polars::prelude::*;
 use serde_json::json;
 
 use crate::error::Result;
-use crate::input::config::{RunConfig, SurveyKind};
+use crate::input::config::RunConfig;
 use crate::journey::Journeys;
 use crate::journey::event_store::EventStore;
 use crate::metrics::quality::{self, Quality};
@@ -122,12 +122,7 @@ pub fn build(
     let charts = charts::charts(cfg, &tables, &drivers, &seg_by, &segs);
 
     let quality = quality::quality(cfg, journeys)?;
-    let kind = match s.kind {
-        SurveyKind::Csat => "csat",
-        SurveyKind::Nps => "nps",
-        SurveyKind::Ces => "ces",
-        SurveyKind::Custom => "custom",
-    };
+    let kind = s.kind.name();
     let mut definitions = vec![
         ("as_of".to_string(), quality.as_of.clone()),
         (

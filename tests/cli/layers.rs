@@ -35,6 +35,21 @@ fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     }
 }
 
+/// Each `prefix<name>` a file's lines name: (line number, name).
+fn imports(text: &str, prefix: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        for (i, _) in line.match_indices(prefix) {
+            let target: String = line[i + prefix.len()..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            out.push((n + 1, target));
+        }
+    }
+    out
+}
+
 #[test]
 fn no_module_imports_from_a_layer_above_it() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
@@ -55,25 +70,17 @@ fn no_module_imports_from_a_layer_above_it() {
             continue; // main.rs and lib.rs sit above every layer
         };
         let text = std::fs::read_to_string(file).unwrap();
-        for (n, line) in text.lines().enumerate() {
-            for (i, _) in line.match_indices("crate::") {
-                let target: String = line[i + 7..]
-                    .chars()
-                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                    .collect();
-                match layer(&target) {
-                    Some(l) if l > own_layer => upward.push(format!(
-                        "{}:{}: {own} (layer {own_layer}) imports {target} (layer {l})",
-                        rel.display(),
-                        n + 1
-                    )),
-                    Some(_) => {}
-                    None => upward.push(format!(
-                        "{}:{}: crate::{target} is not in a known layer; add it to LAYERS",
-                        rel.display(),
-                        n + 1
-                    )),
-                }
+        for (n, target) in imports(&text, "crate::") {
+            match layer(&target) {
+                Some(l) if l > own_layer => upward.push(format!(
+                    "{}:{n}: {own} (layer {own_layer}) imports {target} (layer {l})",
+                    rel.display(),
+                )),
+                Some(_) => {}
+                None => upward.push(format!(
+                    "{}:{n}: crate::{target} is not in a known layer; add it to LAYERS",
+                    rel.display(),
+                )),
             }
         }
     }
@@ -117,23 +124,15 @@ fn input_stages_import_only_from_earlier_ones() {
             continue; // input/mod.rs
         };
         let text = std::fs::read_to_string(file).unwrap();
-        for (n, line) in text.lines().enumerate() {
-            for (i, _) in line.match_indices("crate::input::") {
-                let target: String = line[i + 14..]
-                    .chars()
-                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                    .collect();
-                // config is read by every stage and reads the rules it
-                // resolves names against (event types, missing markers).
-                let from_config = own == 0;
-                match stage(&target) {
-                    Some(t) if t > own && !from_config => later.push(format!(
-                        "input/{}:{}: imports input::{target}, a later stage",
-                        rel.display(),
-                        n + 1
-                    )),
-                    _ => {}
-                }
+        for (n, target) in imports(&text, "crate::input::") {
+            // config is read by every stage and reads the rules it
+            // resolves names against (event types, missing markers).
+            let from_config = own == 0;
+            if stage(&target).is_some_and(|t| t > own) && !from_config {
+                later.push(format!(
+                    "input/{}:{n}: imports input::{target}, a later stage",
+                    rel.display(),
+                ));
             }
         }
     }

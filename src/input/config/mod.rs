@@ -190,6 +190,18 @@ pub struct SurveySettings {
     pub labels: Labels,
 }
 
+impl SurveyKind {
+    /// The name as cxgap.toml writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            SurveyKind::Csat => "csat",
+            SurveyKind::Nps => "nps",
+            SurveyKind::Ces => "ces",
+            SurveyKind::Custom => "custom",
+        }
+    }
+}
+
 impl SurveySettings {
     /// Top-2-box threshold: promoters (>= 9) for NPS, else max − 1.
     pub fn satisfied_threshold(&self) -> f64 {

@@ -303,7 +303,7 @@ fn time_role(name: &str) -> TimeRole {
 /// opening, nor a step of the case: it is kept as a dimension. Evidence
 /// from the values, beside the name's: 30 days between the middles.
 fn demote_early_openings(times: &mut [(&Profile, TimeRole)]) {
-    const MONTH_MS: i64 = 30 * 86_400_000;
+    const MONTH_MS: i64 = 30 * crate::engine::DAY_MS;
     let middle = |c: &Profile| crate::input::rows::timestamp::median_ms(&c.values);
     let later: Vec<i64> = times
         .iter()

@@ -386,7 +386,7 @@ fn decide_day_or_month(
 /// the day allows for time zones). Due dates are not checked: promises may
 /// fall due in the future.
 pub fn in_future(parsed: Expr, cfg: &RunConfig) -> Expr {
-    let limit = cfg.now.timestamp_millis() + 86_400_000;
+    let limit = cfg.now.timestamp_millis() + crate::engine::DAY_MS;
     parsed
         .dt()
         .timestamp(TimeUnit::Milliseconds)

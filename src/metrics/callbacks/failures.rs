@@ -10,6 +10,7 @@ use serde_json::Value;
 use crate::error::Result;
 use crate::input::rows::timestamp::Zone;
 use crate::journey::Journeys;
+use crate::metrics::table::Table;
 
 /// What an empty list of failures says: the cause lies outside the log.
 pub const NONE_IN_THE_LOG: &str = "none in the log";
@@ -20,7 +21,15 @@ pub struct Record<'a> {
     pub row: &'a [Value],
 }
 
-impl Record<'_> {
+impl<'a> Record<'a> {
+    /// Every row of a table, read by column name.
+    pub fn all(t: &'a Table) -> impl Iterator<Item = Record<'a>> {
+        t.rows.iter().map(|row| Record {
+            columns: &t.columns,
+            row,
+        })
+    }
+
     pub fn get(&self, column: &str) -> &Value {
         self.columns
             .iter()
@@ -93,29 +102,23 @@ pub struct Failures {
     pub kinds: usize,
 }
 
-/// Failures for each row of `cases` (columns of the journeys table), in
-/// the rows' order.
-pub fn describe(
+/// Each row of `cases` (columns of the journeys table) with its failures,
+/// in the rows' order.
+pub fn describe<'a>(
     journeys: &Journeys,
-    columns: &[String],
-    rows: &[Vec<Value>],
+    cases: &'a Table,
     zone: &Zone,
-) -> Result<Vec<Failures>> {
-    let ids: Vec<String> = rows
-        .iter()
-        .map(|r| {
-            Record { columns, row: r }
-                .get("case_id")
-                .as_str()
-                .unwrap_or_default()
-                .to_string()
-        })
+) -> Result<Vec<(Record<'a>, Failures)>> {
+    let ids: Vec<String> = Record::all(cases)
+        .map(|r| r.get("case_id").as_str().unwrap_or_default().to_string())
         .collect();
     let missed = missed_promises(journeys, &ids)?;
-    Ok(rows
-        .iter()
+    Ok(Record::all(cases)
         .zip(&ids)
-        .map(|(row, id)| of_case(&Record { columns, row }, missed.get(id), zone))
+        .map(|(r, id)| {
+            let f = of_case(&r, missed.get(id), zone);
+            (r, f)
+        })
         .collect())
 }
 

@@ -52,7 +52,7 @@ impl Lists {
 
 /// The window's first moment: as_of − `callbacks.days`.
 fn window_start(ctx: &Ctx) -> i64 {
-    ctx.journeys.as_of.timestamp_millis() - (ctx.cfg.callbacks.days * 86_400_000.0).round() as i64
+    ctx.journeys.as_of.timestamp_millis() - crate::engine::days_ms(ctx.cfg.callbacks.days)
 }
 
 fn ms(c: &str) -> Expr {
@@ -91,17 +91,7 @@ fn callbacks(ctx: &Ctx) -> Result<Table> {
     )
     .collect()?;
     let frame = Table::from_frame("cases", "", &df)?;
-    let failures =
-        failures::describe(ctx.journeys, &frame.columns, &frame.rows, &ctx.cfg.timezone)?;
-    let mut listed: Vec<(Record, Failures)> = frame
-        .rows
-        .iter()
-        .map(|row| Record {
-            columns: &frame.columns,
-            row,
-        })
-        .zip(failures)
-        .collect();
+    let mut listed = failures::describe(ctx.journeys, &frame, &ctx.cfg.timezone)?;
     let waited = |r: &Record| -> Option<f64> {
         let at = r.get("responded_at").as_str()?;
         let t = chrono::DateTime::parse_from_rfc3339(at).ok()?;
@@ -238,21 +228,14 @@ fn at_risk(ctx: &Ctx) -> Result<Lists> {
         .filter(col("risk").gt(lit(base)));
     let df = latest_per_customer(listed).collect()?;
     let frame = Table::from_frame("cases", "", &df)?;
-    let failures =
-        failures::describe(ctx.journeys, &frame.columns, &frame.rows, &ctx.cfg.timezone)?;
-    let mut rows: Vec<(Record, Failures, f64)> = frame
-        .rows
-        .iter()
-        .map(|row| Record {
-            columns: &frame.columns,
-            row,
-        })
-        .zip(failures)
-        .map(|(r, f)| {
-            let risk = r.get("risk").as_f64().unwrap_or(0.0);
-            (r, f, risk)
-        })
-        .collect();
+    let mut rows: Vec<(Record, Failures, f64)> =
+        failures::describe(ctx.journeys, &frame, &ctx.cfg.timezone)?
+            .into_iter()
+            .map(|(r, f)| {
+                let risk = r.get("risk").as_f64().unwrap_or(0.0);
+                (r, f, risk)
+            })
+            .collect();
     let by_failures = check.verdict == Verdict::PredictsLittle;
     rows.sort_by(|(a, fa, ra), (b, fb, rb)| {
         let first = if by_failures {

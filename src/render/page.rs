@@ -180,13 +180,14 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}\
 tr.thin td{color:#8a939c;background:#fafafa}\
 figure{margin:0 0 1.2em}figure svg{display:block;width:100%;height:auto;border:1px solid var(--line)}\
 .wide{display:none}@media (min-width:700px){.narrow{display:none}.wide{display:block}}\
-article.case{border-top:1px solid var(--line);margin-top:1em}\
+details.case{border-top:1px solid var(--line);margin-top:.6em}details.case summary{cursor:pointer}details.case summary h3{display:inline}\
 dl{margin:0}dt{font-weight:600;margin-top:.5em}dd{margin:0 0 0 1em;color:var(--muted)}\
 footer{margin-top:2em;color:var(--muted);font-size:.85em;border-top:1px solid var(--line);padding-top:.5em}\
 @media print{body{font-size:11pt}main{max-width:none;padding:0}.scroll{overflow:visible}\
 .narrow{display:none}.wide{display:block}.card .tip{display:none!important}\
 .cards{grid-template-columns:repeat(4,1fr)}h2{break-after:avoid}\
-figure,table,.card,.example,article.case{break-inside:avoid}a{color:inherit;text-decoration:none}}";
+details.case::details-content{content-visibility:visible;display:block}\
+figure,table,.card,.example,details.case{break-inside:avoid}a{color:inherit;text-decoration:none}}";
 
 fn cards_html(out: &mut String, cards: &[Card], note: Option<&str>) {
     out.push_str("<section><h2>Headline figures</h2><div class=\"cards\">");
@@ -418,18 +419,21 @@ pub fn render(p: &Page) -> String {
         out.push_str("</section>");
     }
     if !p.cases.is_empty() {
-        out.push_str("<section><h2>The example journeys in full</h2>");
+        out.push_str("<section><h2>The example journeys in full</h2><p class=\"periods\">Each opens on a tap, or from its link above.</p>");
         for c in p.cases {
             let anchor = anchors.get(c.case_id.as_str()).cloned().unwrap_or_default();
+            // Folded: the page stays short on a phone, and a link to the
+            // case opens it (a fragment inside a closed <details> reveals
+            // it); print opens them all.
             let _ = write!(
                 out,
-                "<article class=\"case\" id=\"{anchor}\"><h3>Case {}</h3>",
+                "<details class=\"case\"><summary><h3>Case {}</h3></summary><div id=\"{anchor}\">",
                 escape(&c.case_id)
             );
             for t in &c.tables {
                 table_html(&mut out, t);
             }
-            out.push_str("</article>");
+            out.push_str("</div></details>");
         }
         out.push_str("</section>");
     }

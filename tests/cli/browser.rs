@@ -134,6 +134,7 @@ document.getElementById('f').addEventListener('load', () => {{
     calls: [...d.querySelectorAll('#call-back .call')].filter(visible).length,
     secondSection: ([...d.querySelectorAll('section')][1] || {{}}).id,
     themes: [...d.querySelectorAll('#comments table[data-table="comments"] tbody tr')].length,
+    height: root.scrollHeight,
     callLinks: [...d.querySelectorAll('#call-back .call a')].filter(a => d.getElementById(a.getAttribute('href').slice(1))).length,
   }});
 }});
@@ -205,6 +206,9 @@ fn summary_reads_at_phone_and_desktop_width() {
         assert_eq!(m["callLinks"], 18, "{width} px");
         // "What customers wrote": the eight built-in themes.
         assert_eq!(m["themes"], 8, "{width} px");
+        // The example journeys in full are folded: the page stays a page
+        // on a phone (82,000 px tall at 375 px when they were open).
+        assert!(m["height"].as_f64().unwrap() < 25_000.0, "{width} px: {m}");
     }
 
     // Control: a page wider than the phone is caught.
@@ -215,4 +219,26 @@ fn summary_reads_at_phone_and_desktop_width() {
     );
     let m = measure(&g.join("wide.html"), 375, &g.join("."));
     assert!(m["scrollWidth"].as_f64() > m["clientWidth"].as_f64(), "{m}");
+}
+
+/// A link to a folded journey opens it: Chromium reveals a closed
+/// `<details>` when the page is opened at a fragment inside it.
+#[test]
+fn a_link_to_a_folded_journey_opens_it() {
+    let f = Fixture::new();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    f.cmd(&["report", dir.to_str().unwrap(), "--out", "out"])
+        .assert()
+        .success();
+    let out = headless(&f.join("profile"))
+        .args(["--virtual-time-budget=5000", "--dump-dom"])
+        .arg(format!(
+            "file://{}#case-1",
+            f.join("out/summary.html").display()
+        ))
+        .output()
+        .expect("run chromium");
+    let dom = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(dom.matches("<details class=\"case\" open=\"\">").count(), 1);
+    assert!(dom.contains("<details class=\"case\" open=\"\"><summary><h3>Case GEN-6003</h3>"));
 }

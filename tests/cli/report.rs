@@ -220,7 +220,9 @@ fn html_is_self_contained_and_holds_the_figures() {
         )
     );
     assert!(findings.contains("Reassigned (web, mo.h)"));
-    assert!(html.contains("<article class=\"case\" id=\"case-1\"><h3>Case GEN-6003</h3>"));
+    assert!(html.contains(
+        "<details class=\"case\"><summary><h3>Case GEN-6003</h3></summary><div id=\"case-1\">"
+    ));
     for anchor in findings.split("href=\"#").skip(1) {
         let id = &anchor[..anchor.find('"').unwrap()];
         assert!(

@@ -27,6 +27,11 @@ pub struct Figure {
 /// The reason contact figures are n/a in a log without inbound contacts.
 pub const NO_CONTACTS: &str = "the inputs hold no inbound contact (no contact_in event, no inbound contact count), so contacts per case, repeat contacts, recontact and first-contact resolution cannot be measured";
 
+/// The reason open cases and time to resolve are n/a when no case has a
+/// resolution: a ticket list with a status but no resolution time would
+/// otherwise count every ticket open.
+pub const NO_RESOLUTIONS: &str = "no case in the inputs has a resolution (no resolved event or resolution time is mapped, or none has happened yet), so open cases and time to resolve cannot be measured";
+
 /// The reason the miss rate is n/a when no promise fell due.
 pub const NO_PROMISES: &str =
     "no promise in the inputs has fallen due (no promise events or due dates)";
@@ -183,12 +188,15 @@ fn answer_figures(s: &Sums, (answered, invited): (f64, f64), kind: SurveyKind) -
     };
     let mut v = vec![
         fig("cases", Some(cases), None, None, "cases in the event log"),
-        fig(
-            "open_cases",
-            Some(s.get("open")),
-            Some(cases),
-            None,
-            "cases without a final resolution",
+        resolutions(
+            s,
+            fig(
+                "open_cases",
+                Some(s.get("open")),
+                Some(cases),
+                None,
+                "cases without a final resolution",
+            ),
         ),
         fig(
             "surveys_answered",
@@ -303,14 +311,26 @@ fn journey_figures(s: &Sums, (due, missed): (f64, f64)) -> Vec<Figure> {
             s.mean_interval("inbound_n", "inbound_sum", "inbound_sq"),
             "inbound contacts per case",
         )),
-        fig(
-            "median_resolution_hours",
-            cell(&s.0, "median_hours", 0),
-            Some(s.get("resolved")),
-            None,
-            "over resolved cases",
+        resolutions(
+            s,
+            fig(
+                "median_resolution_hours",
+                cell(&s.0, "median_hours", 0),
+                Some(s.get("resolved")),
+                None,
+                "over resolved cases",
+            ),
         ),
     ]
+}
+
+/// A figure about resolutions, n/a when no case has one.
+fn resolutions(s: &Sums, f: Figure) -> Figure {
+    if s.get("resolved") > 0.0 || s.get("cases") == 0.0 {
+        f
+    } else {
+        f.unmeasured(NO_RESOLUTIONS)
+    }
 }
 
 pub fn table(figs: &[Figure]) -> Table {

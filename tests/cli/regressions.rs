@@ -1021,3 +1021,57 @@ fn validate_names_a_wide_input_wide_and_an_empty_table_none() {
         "{text}"
     );
 }
+
+/// #23, from a Zendesk Explore export: every field quoted and no line
+/// break after the last row. The last row's quote closes, so it cannot
+/// have been cut inside a value: the file is whole and every row is read.
+/// (A last row whose quote stays open, or that is short of fields, still
+/// stops the run: tests in input/format/structure.rs.)
+#[test]
+fn a_last_row_quoted_to_its_end_needs_no_line_break() {
+    let f = Fixture::new();
+    f.file(
+        "events.csv",
+        "\"case_id\",\"timestamp\",\"event\"\n\"A\",\"2026-01-01 10:00\",\"case_opened\"\n\"A\",\"2026-01-01 12:00\",\"resolved\"",
+    );
+    let v = f.metrics_json(&["overview"]);
+    assert_eq!(figure_row(&v, "cases")["value"], 1);
+    assert_eq!(figure_row(&v, "median_resolution_hours")["value"], 2);
+}
+
+/// #23, from the same export: a report that breaks tickets down repeats a
+/// ticket's row, and a status column sits beside the creation time. The
+/// repeated rows never move in time, so they are copies of one ticket, not
+/// its events: init reads a case table (not a log resolving every ticket
+/// the minute it opened), and with no resolution time, open cases and the
+/// time to resolve are n/a with the reason — not 100% open and 0.0 h.
+#[test]
+fn repeated_ticket_rows_with_a_status_are_a_case_table() {
+    let f = Fixture::new();
+    let mut rows = String::from("Ticket ID,Ticket status,Created at,Feature\n");
+    for i in 0..40 {
+        rows.push_str(&format!("{i},Solved,2026-01-{:02} 10:00,x\n", 1 + i % 28));
+        if i % 4 == 0 {
+            rows.push_str(&format!("{i},Solved,2026-01-{:02} 10:00,y\n", 1 + i % 28));
+        }
+    }
+    f.file("tickets.csv", &rows);
+    f.cmd(&["init", ".", "tickets.csv"]).assert().success();
+    let toml = std::fs::read_to_string(f.join("cxgap.toml")).unwrap();
+    assert!(toml.contains("shape = \"wide\""), "{toml}");
+    assert!(toml.contains("\"Created at\" = \"case_opened\""), "{toml}");
+    assert!(!toml.contains("resolved = [\"Solved\"]"), "{toml}");
+    let v = f.metrics_json(&["overview", "--max-reject-share", "1"]);
+    assert_eq!(figure_row(&v, "cases")["value"], 40);
+    for name in ["open_cases", "median_resolution_hours"] {
+        let row = figure_row(&v, name);
+        assert_eq!(row["value"], serde_json::Value::Null, "{name}");
+        assert!(
+            row["basis"]
+                .as_str()
+                .unwrap()
+                .starts_with("n/a: no case in the inputs has a resolution"),
+            "{name}: {row}"
+        );
+    }
+}

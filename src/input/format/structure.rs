@@ -86,6 +86,9 @@ struct RecordEnd {
     at_eof: bool,
     /// Ended by the end of the file inside a quoted field.
     open_quote: bool,
+    /// Ended by the end of the file just after a closing quote: its last
+    /// value is whole, however the line ends.
+    closed_at_eof: bool,
 }
 
 /// A byte-at-a-time CSV tokenizer that only counts: fields per record,
@@ -103,6 +106,8 @@ struct Scanner {
     stray_quote: bool,
     /// Just past a closing quote: only a delimiter or line end may follow.
     closed_quote: bool,
+    /// The file ended right after a closing quote.
+    closed_at_eof: bool,
     record_bytes: u64,
     index: u64,
     /// Offset just past the byte being read.
@@ -125,6 +130,7 @@ impl Scanner {
             stray_cr: false,
             stray_quote: false,
             closed_quote: false,
+            closed_at_eof: false,
             record_bytes: 0,
             index: 0,
             pos: 0,
@@ -143,6 +149,7 @@ impl Scanner {
             stray_quote: self.stray_quote,
             at_eof,
             open_quote: at_eof && self.in_quotes,
+            closed_at_eof: at_eof && self.closed_at_eof,
         });
         self.index += 1;
         self.fields = 0;
@@ -264,6 +271,7 @@ impl Scanner {
     fn finish(&mut self, on_record: &mut impl FnMut(RecordEnd)) {
         if self.quote_pending {
             self.in_quotes = false;
+            self.closed_at_eof = true;
         }
         if self.pending_cr {
             // A final carriage return ends the last line.
@@ -302,10 +310,13 @@ fn scan_file(path: &Path, delim: u8, mut on_record: impl FnMut(RecordEnd)) -> Re
 fn classify(r: &RecordEnd, fields: usize) -> Option<DamageKind> {
     if r.empty && !r.at_eof {
         Some(DamageKind::Blank)
-    } else if r.at_eof {
+    } else if r.at_eof && !(r.closed_at_eof && r.fields == fields && !r.stray_quote) {
         // No line break after the last row: a download cut short. Even a
         // row with every field may end inside its last value ("Resol"),
-        // and that cannot be told from a value, so it is not trusted.
+        // and that cannot be told from a value, so it is not trusted —
+        // unless its last value is quoted and the quote closes: a cut
+        // there would leave the quote open (exports that quote every
+        // field and write no final line break, as Zendesk's do).
         Some(DamageKind::Truncated)
     } else if r.fields < fields {
         Some(DamageKind::Short)
@@ -578,6 +589,10 @@ mod tests {
         assert_eq!(kinds("a,b,c\n1,2,3\n1,2"), vec![(1, Truncated)]);
         assert_eq!(kinds("a,b,c\n1,2,3\n1,2,Reso"), vec![(1, Truncated)]);
         assert_eq!(kinds("a,b,c\n1,2,3\n1,2,\"ab"), vec![(1, Truncated)]);
+        // A last row quoted to its end is whole without a final newline;
+        // quoted but short of fields, it is still cut.
+        assert_eq!(kinds("a,b,c\n1,2,3\n\"1\",\"2\",\"ab\""), vec![]);
+        assert_eq!(kinds("a,b,c\n1,2,3\n\"1\",\"ab\""), vec![(1, Truncated)]);
     }
 
     #[test]

@@ -104,7 +104,7 @@ fn snapshot_evidence(rows: &DataFrame, case: &str, activity: &str) -> Option<Str
 /// Of a case's rows that share a time column's value, the share of cases
 /// (with two rows or more) whose rows differ in it: an event's time moves
 /// along the case, a case attribute (its creation time) does not.
-fn varies_within_cases(rows: &DataFrame, case: &str, column: &str) -> f64 {
+pub fn varies_within_cases(rows: &DataFrame, case: &str, column: &str) -> f64 {
     rows.clone()
         .lazy()
         .group_by([col(case)])
@@ -369,6 +369,15 @@ pub fn wide_events(r: &mut Recognised, p: &[Profile]) {
     if let Some(c) = case_column(p).filter(|c| c.is_unique()) {
         let why = format!(
             "its name says case; every row its own ({})",
+            super::rows_read(c.filled())
+        );
+        record(r, "case_id", c, why);
+    } else if let Some(c) = case_column(p) {
+        // A report broken down by another column repeats a case's row:
+        // the copies make one case, at its one set of times.
+        let why = format!(
+            "its name says case; {} cases {}, a case's repeated rows one case",
+            c.distinct,
             super::rows_read(c.filled())
         );
         record(r, "case_id", c, why);

@@ -404,6 +404,33 @@ fn classify(s: &Sample) -> (Option<Role>, String) {
             ),
         );
     }
+    // A case's rows that never move in time are copies of one row (a
+    // report broken down by another column), not its events: a status
+    // beside a creation time is the case's state, never an event at that
+    // time (which would resolve every ticket the moment it opened).
+    let copies = case.filter(|c| !c.is_unique()).is_some_and(|c| {
+        !times.is_empty()
+            && times
+                .iter()
+                .all(|t| events::varies_within_cases(&s.rows, &c.name, &t.name) < 0.1)
+    });
+    if let (Some(c), true) = (case, copies) {
+        return (
+            Some(Role::WideEvents),
+            format!(
+                "`{}` repeats over rows ({} in {}) but no time moves within a case: each repeats one ticket's row, with its times ({})",
+                c.name,
+                count_of(c.distinct, "case"),
+                count_of(c.filled(), "row"),
+                times
+                    .iter()
+                    .take(4)
+                    .map(|t| format!("`{}`", t.name))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        );
+    }
     if let (Some(a), Some(c)) = (activity, case)
         && !times.is_empty()
         && !c.is_unique()

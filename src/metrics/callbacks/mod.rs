@@ -87,16 +87,16 @@ fn callbacks(ctx: &Ctx) -> Result<Table> {
         .and(ms("responded_at").lt_eq(lit(as_of_ms)));
     let df = latest_per_customer(
         ctx.cases()
-            .filter(unhappy(&ctx.cfg.survey).and(answered_in_window)),
+            .filter(unhappy(&ctx.cfg.survey).and(answered_in_window))
+            .with_column(
+                ((lit(as_of_ms) - ms("responded_at")).cast(DataType::Float64) / lit(3_600_000.0))
+                    .alias("_waited"),
+            ),
     )
     .collect()?;
     let frame = Table::from_frame("cases", "", &df)?;
     let mut listed = failures::describe(ctx.journeys, &frame, &ctx.cfg.timezone)?;
-    let waited = |r: &Record| -> Option<f64> {
-        let at = r.get("responded_at").as_str()?;
-        let t = chrono::DateTime::parse_from_rfc3339(at).ok()?;
-        Some((as_of_ms - t.timestamp_millis()) as f64 / 3_600_000.0)
-    };
+    let waited = |r: &Record| r.get("_waited").as_f64();
     let done = |r: &Record| r.get("called_back").as_bool() == Some(true);
     // Not done first; more kinds of failure; lower score; waiting longest.
     listed.sort_by(|(a, fa), (b, fb)| {

@@ -18,7 +18,7 @@ use serde_json::Value;
 
 use crate::common::Fixture;
 
-fn fixture() -> Fixture {
+pub fn fixture() -> Fixture {
     let f = Fixture::new();
     f.file(
         "events.csv",

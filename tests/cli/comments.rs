@@ -343,15 +343,7 @@ fn personal_details_in_comments_are_masked_wherever_a_person_reads() {
 #[test]
 fn without_comments_the_tables_say_why_and_the_page_says_how() {
     // The callbacks fixture's surveys have no comment column.
-    let f = Fixture::new();
-    f.file(
-        "events.csv",
-        include_str!("../fixtures/callbacks/events.csv"),
-    )
-    .file(
-        "surveys.csv",
-        include_str!("../fixtures/callbacks/surveys.csv"),
-    );
+    let f = crate::callbacks::fixture();
     f.cmd(&["metrics", "comments", "."])
         .assert()
         .code(4)

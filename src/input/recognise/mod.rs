@@ -311,6 +311,26 @@ pub(super) fn count_of(n: usize, what: &str) -> String {
 }
 
 /// What the file is, and why.
+/// "`Ticket ID` repeats over rows (1926 cases in 2000 rows)".
+fn repeats(c: &Profile) -> String {
+    format!(
+        "`{}` repeats over rows ({} in {})",
+        c.name,
+        count_of(c.distinct, "case"),
+        count_of(c.filled(), "row")
+    )
+}
+
+/// The first four columns' names, quoted: "`Created`, `Solved`".
+fn first_names(columns: &[&Profile]) -> String {
+    columns
+        .iter()
+        .take(4)
+        .map(|t| format!("`{}`", t.name))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn classify(s: &Sample) -> (Option<Role>, String) {
     let p = &s.profiles;
     if matches!(
@@ -418,16 +438,9 @@ fn classify(s: &Sample) -> (Option<Role>, String) {
         return (
             Some(Role::WideEvents),
             format!(
-                "`{}` repeats over rows ({} in {}) but no time moves within a case: each repeats one ticket's row, with its times ({})",
-                c.name,
-                count_of(c.distinct, "case"),
-                count_of(c.filled(), "row"),
-                times
-                    .iter()
-                    .take(4)
-                    .map(|t| format!("`{}`", t.name))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                "{} but no time moves within a case: each repeats one ticket's row, with its times ({})",
+                repeats(c),
+                first_names(&times)
             ),
         );
     }
@@ -438,10 +451,8 @@ fn classify(s: &Sample) -> (Option<Role>, String) {
         return (
             Some(Role::LongEvents),
             format!(
-                "`{}` repeats over rows ({} in {}) and `{}` names what happened ({})",
-                c.name,
-                count_of(c.distinct, "case"),
-                count_of(c.filled(), "row"),
+                "{} and `{}` names what happened ({})",
+                repeats(c),
                 a.name,
                 a.examples(3)
             ),
@@ -489,12 +500,7 @@ fn classify(s: &Sample) -> (Option<Role>, String) {
                     "`{}` names each row once and {} hold times ({})",
                     c.name,
                     count_of(times.len(), "column"),
-                    times
-                        .iter()
-                        .take(4)
-                        .map(|t| format!("`{}`", t.name))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    first_names(&times)
                 ),
             )
         } else {

@@ -88,15 +88,18 @@ fn callbacks(ctx: &Ctx) -> Result<Table> {
     let df = latest_per_customer(
         ctx.cases()
             .filter(unhappy(&ctx.cfg.survey).and(answered_in_window))
-            .with_column(
-                ((lit(as_of_ms) - ms("responded_at")).cast(DataType::Float64) / lit(3_600_000.0))
-                    .alias("_waited"),
-            ),
+            // Whole milliseconds here, hours in Rust: the engine divides by
+            // a constant as a product, which can round 626.85 h down.
+            .with_column((lit(as_of_ms) - ms("responded_at")).alias("_waited_ms")),
     )
     .collect()?;
     let frame = Table::from_frame("cases", "", &df)?;
     let mut listed = failures::describe(ctx.journeys, &frame, &ctx.cfg.timezone)?;
-    let waited = |r: &Record| r.get("_waited").as_f64();
+    let waited = |r: &Record| {
+        r.get("_waited_ms")
+            .as_i64()
+            .map(|ms| ms as f64 / 3_600_000.0)
+    };
     let done = |r: &Record| r.get("called_back").as_bool() == Some(true);
     // Not done first; more kinds of failure; lower score; waiting longest.
     listed.sort_by(|(a, fa), (b, fb)| {

@@ -84,6 +84,21 @@ struct Gen<'a> {
     last_survey_id: Option<String>,
 }
 
+/// A case's facts its survey row is drawn from.
+struct Surveyed<'a> {
+    case: &'a str,
+    customer: &'a str,
+    owner_team: &'static str,
+    extra: u32,
+    ivr_call: bool,
+    missed: bool,
+    reopened: bool,
+    transferred: bool,
+    escalated: bool,
+    /// When the invitation went out.
+    sent: i64,
+}
+
 /// What a surveyed customer lived, as their comment may tell it.
 struct Lived {
     logged_repeat: bool,
@@ -163,6 +178,80 @@ impl Gen<'_> {
             parts.push("Call me on 07700 900123.");
         }
         parts.join(" ")
+    }
+
+    /// One invited survey's row: answered or not, its score from the
+    /// planted model, its comment. The draws keep their order, so a seed
+    /// gives the same files as before this was a function of its own.
+    fn survey(&mut self, s: &Surveyed, out: &mut Sinks) -> Result<()> {
+        let t = self.truth;
+        self.survey_seq += 1;
+        let mut id = format!("R{:08}", self.survey_seq);
+        // A few duplicate ids, as exports have.
+        if self.chance(0.002)
+            && let Some(prev) = &self.last_survey_id
+        {
+            id = prev.clone();
+        }
+        self.last_survey_id = Some(id.clone());
+        let by_customer_only = self.chance(t.customer_only_survey_share);
+        let ticket = if by_customer_only {
+            String::new()
+        } else {
+            s.case.to_string()
+        };
+        if self.chance(t.answer_share) {
+            let mut expected = t.base_score
+                + t.per_repeat_contact * s.extra as f64
+                + if s.missed { t.promise_missed } else { 0.0 }
+                + if s.reopened { t.reopened } else { 0.0 }
+                + if s.transferred { t.transferred } else { 0.0 }
+                + if s.escalated { t.escalated } else { 0.0 };
+            if s.owner_team == INFLATED_TEAM {
+                expected += t.inflation;
+            }
+            if s.owner_team == DEFLATED_TEAM {
+                expected += t.deflation;
+            }
+            let mut score = (expected + self.noise.sample(&mut self.rng))
+                .round()
+                .clamp(1.0, 5.0) as i64;
+            if self.chance(0.003) {
+                score = 7; // out of scale: rejected by validation
+            }
+            let not_resolved = self.chance(if s.reopened { 0.5 } else { 0.1 });
+            let lived = Lived {
+                logged_repeat: s.extra > 0 || s.ivr_call,
+                missed: s.missed,
+                transferred: s.transferred,
+                reopened: s.reopened,
+                asked_for_score: s.owner_team == INFLATED_TEAM,
+                happy: score >= 4,
+            };
+            let comment = self.comment(&lived);
+            out.survey(&[
+                id,
+                ticket,
+                s.customer.to_string(),
+                ts(s.sent),
+                ts(s.sent + HOUR * self.rng.random_range(1..96)),
+                score.to_string(),
+                if not_resolved { "No" } else { "Yes" }.into(),
+                comment,
+            ])?;
+        } else {
+            out.survey(&[
+                id,
+                ticket,
+                s.customer.to_string(),
+                ts(s.sent),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ])?;
+        }
+        Ok(())
     }
 
     fn case(&mut self, i: u64, out: &mut Sinks) -> Result<()> {
@@ -403,72 +492,21 @@ impl Gen<'_> {
         if invite {
             let sent = resolved + DAY;
             ev(sent, "Survey Sent", "email", "", owner_team, None, "");
-            self.survey_seq += 1;
-            let mut id = format!("R{:08}", self.survey_seq);
-            // A few duplicate ids, as exports have.
-            if self.chance(0.002)
-                && let Some(prev) = &self.last_survey_id
-            {
-                id = prev.clone();
-            }
-            self.last_survey_id = Some(id.clone());
-            let by_customer_only = self.chance(t.customer_only_survey_share);
-            let ticket = if by_customer_only {
-                String::new()
-            } else {
-                case.clone()
-            };
-            if self.chance(t.answer_share) {
-                let mut expected = t.base_score
-                    + t.per_repeat_contact * extra as f64
-                    + if missed { t.promise_missed } else { 0.0 }
-                    + if reopened { t.reopened } else { 0.0 }
-                    + if transferred { t.transferred } else { 0.0 }
-                    + if escalated { t.escalated } else { 0.0 };
-                if owner_team == INFLATED_TEAM {
-                    expected += t.inflation;
-                }
-                if owner_team == DEFLATED_TEAM {
-                    expected += t.deflation;
-                }
-                let mut score = (expected + self.noise.sample(&mut self.rng))
-                    .round()
-                    .clamp(1.0, 5.0) as i64;
-                if self.chance(0.003) {
-                    score = 7; // out of scale: rejected by validation
-                }
-                let not_resolved = self.chance(if reopened { 0.5 } else { 0.1 });
-                let lived = Lived {
-                    logged_repeat: extra > 0 || ivr_call,
+            self.survey(
+                &Surveyed {
+                    case: &case,
+                    customer: &customer,
+                    owner_team,
+                    extra,
+                    ivr_call,
                     missed,
-                    transferred,
                     reopened,
-                    asked_for_score: owner_team == INFLATED_TEAM,
-                    happy: score >= 4,
-                };
-                let comment = self.comment(&lived);
-                out.survey(&[
-                    id,
-                    ticket,
-                    customer.clone(),
-                    ts(sent),
-                    ts(sent + HOUR * self.rng.random_range(1..96)),
-                    score.to_string(),
-                    if not_resolved { "No" } else { "Yes" }.into(),
-                    comment,
-                ])?;
-            } else {
-                out.survey(&[
-                    id,
-                    ticket,
-                    customer.clone(),
-                    ts(sent),
-                    String::new(),
-                    String::new(),
-                    String::new(),
-                    String::new(),
-                ])?;
-            }
+                    transferred,
+                    escalated,
+                    sent,
+                },
+                out,
+            )?;
         }
         // A sliver of rows with broken timestamps, for validation to
         // reject: a row of its own, so every shape rejects one row.

@@ -370,29 +370,7 @@ impl RunConfig {
             .unwrap_or(7.0);
         positive("repeat_window_days", repeat_window_days)?;
 
-        let as_of_source = match (&args.as_of, &file.as_of) {
-            (Some(_), _) => Some("--as-of"),
-            (None, Some(_)) => Some("as_of in cxgap.toml"),
-            (None, None) => None,
-        };
-        let now = match std::env::var("CXGAP_NOW") {
-            Ok(text) => parse_cli_instant(&text, Zone::UTC).ok_or_else(|| {
-                ConfigError::invalid("CXGAP_NOW", format!("cannot read `{text}` as a moment"))
-            })?,
-            Err(_) => Utc::now(),
-        };
-        let as_of = match args.as_of.as_deref().or(file.as_of.as_deref()) {
-            Some(text) => Some(parse_cli_instant(text, timezone).ok_or_else(|| {
-                Error::usage(
-                    format!("cannot read `{text}` as a date and time for --as-of"),
-                    Some(
-                        "use e.g. `2026-11-22`, `2026-11-22 18:00` or `2026-11-22T18:00:00Z`"
-                            .into(),
-                    ),
-                )
-            })?),
-            None => None,
-        };
+        let (as_of, as_of_source, now) = resolve_clock(args, &file, timezone)?;
 
         let max_reject_share = args
             .max_reject_share
@@ -414,33 +392,7 @@ impl RunConfig {
             themes: file.comments.themes.clone(),
         };
 
-        let mut fulfilled_by: BTreeMap<String, Vec<String>> = BTreeMap::from([
-            ("callback".to_string(), vec!["contact_out".to_string()]),
-            ("resolution".to_string(), vec!["resolved".to_string()]),
-        ]);
-        for (kind, events) in &file.promises.fulfilled_by {
-            for e in events {
-                if !crate::input::rows::events::EVENT_TYPES.contains(&e.as_str()) {
-                    return Err(ConfigError::Invalid {
-                        key: format!("promises.fulfilled_by.{kind}"),
-                        message: format!("`{e}` is not a canonical event type"),
-                        hint: Some(format!(
-                            "use one of: {}",
-                            crate::input::rows::events::EVENT_TYPES.join(", ")
-                        )),
-                    }
-                    .into());
-                }
-            }
-            // The config adds to the defaults (docs/config.md): a callback
-            // kept by an inbound call is still kept by an outbound one.
-            let by = fulfilled_by.entry(kind.to_lowercase()).or_default();
-            for e in events {
-                if !by.contains(e) {
-                    by.push(e.clone());
-                }
-            }
-        }
+        let fulfilled_by = resolve_fulfilled_by(&file.promises.fulfilled_by)?;
 
         Ok(RunConfig {
             config_file: config_path,
@@ -488,6 +440,65 @@ impl RunConfig {
             .chain(self.config_file.clone())
             .collect()
     }
+}
+
+/// The run's clock: `as_of` (the flag over the file, read in the run's
+/// zone) and where it came from, and `now` (`CXGAP_NOW` pins it).
+type Clock = (Option<DateTime<Utc>>, Option<&'static str>, DateTime<Utc>);
+
+fn resolve_clock(args: &Overrides, file: &ConfigFile, timezone: Zone) -> Result<Clock> {
+    let as_of_source = match (&args.as_of, &file.as_of) {
+        (Some(_), _) => Some("--as-of"),
+        (None, Some(_)) => Some("as_of in cxgap.toml"),
+        (None, None) => None,
+    };
+    let now = match std::env::var("CXGAP_NOW") {
+        Ok(text) => parse_cli_instant(&text, Zone::UTC).ok_or_else(|| {
+            ConfigError::invalid("CXGAP_NOW", format!("cannot read `{text}` as a moment"))
+        })?,
+        Err(_) => Utc::now(),
+    };
+    let as_of = match args.as_of.as_deref().or(file.as_of.as_deref()) {
+        Some(text) => Some(parse_cli_instant(text, timezone).ok_or_else(|| {
+            Error::usage(
+                format!("cannot read `{text}` as a date and time for --as-of"),
+                Some("use e.g. `2026-11-22`, `2026-11-22 18:00` or `2026-11-22T18:00:00Z`".into()),
+            )
+        })?),
+        None => None,
+    };
+    Ok((as_of, as_of_source, now))
+}
+
+/// Promise kind -> the event types that fulfil it: the defaults (a
+/// callback by a `contact_out`, a resolution by `resolved`) and what the
+/// config adds (docs/config.md: a callback kept by an inbound call is
+/// still kept by an outbound one).
+fn resolve_fulfilled_by(
+    config: &BTreeMap<String, Vec<String>>,
+) -> Result<BTreeMap<String, Vec<String>>> {
+    let types = crate::input::rows::events::EVENT_TYPES;
+    let mut fulfilled_by: BTreeMap<String, Vec<String>> = BTreeMap::from([
+        ("callback".to_string(), vec!["contact_out".to_string()]),
+        ("resolution".to_string(), vec!["resolved".to_string()]),
+    ]);
+    for (kind, events) in config {
+        if let Some(e) = events.iter().find(|e| !types.contains(&e.as_str())) {
+            return Err(ConfigError::Invalid {
+                key: format!("promises.fulfilled_by.{kind}"),
+                message: format!("`{e}` is not a canonical event type"),
+                hint: Some(format!("use one of: {}", types.join(", "))),
+            }
+            .into());
+        }
+        let by = fulfilled_by.entry(kind.to_lowercase()).or_default();
+        for e in events {
+            if !by.contains(e) {
+                by.push(e.clone());
+            }
+        }
+    }
+    Ok(fulfilled_by)
 }
 
 fn positive(key: &str, v: f64) -> Result<()> {

@@ -5,10 +5,11 @@
 use crate::cli::CallbacksArgs;
 use crate::commands::Outcome;
 use crate::error::Result;
-use crate::metrics::callbacks::{self, failures::NONE_IN_THE_LOG};
+use crate::metrics::callbacks;
 use crate::metrics::{Ctx, Period, overview};
 use crate::render;
 use crate::render::term::Term;
+use crate::report::call_back;
 
 pub fn run(args: &CallbacksArgs, term: &Term) -> Result<Outcome> {
     super::check_thresholds(&args.fail_if)?;
@@ -50,13 +51,7 @@ pub fn run(args: &CallbacksArgs, term: &Term) -> Result<Outcome> {
 /// The lists in one sentence, with the share of unhappy answers the log
 /// shows no cause for.
 fn summary(lists: &callbacks::Lists) -> String {
-    let listed = lists.callbacks.rows.len();
-    let unexplained = lists
-        .callbacks
-        .texts("failures")
-        .iter()
-        .filter(|f| f.as_str() == NONE_IN_THE_LOG)
-        .count();
+    let (unexplained, listed) = call_back::unexplained(&lists.callbacks);
     format!(
         "{listed} customers to call back ({unexplained} with no failure in the log: the cause lies outside it), {} to call first; {}",
         lists.at_risk.rows.len(),

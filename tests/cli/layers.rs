@@ -50,26 +50,38 @@ fn imports(text: &str, prefix: &str) -> Vec<(usize, String)> {
     out
 }
 
+/// Every .rs file below `dir` (sorted): its path from `dir`, the module
+/// it belongs to there (its first folder, or the file without `.rs`) and
+/// its text.
+fn modules(dir: &Path) -> Vec<(std::path::PathBuf, String, String)> {
+    let mut files = Vec::new();
+    rust_files(dir, &mut files);
+    files.sort();
+    files
+        .iter()
+        .map(|file| {
+            let rel = file.strip_prefix(dir).unwrap().to_path_buf();
+            let first = rel
+                .components()
+                .next()
+                .unwrap()
+                .as_os_str()
+                .to_string_lossy();
+            let module = first.trim_end_matches(".rs").to_string();
+            (rel, module, std::fs::read_to_string(file).unwrap())
+        })
+        .collect()
+}
+
 #[test]
 fn no_module_imports_from_a_layer_above_it() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files = Vec::new();
-    rust_files(&src, &mut files);
-    files.sort();
     let mut upward = Vec::new();
-    for file in &files {
-        let rel = file.strip_prefix(&src).unwrap();
-        let first = rel
-            .components()
-            .next()
-            .unwrap()
-            .as_os_str()
-            .to_string_lossy();
-        let own = first.trim_end_matches(".rs");
+    for (rel, own, text) in modules(&src) {
+        let own = own.as_str();
         let Some(own_layer) = layer(own) else {
             continue; // main.rs and lib.rs sit above every layer
         };
-        let text = std::fs::read_to_string(file).unwrap();
         for (n, target) in imports(&text, "crate::") {
             match layer(&target) {
                 Some(l) if l > own_layer => upward.push(format!(
@@ -102,9 +114,6 @@ const INPUT_STAGES: &[(&str, u8)] = &[
 #[test]
 fn input_stages_import_only_from_earlier_ones() {
     let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/input");
-    let mut files = Vec::new();
-    rust_files(&input, &mut files);
-    files.sort();
     let stage = |name: &str| {
         INPUT_STAGES
             .iter()
@@ -112,18 +121,10 @@ fn input_stages_import_only_from_earlier_ones() {
             .map(|(_, n)| *n)
     };
     let mut later = Vec::new();
-    for file in &files {
-        let rel = file.strip_prefix(&input).unwrap();
-        let first = rel
-            .components()
-            .next()
-            .unwrap()
-            .as_os_str()
-            .to_string_lossy();
-        let Some(own) = stage(first.trim_end_matches(".rs")) else {
+    for (rel, module, text) in modules(&input) {
+        let Some(own) = stage(&module) else {
             continue; // input/mod.rs
         };
-        let text = std::fs::read_to_string(file).unwrap();
         for (n, target) in imports(&text, "crate::input::") {
             // config is read by every stage and reads the rules it
             // resolves names against (event types, missing markers).

@@ -26,7 +26,6 @@ pub struct Group {
 pub struct Model {
     pub intercept: f64,
     pub coefficients: Vec<Option<f64>>,
-    pub iterations: usize,
 }
 
 impl Model {
@@ -75,9 +74,7 @@ pub fn fit(groups: &[Group], lambda: f64) -> Option<Model> {
     };
     let rows: Vec<Vec<f64>> = groups.iter().map(row).collect();
     let mut beta = DVector::<f64>::zeros(p);
-    let mut iterations = 0;
-    while iterations < MAX_ITERATIONS {
-        iterations += 1;
+    for _ in 0..MAX_ITERATIONS {
         let mut a = DMatrix::<f64>::zeros(p, p);
         let mut b = DVector::<f64>::zeros(p);
         for (g, x) in groups.iter().zip(&rows) {
@@ -111,7 +108,6 @@ pub fn fit(groups: &[Group], lambda: f64) -> Option<Model> {
     Some(Model {
         intercept: beta[0],
         coefficients,
-        iterations,
     })
 }
 

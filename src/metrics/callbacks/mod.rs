@@ -18,9 +18,6 @@ use crate::metrics::{Ctx, num, privacy, round};
 use failures::{Failures, Record};
 use risk::Verdict;
 
-/// The tables of SPEC 3.10, in order.
-pub const TABLES: [&str; 4] = ["callbacks", "at_risk", "at_risk_check", "at_risk_model"];
-
 /// An answer that calls for a call-back: below top-2-box (for NPS a
 /// detractor, 0–6; passives count as happy) or "not resolved".
 pub fn unhappy(s: &SurveySettings) -> Expr {

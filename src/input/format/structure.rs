@@ -410,43 +410,69 @@ pub fn repair(
         .iter()
         .map(|d| d.record + header_rows as u64)
         .collect();
-    let mut bytes = Vec::new();
-    File::open(path)
-        .and_then(|f| BufReader::new(f).read_to_end(&mut bytes))
-        .map_err(|e| unreadable(path, e))?;
-    let mut ends: Vec<(u64, usize)> = Vec::new();
-    let mut scanner = Scanner::new(delim);
-    let mut collect = |r: RecordEnd| ends.push((r.index, r.end as usize));
-    scanner.feed(&bytes, &mut collect);
-    scanner.finish(&mut collect);
+    // Streamed: only the bytes of the record being read are held, so one
+    // damaged row does not pull the whole file into memory.
+    let mut input = File::open(path).map_err(|e| unreadable(path, e))?;
     let file = File::create(&out_path).map_err(write_err(&out_path))?;
     let mut w = BufWriter::new(file);
-    let mut start = 0usize;
-    for (index, end) in ends {
-        let record = &bytes[start..end];
-        start = end;
-        let body = match record.strip_suffix(b"\n") {
-            Some(r) => r.strip_suffix(b"\r").unwrap_or(r),
-            None => record.strip_suffix(b"\r").unwrap_or(record),
-        };
-        let mut line: Vec<u8> = Vec::with_capacity(body.len() + fields + 4);
-        if index < header_rows as u64 {
-            line.extend_from_slice(record);
-        } else if damaged.contains(&index) {
-            // An empty row (every field and RAW_LINE's separator) and the
-            // original text.
-            line.extend(std::iter::repeat_n(delim, fields));
-            line.extend(quoted(body));
-            line.push(b'\n');
-        } else {
-            line.extend_from_slice(body);
-            line.push(delim);
-            line.push(b'\n');
+    let mut scanner = Scanner::new(delim);
+    let mut buf = vec![0u8; 1 << 20];
+    // Bytes read but not yet written, starting at file offset `held_from`.
+    let mut held: Vec<u8> = Vec::new();
+    let mut held_from = 0u64;
+    let mut ends: Vec<(u64, u64)> = Vec::new();
+    let mut emit = |held: &mut Vec<u8>, held_from: &mut u64, ends: &mut Vec<(u64, u64)>| {
+        let mut start = 0usize;
+        for &(index, end) in ends.iter() {
+            let end = (end - *held_from) as usize;
+            let record = &held[start..end];
+            start = end;
+            let damaged = index >= header_rows as u64 && damaged.contains(&index);
+            let line = repaired_line(record, index < header_rows as u64, damaged, delim, fields);
+            w.write_all(&line).map_err(write_err(&out_path))?;
         }
-        w.write_all(&line).map_err(write_err(&out_path))?;
+        ends.clear();
+        held.drain(..start);
+        *held_from += start as u64;
+        Ok::<(), InputError>(())
+    };
+    loop {
+        let n = input.read(&mut buf).map_err(|e| unreadable(path, e))?;
+        if n == 0 {
+            break;
+        }
+        held.extend_from_slice(&buf[..n]);
+        scanner.feed(&buf[..n], &mut |r: RecordEnd| ends.push((r.index, r.end)));
+        emit(&mut held, &mut held_from, &mut ends)?;
     }
+    scanner.finish(&mut |r: RecordEnd| ends.push((r.index, r.end)));
+    emit(&mut held, &mut held_from, &mut ends)?;
+    drop(emit);
     w.flush().map_err(write_err(&out_path))?;
     Ok(out_path)
+}
+
+/// One record of the repaired copy: a header row as it is, a sound row with
+/// an empty `RAW_LINE`, a damaged one as an empty row holding its text.
+fn repaired_line(record: &[u8], header: bool, damaged: bool, delim: u8, fields: usize) -> Vec<u8> {
+    if header {
+        return record.to_vec();
+    }
+    let body = match record.strip_suffix(b"\n") {
+        Some(r) => r.strip_suffix(b"\r").unwrap_or(r),
+        None => record.strip_suffix(b"\r").unwrap_or(record),
+    };
+    let mut line: Vec<u8> = Vec::with_capacity(body.len() + fields + 4);
+    if damaged {
+        // Every field's separator, then the original text.
+        line.extend(std::iter::repeat_n(delim, fields));
+        line.extend(quoted(body));
+    } else {
+        line.extend_from_slice(body);
+        line.push(delim);
+    }
+    line.push(b'\n');
+    line
 }
 
 /// Check every line of an NDJSON file: one JSON object each. The engine
@@ -600,6 +626,34 @@ mod tests {
         let err = damage_of("a,b,c\n1,2,3\n1,\"2,3\n4,5,6\n7,8,9\n", 1, 3).unwrap_err();
         let text = err.to_string();
         assert!(text.contains("line 3"), "{text}");
+    }
+
+    #[test]
+    fn repair_streams_records_across_read_chunks() {
+        // Rows of 20 bytes never align with the 1 MiB read, so records
+        // (one quoted over two lines) straddle chunk ends; the copy must
+        // equal the one made from the whole text at once.
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("f.csv");
+        let mut text = String::from("a,b,c\n");
+        let mut expected = text.clone();
+        for i in 0..120_000 {
+            let row = match i % 3 {
+                0 => format!("{i:08},\"x\ny\",zzzz\n"),
+                1 => format!("{i:08},short\n"),
+                _ => format!("{i:08},bbbbb,cccc\n"),
+            };
+            expected.push_str(&match i % 3 {
+                1 => format!(",,,\"{}\"\n", row.trim_end()),
+                _ => format!("{},\n", row.trim_end()),
+            });
+            text.push_str(&row);
+        }
+        std::fs::write(&p, &text).unwrap();
+        let damage = check_csv(&p, &p, b',', 1, 3).unwrap();
+        assert_eq!(damage.len(), 40_000);
+        let out = repair(&p, dir.path(), b',', 1, 3, &damage).unwrap();
+        assert_eq!(std::fs::read_to_string(out).unwrap(), expected);
     }
 
     #[test]

@@ -30,7 +30,8 @@ pub fn tables(ctx: &Ctx) -> Result<Vec<Table>> {
             "resolved_with_answer",
             "customer_not_resolved",
             "rate",
-            "rate_ci",
+            "rate_ci_low",
+            "rate_ci_high",
         ],
     );
     let aggs = || {
@@ -44,15 +45,17 @@ pub fn tables(ctx: &Ctx) -> Result<Vec<Table>> {
         ]
     };
     let all = answered_resolved(ctx).select(aggs()).collect()?;
+    // The interval on the rate's own scale (0-1), as two numbers, like
+    // every other share in the machine outputs.
     let mut push = |segment: String, n: f64, k: f64| {
+        let ci = stats::wilson(k, n);
         gap.push(vec![
             json!(segment),
             json!(n),
             json!(k),
             num(round(ratio(k, n), 4)),
-            stats::wilson(k, n)
-                .map(|(lo, hi)| json!(format!("{:.1}-{:.1}%", 100.0 * lo, 100.0 * hi)))
-                .unwrap_or(serde_json::Value::Null),
+            num(round(ci.map(|c| c.0), 4)),
+            num(round(ci.map(|c| c.1), 4)),
         ]);
     };
     push(

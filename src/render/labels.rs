@@ -219,7 +219,8 @@ fn column(name: &str) -> Option<&'static str> {
         "resolved_with_answer" => "Resolved, with an answer",
         "customer_not_resolved" => "Customer: not resolved",
         "customer_resolved" => "Customer: resolved",
-        "rate_ci" => "Rate 95% CI",
+        "rate_ci_low" => "Rate 95% CI from",
+        "rate_ci_high" => "Rate 95% CI to",
         "log" => "The log says",
         "ci_low" => "95% CI from",
         "ci_high" => "95% CI to",
@@ -281,6 +282,7 @@ pub fn words(name: &str) -> Cow<'static, str> {
 pub fn is_share(column: &str) -> bool {
     column == "rate"
         || column.ends_with("_rate")
+        || column.starts_with("rate_ci_")
         || matches!(
             column,
             "prevalence" | "risk" | "capture" | "share" | "confirmed" | "unseen_by_log" | "unsaid"

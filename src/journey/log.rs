@@ -39,7 +39,7 @@ pub fn read(
     let ordered = timeline::ordered(events, cfg)?.cache();
     let [cases, ledger, contact_events, activities]: [DataFrame; 4] = engine::collect_all(vec![
         timeline::cases(ordered.clone(), dims, cfg.attribution),
-        promises::ledger(ordered.clone(), &cfg.fulfilled_by, as_of_ms),
+        promises::ledger(ordered.clone(), &cfg.fulfilled_by, as_of_ms)?,
         ordered
             .clone()
             .filter(is("contact_in").or(is("contact_out")))

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
-use crate::journey::timeline::{CASE, is, on_case, per_case as grouped};
+use crate::journey::timeline::{CASE, carry, is, on_case, per_case as grouped};
 
 /// One row per promise, in timeline order: case_id, line, made_at, due_at,
 /// kind, fulfilled_at, status, hours_late, and the case number.
@@ -13,7 +13,7 @@ pub fn ledger(
     ordered: LazyFrame,
     fulfilled_by: &BTreeMap<String, Vec<String>>,
     as_of_ms: i64,
-) -> LazyFrame {
+) -> PolarsResult<LazyFrame> {
     let promises = ordered.clone().filter(is("promise")).select([
         col("case_id"),
         col(CASE),
@@ -26,42 +26,7 @@ pub fn ledger(
             .fill_null(lit("unspecified"))
             .alias("kind"),
     ]);
-    // "kind|event" pairs that fulfil a promise, besides a matching promise_kept.
-    let pairs: Vec<String> = fulfilled_by
-        .iter()
-        .flat_map(|(kind, events)| events.iter().map(move |e| format!("{kind}|{e}")))
-        .collect();
-    let mut fulfilling_types: Vec<String> = fulfilled_by.values().flatten().cloned().collect();
-    fulfilling_types.push("promise_kept".into());
-    fulfilling_types.sort();
-    fulfilling_types.dedup();
-    let candidates = ordered
-        .filter(col("event").is_in(
-            lit(Series::new("t".into(), fulfilling_types)).implode(false),
-            false,
-        ))
-        .select([
-            col(CASE),
-            col("pos").alias("f_pos"),
-            col("ts").alias("f_ts"),
-            col("event").cast(DataType::String).alias("f_event"),
-            col("promise_kind").cast(DataType::String).alias("f_kind"),
-        ]);
-    let fulfils = when(col("f_event").eq(lit("promise_kept")))
-        .then(col("f_kind").is_null().or(col("f_kind").eq(col("kind"))))
-        .otherwise(
-            concat_str([col("kind"), col("f_event")], "|", false)
-                .is_in(lit(Series::new("p".into(), pairs)).implode(false), false),
-        );
-    let fulfilled = on_case(promises.clone(), candidates, JoinType::Inner)
-        .filter(
-            col("f_ts")
-                .gt_eq(col("made_at"))
-                .and(col("f_pos").neq(col("p_pos")))
-                .and(fulfils),
-        )
-        .group_by([col("p_pos")])
-        .agg([col("f_ts").min().alias("fulfilled_at")]);
+    let fulfilled = first_fulfilment(promises.clone(), ordered, fulfilled_by)?;
 
     let due_ms = col("due_at").dt().timestamp(TimeUnit::Milliseconds);
     let done_ms = col("fulfilled_at").dt().timestamp(TimeUnit::Milliseconds);
@@ -78,7 +43,7 @@ pub fn ledger(
         .when(due_ms.clone().lt(lit(as_of_ms)))
         .then(lit("broken"))
         .otherwise(lit("pending"));
-    promises
+    Ok(promises
         .join(
             fulfilled,
             [col("p_pos")],
@@ -108,7 +73,115 @@ pub fn ledger(
             col("fulfilled_at"),
             col("status"),
             col("hours_late"),
+        ]))
+}
+
+/// The events that fulfil a promise of each kind, one row per (case, kind,
+/// at): a `promise_kept` of that kind or of none (which then stands for
+/// every kind the case promised), and the event types
+/// `[promises.fulfilled_by]` names for the kind.
+fn fulfilling_events(
+    promises: &LazyFrame,
+    ordered: &LazyFrame,
+    fulfilled_by: &BTreeMap<String, Vec<String>>,
+) -> Vec<LazyFrame> {
+    let kept = ordered.clone().filter(is("promise_kept")).select([
+        col(CASE),
+        col("ts").alias("at"),
+        col("promise_kind").cast(DataType::String).alias("kind"),
+    ]);
+    let case_kinds = promises
+        .clone()
+        .select([col(CASE), col("kind")])
+        .unique(None, UniqueKeepStrategy::Any);
+    let mut sources = vec![
+        kept.clone().filter(col("kind").is_not_null()),
+        on_case(
+            kept.filter(col("kind").is_null())
+                .select([col(CASE), col("at")]),
+            case_kinds,
+            JoinType::Inner,
+        )
+        .select([col(CASE), col("at"), col("kind")]),
+    ];
+    for (kind, events) in fulfilled_by {
+        // A promise_kept keeps only its own kind (above), whatever the
+        // config lists.
+        let events: Vec<&str> = events
+            .iter()
+            .map(String::as_str)
+            .filter(|e| *e != "promise_kept")
+            .collect();
+        if events.is_empty() {
+            continue;
+        }
+        sources.push(
+            ordered
+                .clone()
+                .filter(
+                    col("event").is_in(lit(Series::new("e".into(), events)).implode(false), false),
+                )
+                .select([
+                    col(CASE),
+                    col("ts").alias("at"),
+                    lit(kind.as_str()).alias("kind"),
+                ]),
+        );
+    }
+    sources
+}
+
+/// p_pos -> fulfilled_at: the first event at or after the promise was made
+/// that fulfils its kind. Promises and those events sorted together by
+/// case, kind and time (a promise before an event at the same time), then a
+/// backward fill: one sort, where pairing every promise with every event of
+/// its case would grow with their product.
+fn first_fulfilment(
+    promises: LazyFrame,
+    ordered: LazyFrame,
+    fulfilled_by: &BTreeMap<String, Vec<String>>,
+) -> PolarsResult<LazyFrame> {
+    const EVENT_ROW: &str = "__fulfils";
+    let mut rows = vec![promises.clone().select([
+        col(CASE),
+        col("kind"),
+        col("made_at").alias("at"),
+        lit(0u8).alias(EVENT_ROW),
+        col("p_pos"),
+    ])];
+    for events in fulfilling_events(&promises, &ordered, fulfilled_by) {
+        rows.push(events.select([
+            col(CASE),
+            col("kind"),
+            col("at"),
+            lit(1u8).alias(EVENT_ROW),
+            lit(NULL).cast(DataType::Int64).alias("p_pos"),
+        ]));
+    }
+    let is_event = col(EVENT_ROW).eq(lit(1u8));
+    let next = |c: &str| carry(is_event.clone(), c, FillNullStrategy::Backward(None));
+    Ok(concat(rows, UnionArgs::default())?
+        .sort(
+            [CASE, "kind", "at", EVENT_ROW],
+            SortMultipleOptions::default(),
+        )
+        .with_columns([
+            next("at").alias("next_at"),
+            next(CASE).alias("next_case"),
+            next("kind").alias("next_kind"),
         ])
+        .filter(is_event.not())
+        .select([
+            col("p_pos"),
+            when(
+                col("next_case")
+                    .eq(col(CASE))
+                    .and(col("next_kind").eq(col("kind"))),
+            )
+            .then(col("next_at"))
+            .otherwise(lit(NULL))
+            .alias("fulfilled_at"),
+        ]))
 }
 
 /// Per case: promises, kept, late, broken, pending, undated, missed, any missed.

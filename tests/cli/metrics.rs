@@ -251,7 +251,10 @@ fn resolution_gap_and_fcr_grid() {
     // z = 1.96, centre (p + z²/2n)/(1 + z²/n) = 0.3725 ± 0.3269 (python:
     // statsmodels.stats.proportion.proportion_confint(1, 4, method="wilson")).
     assert_eq!(
-        (gap[0]["rate_ci_low"].as_f64(), gap[0]["rate_ci_high"].as_f64()),
+        (
+            gap[0]["rate_ci_low"].as_f64(),
+            gap[0]["rate_ci_high"].as_f64()
+        ),
         (Some(0.0456), Some(0.6994))
     );
     assert_eq!(

@@ -147,3 +147,100 @@ fn fulfilment_map_from_config() {
     std::fs::remove_file(f.join("cxgap.toml")).unwrap();
     assert_eq!(ledger(&f, "K11")[0]["status"], "broken");
 }
+
+/// One long case: 1,200 promises an hour apart, each due two hours after it
+/// is made, and the events that may keep them. The ledger sorts promises
+/// and events together; here every promise is paired with every event, as
+/// the rule reads (SPEC 2.4: the first fulfilling event at or after the
+/// promise), and the counts must agree.
+#[test]
+fn a_long_case_pairs_each_promise_with_its_first_fulfilment() {
+    use chrono::{Duration, NaiveDate};
+    let base = NaiveDate::from_ymd_opt(2026, 1, 1)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap();
+    let at = |h: i64| {
+        (base + Duration::hours(h))
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    };
+    let mut csv = String::from("case_id,timestamp,event,promise_kind,due_at\n");
+    // (made hour, kind); events as (hour, event, kind).
+    let promises: Vec<(i64, &str)> = (0..1200)
+        .map(|h| {
+            (
+                h,
+                if h % 3 == 0 {
+                    "appointment"
+                } else {
+                    "callback"
+                },
+            )
+        })
+        .collect();
+    let mut events: Vec<(i64, &str, &str)> = Vec::new();
+    events.extend((0..240).map(|k| (5 * k + 1, "contact_out", "")));
+    events.extend((0..172).map(|k| (7 * k + 4, "promise_kept", "appointment")));
+    events.extend((0..24).map(|k| (50 * k + 25, "promise_kept", "")));
+    for &(h, kind) in &promises {
+        csv += &format!("LONG,{},promise,{kind},{}\n", at(h), at(h + 2));
+    }
+    for &(h, event, kind) in &events {
+        csv += &format!("LONG,{},{event},{kind},\n", at(h));
+    }
+    csv += &format!("Z,{},case_opened,,\n", at(1300));
+    // The rule, pair by pair: a callback is kept by a contact_out or a
+    // promise_kept of no kind; an appointment by a promise_kept of its
+    // kind or of none.
+    let fulfils = |kind: &str, event: &str, event_kind: &str| match event {
+        "promise_kept" => event_kind.is_empty() || event_kind == kind,
+        "contact_out" => kind == "callback",
+        _ => false,
+    };
+    let (mut kept, mut late, mut broken) = (0, 0, 0);
+    for &(made, kind) in &promises {
+        let first = events
+            .iter()
+            .filter(|(h, e, k)| *h >= made && fulfils(kind, e, k))
+            .map(|(h, _, _)| *h)
+            .min();
+        match first {
+            Some(h) if h <= made + 2 => kept += 1,
+            Some(_) => late += 1,
+            None => broken += 1,
+        }
+    }
+    assert_eq!(kept + late + broken, 1200);
+    assert!(kept > 0 && late > 0 && broken > 0, "{kept} {late} {broken}");
+    let f = Fixture::new();
+    f.file("events.csv", &csv);
+    let rows = f.journeys(&[]);
+    expect(
+        &rows,
+        "LONG",
+        &[
+            ("promises", "1200"),
+            ("promises_kept", &kept.to_string()),
+            ("promises_late", &late.to_string()),
+            ("promises_broken", &broken.to_string()),
+            ("promises_pending", "0"),
+        ],
+    );
+}
+
+#[test]
+fn a_promise_cannot_be_kept_by_a_promise() {
+    let f = Fixture::new();
+    f.file("events.csv", EVENTS).file(
+        "cxgap.toml",
+        "[promises.fulfilled_by]\ncallback = [\"promise\"]\n",
+    );
+    let out = f.cmd(&["journeys", ".", "--out", "-"]).assert().code(1);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        err.contains("promises.fulfilled_by.callback")
+            && err.contains("a promise cannot fulfil a promise"),
+        "{err}"
+    );
+}

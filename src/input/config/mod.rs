@@ -491,6 +491,18 @@ fn resolve_fulfilled_by(
             }
             .into());
         }
+        if events.iter().any(|e| e == "promise") {
+            // The ledger finds a promise's fulfilment by time: a promise
+            // made at the same moment (itself, too) would keep it.
+            return Err(ConfigError::Invalid {
+                key: format!("promises.fulfilled_by.{kind}"),
+                message: "a promise cannot fulfil a promise".into(),
+                hint: Some(
+                    "list the event types that keep it, such as `contact_out` or `resolved`".into(),
+                ),
+            }
+            .into());
+        }
         let by = fulfilled_by.entry(kind.to_lowercase()).or_default();
         for e in events {
             if !by.contains(e) {

@@ -5,16 +5,17 @@ use polars::prelude::*;
 use crate::cli::CaseArgs;
 use crate::commands::Outcome;
 use crate::error::{InputError, Result};
-use crate::journey::event_store::EventStore;
+use crate::journey::event_store::Kept;
 use crate::render;
 use crate::render::term::Term;
 use crate::report::case_view;
 
 pub fn run(args: &CaseArgs, term: &Term) -> Result<Outcome> {
-    let (p, inputs) = super::prepare_keeping_inputs(&args.input, term)?;
+    let (p, events) = super::prepare_keeping_events(&args.input, Kept::Timeline, term)?;
     let id = args.case_id.as_str();
-    // Only this case's events are put in timeline order.
-    let timeline = EventStore::rows(inputs.events.frame())?.timelines(&[id.to_string()], &p.cfg)?;
+    // Only this case's events are put in timeline order (read from disk
+    // with the case filter pushed down, when they went there).
+    let timeline = events.timelines(&[id.to_string()], &p.cfg)?;
     let Some(tables) = case_view::tables(&p.journeys, id, &timeline, p.cfg.keep_personal)? else {
         return Err(InputError::UnknownCase {
             case_id: id.to_string(),

@@ -9,6 +9,7 @@ use polars::prelude::*;
 
 use crate::input::config::RunConfig;
 use crate::input::settle::load::{self, EventRows};
+use crate::journey::event_store::Kept;
 use crate::journey::{self, dataset, partition};
 use crate::render::files::{write_frame, write_output};
 use crate::render::folder::Staging;
@@ -56,9 +57,7 @@ pub fn run(args: &JourneysArgs, term: &Term) -> Result<Outcome> {
     let mut prepared = super::prepare_from(cfg, term)?;
     let df = &mut prepared.journeys.cases;
     if to_stdout {
-        let mut buf = Vec::new();
-        write_frame(df, frame_format, &mut buf)?;
-        term.out(&buf)?;
+        term.out_with(|w| write_frame(df, frame_format, w))?;
     } else {
         write_output(
             &args.out,
@@ -99,12 +98,12 @@ fn write_dataset(args: &JourneysArgs, term: &Term) -> Result<Outcome> {
         // One part of many: its share of rejects is judged with the
         // others' when the report adds them up.
         let inputs = load::load(&cfg, EventRows::MaySpool)?;
-        journey::build_keeping_events(inputs, &cfg)?
+        journey::build_keeping_events(inputs, &cfg, Kept::Timeline)?
     } else {
         let inputs = super::read_inputs(&cfg, EventRows::MaySpool)?;
         match args.partition {
             Some((k, n)) => journey::build_one_part(inputs, &cfg, k, n)?,
-            None => journey::build_keeping_events(inputs, &cfg)?,
+            None => journey::build_keeping_events(inputs, &cfg, Kept::Timeline)?,
         }
     };
     let mut out = Staging::new(

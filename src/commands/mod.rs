@@ -19,7 +19,7 @@ use crate::error::Result;
 use crate::input::config::RunConfig;
 use crate::input::settle::gate;
 use crate::input::settle::load::{self, EventRows, Inputs};
-use crate::journey::event_store::EventStore;
+use crate::journey::event_store::{EventStore, Kept};
 use crate::journey::{self, Journeys, dataset};
 use crate::metrics::fail_if::{self, Threshold, Verdict};
 use crate::metrics::overview::Figure;
@@ -69,13 +69,19 @@ pub fn prepare(args: &InputArgs, term: &Term) -> Result<Prepared> {
     prepare_from(config(args)?, term)
 }
 
-/// `prepare`, keeping the validated inputs for a command that shows the
-/// events themselves.
-pub fn prepare_keeping_inputs(args: &InputArgs, term: &Term) -> Result<(Prepared, Inputs)> {
+/// `prepare`, keeping the events (the columns `which` names) for a command
+/// that shows them: under `--memory-limit` they are read to disk and built
+/// one customer partition at a time, as a report's are, and stay there.
+pub fn prepare_keeping_events(
+    args: &InputArgs,
+    which: Kept,
+    term: &Term,
+) -> Result<(Prepared, EventStore)> {
     let cfg = config(args)?;
-    let inputs = read_inputs(&cfg, EventRows::InMemory)?;
-    let prepared = prepared(cfg, inputs.clone(), term)?;
-    Ok((prepared, inputs))
+    let inputs = read_inputs(&cfg, EventRows::MaySpool)?;
+    let (journeys, events) = journey::build_keeping_events(inputs, &cfg, which)?;
+    let prepared = settled(cfg, journeys, term)?;
+    Ok((prepared, events))
 }
 
 /// The run's config from the flags and cxgap.toml: cheap, so a command can
@@ -133,6 +139,11 @@ pub fn prepare_from(cfg: RunConfig, term: &Term) -> Result<Prepared> {
 
 fn prepared(cfg: RunConfig, inputs: Inputs, term: &Term) -> Result<Prepared> {
     let journeys = journey::build(inputs, &cfg)?;
+    settled(cfg, journeys, term)
+}
+
+/// Built journeys, with what the run should say on stderr about them.
+fn settled(cfg: RunConfig, journeys: Journeys, term: &Term) -> Result<Prepared> {
     warn_if_over_budget(&cfg, term);
     if journeys.partitions > 1 {
         term.note(&format!(

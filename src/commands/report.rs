@@ -11,6 +11,7 @@ use crate::commands::Outcome;
 use crate::error::{OutputError, Result};
 use crate::input::config::RunConfig;
 use crate::input::settle::load::EventRows;
+use crate::journey::event_store::Kept;
 use crate::journey::{self, Journeys};
 use crate::render::folder::Staging;
 use crate::render::target::{self, FolderKind};
@@ -107,7 +108,7 @@ pub fn run(args: &ReportArgs, term: &Term) -> Result<Outcome> {
             stages.start("read inputs")?;
             let inputs = super::read_inputs(&cfg, EventRows::MaySpool)?;
             stages.start("build journeys")?;
-            let built = journey::build_keeping_events(inputs, &cfg)?;
+            let built = journey::build_keeping_events(inputs, &cfg, Kept::Timeline)?;
             super::warn_if_over_budget(&cfg, term);
             built
         }

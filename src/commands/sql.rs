@@ -19,6 +19,7 @@ use sqlparser::parser::{Parser, ParserOptions};
 use crate::cli::SqlArgs;
 use crate::commands::Outcome;
 use crate::error::{Error, Result};
+use crate::journey::event_store::Kept;
 use crate::render::term::Term;
 use crate::render::{self, Table};
 
@@ -133,14 +134,11 @@ pub fn check(query: &str) -> Result<()> {
 pub fn run(args: &SqlArgs, term: &Term) -> Result<Outcome> {
     // Refused before any input is read.
     check(&args.query)?;
-    let (p, inputs) = super::prepare_keeping_inputs(&args.input, term)?;
+    let (p, events) = super::prepare_keeping_events(&args.input, Kept::All, term)?;
     let j = &p.journeys;
     let mut ctx = SQLContext::new();
     ctx.register("journeys", j.cases.clone().lazy());
-    ctx.register(
-        "events",
-        crate::input::rows::events::public(inputs.events.rows()),
-    );
+    ctx.register("events", events.public()?);
     ctx.register("surveys", j.matched_surveys.lazy()?);
     ctx.register("contacts", j.attributed_contacts.lazy()?);
     ctx.register("promises", j.promises.lazy()?);

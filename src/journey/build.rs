@@ -9,23 +9,27 @@ use crate::error::Result;
 use crate::input::config::RunConfig;
 use crate::input::settle::load::Inputs;
 use crate::input::settle::spool::{Spool, Spooler};
-use crate::journey::event_store::EventStore;
+use crate::journey::event_store::{EventStore, Kept};
 use crate::journey::{Journeys, as_of, as_of_from, build_part, merge, partition};
 
 /// Build the journeys, consuming the inputs: in one go, or one customer
 /// partition at a time when the run would not fit its memory budget
 /// (`partition::count`). The figures are the same either way.
 pub fn build(inputs: Inputs, cfg: &RunConfig) -> Result<Journeys> {
-    Ok(build_keeping(inputs, cfg, false)?.0)
+    Ok(build_keeping(inputs, cfg, None)?.0)
 }
 
 /// `build`, also keeping the events for looking up timelines afterwards
 /// (`EventStore`): the report's example journeys and `cxgap case`.
-pub fn build_keeping_events(inputs: Inputs, cfg: &RunConfig) -> Result<(Journeys, EventStore)> {
-    let (journeys, events) = build_keeping(inputs, cfg, true)?;
+pub fn build_keeping_events(
+    inputs: Inputs,
+    cfg: &RunConfig,
+    which: Kept,
+) -> Result<(Journeys, EventStore)> {
+    let (journeys, events) = build_keeping(inputs, cfg, Some(which))?;
     let events = match events {
         Some(e) => e,
-        None => EventStore::rows(&DataFrame::empty())?,
+        None => EventStore::rows(&DataFrame::empty(), which)?,
     };
     Ok((journeys, events))
 }
@@ -49,18 +53,18 @@ pub fn build_one_part(
 fn build_keeping(
     inputs: Inputs,
     cfg: &RunConfig,
-    keep_events: bool,
+    keep_events: Option<Kept>,
 ) -> Result<(Journeys, Option<EventStore>)> {
     let parts = partition::count(&inputs, &cfg.scale);
     if parts > 1 || inputs.events_spool().is_some() {
         let all: Vec<u32> = (0..parts).collect();
         let (built, events) = build_parts(inputs, cfg, parts, &all)?;
-        return Ok((merge::merge(built)?, keep_events.then_some(events)));
+        return Ok((merge::merge(built)?, keep_events.map(|_| events)));
     }
     let (as_of, as_of_source) = as_of(&inputs, cfg)?;
     let summary = inputs.summary()?;
     let mut events = keep_events
-        .then(|| EventStore::rows(inputs.events.frame()))
+        .map(|which| EventStore::rows(inputs.events.frame(), which))
         .transpose()?;
     // Held through the build, the events could push a run near its
     // budget over it: then they wait on disk.

@@ -24,6 +24,15 @@ fn kept() -> impl Iterator<Item = &'static str> {
     COLUMNS.iter().copied().filter(|c| *c != "customer_id")
 }
 
+/// Which columns of the validated events a store keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kept {
+    /// What a timeline shows: not the customer or the dimensions.
+    Timeline,
+    /// Every column (`cxgap sql`'s `events` table).
+    All,
+}
+
 pub enum EventStore {
     Rows(DataFrame),
     Files {
@@ -38,8 +47,11 @@ pub enum EventStore {
 }
 
 impl EventStore {
-    /// Keep the columns a timeline needs of the validated event rows.
-    pub fn rows(events: &DataFrame) -> PolarsResult<EventStore> {
+    /// Keep the validated event rows' columns that `which` names.
+    pub fn rows(events: &DataFrame, which: Kept) -> PolarsResult<EventStore> {
+        if which == Kept::All {
+            return Ok(EventStore::Rows(events.clone()));
+        }
         let names = events.get_column_names();
         let kept: Vec<&str> = kept()
             .filter(|k| names.iter().any(|n| n.as_str() == *k))
@@ -85,6 +97,16 @@ impl EventStore {
             EventStore::Rows(df) => Ok(df.clone()),
             EventStore::Files { .. } => Ok(self.scan(|lf| lf)?.collect()?),
         }
+    }
+
+    /// Every kept event as a user sees it (text, no case number), in
+    /// timeline order, as a plan: files stay on disk until it runs.
+    pub fn public(&self) -> Result<LazyFrame> {
+        let mut rows = self.scan(|lf| lf)?;
+        if rows.collect_schema()?.contains(CASE) {
+            rows = rows.drop(cols([CASE]));
+        }
+        Ok(as_text(rows))
     }
 
     /// The files read back and narrowed by `wanted`, as one frame in

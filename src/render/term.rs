@@ -59,6 +59,28 @@ impl Term {
         }
     }
 
+    /// Stream the requested output to stdout as `write` produces it, so a
+    /// long table is never held whole as bytes. A closed pipe ends it
+    /// quietly; any other failure to write is the output's error, not the
+    /// engine's.
+    pub fn out_with(
+        &self,
+        write: impl FnOnce(&mut dyn Write) -> polars::prelude::PolarsResult<()>,
+    ) -> Result<()> {
+        let mut out = PipeOut {
+            inner: std::io::BufWriter::new(std::io::stdout().lock()),
+            closed: false,
+            failed: None,
+        };
+        let written = write(&mut out);
+        let flushed = out.flush();
+        if let Some(e) = out.failed.take() {
+            return Err(OutputError::Stdout(e).into());
+        }
+        written?;
+        flushed.map_err(|e| OutputError::Stdout(e).into())
+    }
+
     /// A note for the human on stderr (suppressed by -q).
     pub fn note(&self, text: &str) {
         if !self.quiet {
@@ -108,4 +130,45 @@ pub fn print_error(err: &Error) {
         text.push_str(&format!("\n{} {hint}\n", paint("hint:", "36;1", color)));
     }
     let _ = std::io::stderr().write_all(text.as_bytes());
+}
+
+/// Standard output that treats a closed pipe as the end of the output
+/// (later writes are dropped) and remembers any other failure, which the
+/// engine would report as its own.
+struct PipeOut<W: Write> {
+    inner: W,
+    closed: bool,
+    failed: Option<std::io::Error>,
+}
+
+impl<W: Write> Write for PipeOut<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.closed {
+            return Ok(buf.len());
+        }
+        match self.inner.write(buf) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(buf.len())
+            }
+            Err(e) => {
+                self.failed = Some(std::io::Error::new(e.kind(), e.to_string()));
+                Err(e)
+            }
+            ok => ok,
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        match self.inner.flush() {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            other => other,
+        }
+    }
 }

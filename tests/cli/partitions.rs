@@ -63,9 +63,9 @@ fn a_generated_sample_gives_the_same_report_in_partitions() {
 /// survey and a count row keyed only by customer, a count row naming an
 /// unknown case, a case whose first event has no customer, and a
 /// recontact across two cases of one customer.
-/// A partitioned run keeps its promise ledger, matched answers and
-/// attributed contact rows on disk: `sql` and `case` read them there, in
-/// the one-run order.
+/// A partitioned run keeps its promise ledger, matched answers, attributed
+/// contact rows and events on disk: `sql` and `case` read them there, in
+/// the one-run order (#27: they no longer hold the log in memory).
 #[test]
 fn sql_and_case_read_a_partitioned_runs_rows_as_one_runs() {
     let f = Fixture::new();
@@ -83,6 +83,11 @@ fn sql_and_case_read_a_partitioned_runs_rows_as_one_runs() {
         assert!(one.lines().count() > 3, "{table}: {one}");
         assert_eq!(one, stdout(&["sql", &query], "3"), "{table}");
     }
+    // The event log too: every column, from the part files on disk.
+    let query = "select * from events order by case_id, line";
+    let one = stdout(&["sql", query], "1");
+    assert!(one.starts_with("line,case_id,ts,event,"), "{one}");
+    assert_eq!(one, stdout(&["sql", query], "3"));
     // ISP-1001 has promises, attributed contact rows and a survey answer.
     let one = stdout(&["case", "ISP-1001"], "1");
     for section in [

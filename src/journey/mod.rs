@@ -351,28 +351,17 @@ pub(crate) fn build_part(
         ])
         .cache();
     let contact_events = log.contact_events.lazy();
-
-    let counts = match &contacts {
-        Some(c) => c.rows(),
-        None => empty(&contact_schema()),
-    };
-    let attribution = contacts::attribute(counts, cases.clone(), as_of_day)?;
-    let attributed = attribution.attributed.cache();
-    let unattributed = attribution.unattributed.cache();
-    let totals = contacts::totals(
+    let ContactFacts {
+        attributed,
+        unattributed,
+        totals,
+        recontacted,
+    } = contact_facts(
+        contacts.as_ref(),
         cases.clone(),
         contact_events.clone(),
-        attributed.clone(),
-        &tz,
-        cfg.overlap,
-    );
-    let recontacted = recontact::recontacted(
-        cases.clone(),
-        contact_events.clone(),
-        attributed.clone(),
-        unattributed.clone(),
-        cfg.repeat_window_days,
-        as_of_ms,
+        cfg,
+        (as_of_ms, as_of_day),
     )?;
     let ledger = log.ledger.lazy();
     let promise_counts = promises::per_case(ledger.clone());
@@ -460,6 +449,55 @@ pub(crate) fn build_part(
         unknown_case_table_rows: unknown_case_rows.column("n")?.u64()?.get(0).unwrap_or(0),
         inputs: summary,
         partitions: 1,
+    })
+}
+
+/// What the contacts say per case, as plans: the count rows attributed to a
+/// case and those kept by customer, each case's contact totals, and
+/// whether its customer came back after resolution.
+struct ContactFacts {
+    attributed: LazyFrame,
+    unattributed: LazyFrame,
+    totals: LazyFrame,
+    recontacted: LazyFrame,
+}
+
+/// `ContactFacts` from the count rows (if any) and the log's contact
+/// events. `as_of`: its moment (ms) and its day in the run's zone.
+fn contact_facts(
+    counts: Option<&Loaded>,
+    cases: LazyFrame,
+    contact_events: LazyFrame,
+    cfg: &RunConfig,
+    (as_of_ms, as_of_day): (i64, i32),
+) -> Result<ContactFacts> {
+    let counts = match counts {
+        Some(c) => c.rows(),
+        None => empty(&contact_schema()),
+    };
+    let attribution = contacts::attribute(counts, cases.clone(), as_of_day)?;
+    let attributed = attribution.attributed.cache();
+    let unattributed = attribution.unattributed.cache();
+    let totals = contacts::totals(
+        cases.clone(),
+        contact_events.clone(),
+        attributed.clone(),
+        &cfg.timezone.engine(),
+        cfg.overlap,
+    );
+    let recontacted = recontact::recontacted(
+        cases,
+        contact_events,
+        attributed.clone(),
+        unattributed.clone(),
+        cfg.repeat_window_days,
+        as_of_ms,
+    )?;
+    Ok(ContactFacts {
+        attributed,
+        unattributed,
+        totals,
+        recontacted,
     })
 }
 

@@ -41,6 +41,15 @@ use super::pct_interval as ci_text;
 pub fn tables(ctx: &Ctx) -> Result<Vec<Table>> {
     let (other, other_label) = silent(ctx)?;
     let resolved = ctx.cases().filter(col("resolved_at").is_not_null());
+    Ok(vec![
+        who_answers(ctx, resolved.clone(), other, other_label)?,
+        response_by_segment(ctx, resolved, other_label)?,
+    ])
+}
+
+/// Each journey factor's prevalence among resolved cases that answered
+/// against the `other` group (silent invitees, or every unsurveyed case).
+fn who_answers(ctx: &Ctx, resolved: LazyFrame, other: Expr, other_label: &str) -> Result<Table> {
     let fs = factors(ctx.journeys);
     let mut aggs = Vec::new();
     for (i, f) in fs.iter().enumerate() {
@@ -64,7 +73,7 @@ pub fn tables(ctx: &Ctx) -> Result<Vec<Table>> {
             );
         }
     }
-    let df = resolved.clone().select(aggs).collect()?;
+    let df = resolved.select(aggs).collect()?;
     let mut prevalence = Table::new(
         "who_answers",
         &format!("Who answers: factor prevalence, answered vs {other_label} (resolved cases)"),
@@ -98,7 +107,13 @@ pub fn tables(ctx: &Ctx) -> Result<Vec<Table>> {
             json!(other_label),
         ]);
     }
+    Ok(prevalence)
+}
 
+/// Per `--by` segment (team by default): response rate and the share of
+/// answered against unsurveyed cases with a failure, flagged when the
+/// unsurveyed fail markedly more often (chosen who gets asked).
+fn response_by_segment(ctx: &Ctx, resolved: LazyFrame, other_label: &str) -> Result<Table> {
     let by = ctx.by_column("team")?;
     let fail = any_failure();
     let seg = resolved
@@ -186,5 +201,5 @@ pub fn tables(ctx: &Ctx) -> Result<Vec<Table>> {
             flag.map(|f| json!(f)).unwrap_or(Value::Null),
         ]);
     }
-    Ok(vec![prevalence, response])
+    Ok(response)
 }

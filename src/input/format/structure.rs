@@ -434,7 +434,7 @@ pub fn repair(
         ends.clear();
         held.drain(..start);
         *held_from += start as u64;
-        Ok::<(), InputError>(())
+        Ok::<(), crate::error::Error>(())
     };
     loop {
         let n = input.read(&mut buf).map_err(|e| unreadable(path, e))?;
@@ -447,7 +447,6 @@ pub fn repair(
     }
     scanner.finish(&mut |r: RecordEnd| ends.push((r.index, r.end)));
     emit(&mut held, &mut held_from, &mut ends)?;
-    drop(emit);
     w.flush().map_err(write_err(&out_path))?;
     Ok(out_path)
 }

@@ -24,7 +24,7 @@ use polars::prelude::*;
 
 use crate::error::InputKind;
 use crate::error::{ConfigError, InputError, Result};
-use crate::input::config::{InputSpec, RunConfig};
+use crate::input::config::{InputSpec, RunConfig, WideColumns};
 use crate::input::format::scan::{self, LINE, Scanned};
 use crate::input::rows::events::{self, EVENT_TYPES};
 use crate::input::rows::fields::{self, Checked, Rule, rule, text, text_or_null};
@@ -170,80 +170,8 @@ pub fn load(spec: &InputSpec, cfg: &RunConfig, scratch: &Path) -> Result<Wide> {
     let found = &scanned.columns;
     let wide = &spec.wide;
     let mut cols = row_columns(spec, found)?;
-    let exists = |key: &str, c: &str| -> Result<()> {
-        if found.iter().any(|f| f == c) {
-            Ok(())
-        } else {
-            Err(not_a_column(spec, key, c, found))
-        }
-    };
-    // Every column a mapping names, in file order where it matters.
-    let position = |c: &str| found.iter().position(|f| f == c).unwrap_or(usize::MAX);
-    let activities = events::activity_map(spec)?;
-    let mut timed: Vec<Timed> = Vec::new();
-    for (column, target) in &wide.timestamps {
-        exists("timestamps", column)?;
-        let (event, activity) = event_of(target, column, &activities);
-        timed.push(Timed {
-            column: column.clone(),
-            parsed: String::new(),
-            event,
-            activity,
-        });
-    }
-    timed.sort_by_key(|t| position(&t.column));
-    for (column, due) in &wide.due_dates {
-        exists("due_dates", column)?;
-        for c in due.made.iter().chain(&due.kept).chain(&due.kind_column) {
-            exists("due_dates", c)?;
-        }
-    }
-    for (column, event) in &wide.counts {
-        exists("counts", column)?;
-        if !EVENT_TYPES.contains(&event.as_str()) {
-            return Err(ConfigError::Invalid {
-                key: format!("events.counts.\"{column}\""),
-                message: format!("`{event}` is not a canonical event type"),
-                hint: Some(format!(
-                    "a count column counts events of one type: {}",
-                    EVENT_TYPES.join(", ")
-                )),
-            }
-            .into());
-        }
-    }
-    for (canon, column) in &wide.survey {
-        exists("survey", column)?;
-        if !SURVEY_COLUMNS.contains(&canon.as_str()) {
-            return Err(ConfigError::Invalid {
-                key: format!("events.survey.{canon}"),
-                message: format!("`{canon}` is not a survey column"),
-                hint: Some(format!("use one of: {}", SURVEY_COLUMNS.join(", "))),
-            }
-            .into());
-        }
-    }
-
-    // Every other column is a dimension.
-    let mut used: Vec<&str> = cols.map.values().map(String::as_str).collect();
-    used.extend(wide.timestamps.keys().map(String::as_str));
-    used.extend(wide.counts.keys().map(String::as_str));
-    used.extend(wide.survey.values().map(String::as_str));
-    for (column, due) in &wide.due_dates {
-        used.push(column);
-        used.extend(
-            due.made
-                .iter()
-                .chain(&due.kept)
-                .chain(&due.kind_column)
-                .map(String::as_str),
-        );
-    }
-    cols.extra = found
-        .iter()
-        .filter(|f| !used.contains(&f.as_str()))
-        .cloned()
-        .collect();
+    let mut timed = checked_mapping(spec, found)?;
+    cols.extra = unmapped(wide, &cols, found);
     let dimensions = events::dimensions(&cols);
 
     // Each time column parsed once, in its own layout.
@@ -310,6 +238,90 @@ pub fn load(spec: &InputSpec, cfg: &RunConfig, scratch: &Path) -> Result<Wide> {
         surveys,
         dimensions: layout.dimensions,
     })
+}
+
+/// The wide mapping checked against the file's columns (every named
+/// column exists, counts name event types, survey keys are survey
+/// columns); the time columns with their events, in file order.
+fn checked_mapping(spec: &InputSpec, found: &[String]) -> Result<Vec<Timed>> {
+    let wide = &spec.wide;
+    let exists = |key: &str, c: &str| -> Result<()> {
+        if found.iter().any(|f| f == c) {
+            Ok(())
+        } else {
+            Err(not_a_column(spec, key, c, found))
+        }
+    };
+    // Every column a mapping names, in file order where it matters.
+    let position = |c: &str| found.iter().position(|f| f == c).unwrap_or(usize::MAX);
+    let activities = events::activity_map(spec)?;
+    let mut timed: Vec<Timed> = Vec::new();
+    for (column, target) in &wide.timestamps {
+        exists("timestamps", column)?;
+        let (event, activity) = event_of(target, column, &activities);
+        timed.push(Timed {
+            column: column.clone(),
+            parsed: String::new(),
+            event,
+            activity,
+        });
+    }
+    timed.sort_by_key(|t| position(&t.column));
+    for (column, due) in &wide.due_dates {
+        exists("due_dates", column)?;
+        for c in due.made.iter().chain(&due.kept).chain(&due.kind_column) {
+            exists("due_dates", c)?;
+        }
+    }
+    for (column, event) in &wide.counts {
+        exists("counts", column)?;
+        if !EVENT_TYPES.contains(&event.as_str()) {
+            return Err(ConfigError::Invalid {
+                key: format!("events.counts.\"{column}\""),
+                message: format!("`{event}` is not a canonical event type"),
+                hint: Some(format!(
+                    "a count column counts events of one type: {}",
+                    EVENT_TYPES.join(", ")
+                )),
+            }
+            .into());
+        }
+    }
+    for (canon, column) in &wide.survey {
+        exists("survey", column)?;
+        if !SURVEY_COLUMNS.contains(&canon.as_str()) {
+            return Err(ConfigError::Invalid {
+                key: format!("events.survey.{canon}"),
+                message: format!("`{canon}` is not a survey column"),
+                hint: Some(format!("use one of: {}", SURVEY_COLUMNS.join(", "))),
+            }
+            .into());
+        }
+    }
+    Ok(timed)
+}
+
+/// The file's columns no mapping names: each becomes a dimension.
+fn unmapped(wide: &WideColumns, cols: &ColumnMap, found: &[String]) -> Vec<String> {
+    let mut used: Vec<&str> = cols.map.values().map(String::as_str).collect();
+    used.extend(wide.timestamps.keys().map(String::as_str));
+    used.extend(wide.counts.keys().map(String::as_str));
+    used.extend(wide.survey.values().map(String::as_str));
+    for (column, due) in &wide.due_dates {
+        used.push(column);
+        used.extend(
+            due.made
+                .iter()
+                .chain(&due.kept)
+                .chain(&due.kind_column)
+                .map(String::as_str),
+        );
+    }
+    found
+        .iter()
+        .filter(|f| !used.contains(&f.as_str()))
+        .cloned()
+        .collect()
 }
 
 /// The case rows' checks: a case id, readable times and counts, at least

@@ -120,6 +120,36 @@ pub struct Ev {
     pub kind: &'static str,
 }
 
+/// One case's events, in the order they are drawn.
+#[derive(Default)]
+struct Story {
+    events: Vec<Ev>,
+}
+
+impl Story {
+    /// Add an event; a promise's due time and kind are set on the result.
+    fn add(
+        &mut self,
+        at: i64,
+        action: &'static str,
+        channel: &'static str,
+        agent: &str,
+        team: &'static str,
+    ) -> &mut Ev {
+        self.events.push(Ev {
+            at,
+            action,
+            channel,
+            agent: agent.to_string(),
+            team,
+            due: None,
+            kind: "",
+        });
+        let last = self.events.len() - 1;
+        &mut self.events[last]
+    }
+}
+
 impl Gen<'_> {
     fn chance(&mut self, p: f64) -> bool {
         self.rng.random_bool(p.clamp(0.0, 1.0))
@@ -254,6 +284,62 @@ impl Gen<'_> {
         Ok(())
     }
 
+    /// A promise other than a resolution kept (65%), late (20%) or never
+    /// (15%), its fulfilment added to the story; whether it was missed.
+    fn keep_promise(
+        &mut self,
+        story: &mut Story,
+        (kind, due): (&'static str, i64),
+        agent: &str,
+        team: &'static str,
+    ) -> bool {
+        let u: f64 = self.rng.random();
+        let (action, kept_kind) = if kind == "callback" {
+            ("Outbound Contact", "")
+        } else {
+            ("Commitment Fulfilled", kind)
+        };
+        let (fulfilled, missed) = if u < 0.65 {
+            (Some(due - HOUR), false)
+        } else if u < 0.85 {
+            (Some(due + HOUR * self.rng.random_range(2..48)), true)
+        } else {
+            (None, due < START + (SPAN_DAYS + 10) * DAY)
+        };
+        if let Some(at) = fulfilled {
+            story.add(at, action, "phone", agent, team).kind = kept_kind;
+        }
+        missed
+    }
+
+    /// The case's contact-count rows: an IVR call while it was worked (the
+    /// answer: whether there was one), a recontact after it, and outbound
+    /// status messages, most filed under the ticket, some only under the
+    /// customer (attributed by date; they touch no planted effect).
+    /// `[opened, worked, resolved]` are the case's times.
+    fn contact_rows(
+        &mut self,
+        (case, customer): (&str, &str),
+        [opened, worked, resolved]: [i64; 3],
+        out: &mut Sinks,
+    ) -> Result<bool> {
+        let ivr_call = self.chance(0.3);
+        if ivr_call {
+            out.contact(&one_contact(worked, customer, "", "in", "phone"))?;
+        }
+        if self.chance(0.1) {
+            let when = resolved + DAY * self.rng.random_range(1..6);
+            out.contact(&one_contact(when, customer, "", "in", "phone"))?;
+        }
+        let opened_day = opened - opened % DAY;
+        for k in 0..self.rng.random_range(0..4) {
+            let ticket = if self.chance(0.7) { case } else { "" };
+            let when = opened_day + k * DAY;
+            out.contact(&one_contact(when, customer, ticket, "out", "sms"))?;
+        }
+        Ok(ivr_call)
+    }
+
     fn case(&mut self, i: u64, out: &mut Sinks) -> Result<()> {
         let t = self.truth;
         let case = format!("T{:08}", i + 1);
@@ -270,44 +356,11 @@ impl Gen<'_> {
         let channel = CHANNELS[self.rng.random_range(0..CHANNELS.len())];
         let mut now = START + self.rng.random_range(0..SPAN_DAYS * DAY);
         let opened = now;
-        let mut events: Vec<Ev> = Vec::with_capacity(12);
-        let mut ev = |at: i64,
-                      action: &'static str,
-                      channel: &'static str,
-                      agent: &str,
-                      team: &'static str,
-                      due: Option<i64>,
-                      kind: &'static str| {
-            events.push(Ev {
-                at,
-                action,
-                channel,
-                agent: agent.to_string(),
-                team,
-                due,
-                kind,
-            });
-        };
-        ev(now, "Case Opened", channel, &first_agent, team, None, "");
-        ev(
-            now,
-            "Inbound Contact",
-            channel,
-            &first_agent,
-            team,
-            None,
-            "",
-        );
+        let mut story = Story::default();
+        story.add(now, "Case Opened", channel, &first_agent, team);
+        story.add(now, "Inbound Contact", channel, &first_agent, team);
         if channel == "phone" && self.chance(0.6) {
-            ev(
-                now + 120,
-                "ID Verified",
-                channel,
-                &first_agent,
-                team,
-                None,
-                "",
-            );
+            story.add(now + 120, "ID Verified", channel, &first_agent, team);
         }
         // Repeat contacts: 0 (55%), 1 (25%), 2 (12%), 3 (8%).
         let u: f64 = self.rng.random();
@@ -341,23 +394,16 @@ impl Gen<'_> {
             } else {
                 now + HOUR * self.rng.random_range(4..72)
             };
-            ev(
-                now + 600,
-                "Commitment Made",
-                channel,
-                &first_agent,
-                team,
-                Some(due),
-                kind,
-            );
+            let made = story.add(now + 600, "Commitment Made", channel, &first_agent, team);
+            (made.due, made.kind) = (Some(due), kind);
             promise = Some((kind, due));
         }
         for _ in 0..extra {
             now += HOUR * self.rng.random_range(3..40);
             let a = agent(&mut self.rng);
-            ev(now, "Inbound Contact", channel, &a, team, None, "");
+            story.add(now, "Inbound Contact", channel, &a, team);
             if channel == "phone" && self.chance(0.5) {
-                ev(now + 90, "ID Verified", channel, &a, team, None, "");
+                story.add(now + 90, "ID Verified", channel, &a, team);
             }
         }
         // Promise outcomes other than resolutions.
@@ -365,25 +411,7 @@ impl Gen<'_> {
             && kind != "resolution"
             && !stays_open
         {
-            let u: f64 = self.rng.random();
-            let (action, kept_kind) = if kind == "callback" {
-                ("Outbound Contact", "")
-            } else {
-                ("Commitment Fulfilled", kind)
-            };
-            // Kept 65%, late 20%, never (broken) 15%.
-            let fulfilled = if u < 0.65 {
-                Some(due - HOUR)
-            } else if u < 0.85 {
-                missed = true;
-                Some(due + HOUR * self.rng.random_range(2..48))
-            } else {
-                missed = due < START + (SPAN_DAYS + 10) * DAY;
-                None
-            };
-            if let Some(at) = fulfilled {
-                ev(at, action, "phone", &first_agent, team, None, kept_kind);
-            }
+            missed = self.keep_promise(&mut story, (kind, due), &first_agent, team);
             now = now.max(due - HOUR);
         }
         let transferred = self.chance(0.2);
@@ -391,43 +419,25 @@ impl Gen<'_> {
         if transferred {
             owner_team =
                 TEAMS[(team_ix + 1 + self.rng.random_range(0..TEAMS.len() - 1)) % TEAMS.len()];
-            ev(
-                now + 1800,
-                "Transferred",
-                channel,
-                &first_agent,
-                owner_team,
-                None,
-                "",
-            );
+            story.add(now + 1800, "Transferred", channel, &first_agent, owner_team);
         }
         let escalated = self.chance(0.08);
         if escalated {
-            ev(
-                now + 2700,
-                "Escalated",
-                channel,
-                "sup01",
-                owner_team,
-                None,
-                "",
-            );
+            story.add(now + 2700, "Escalated", channel, "sup01", owner_team);
         }
         // Work notes: most cases carry a few; exports keep them, and cxgap
         // keeps them too, as `other` (the name is left unmapped on purpose).
         for k in 0..self.rng.random_range(1..4) {
-            ev(
+            story.add(
                 now + 3000 + 60 * k,
                 "Internal Note",
                 "",
                 &first_agent,
                 owner_team,
-                None,
-                "",
             );
         }
         if stays_open {
-            return out.case(&case, &customer, events);
+            return out.case(&case, &customer, story.events);
         }
         let mut resolved = now + HOUR * self.rng.random_range(1..30);
         if let Some(("resolution", due)) = promise {
@@ -439,59 +449,25 @@ impl Gen<'_> {
             };
             missed = resolved > due;
         }
-        ev(resolved, "Resolved", "", &first_agent, owner_team, None, "");
+        story.add(resolved, "Resolved", "", &first_agent, owner_team);
         let reopened = self.chance(0.06);
         if reopened {
             let back = resolved + HOUR * self.rng.random_range(12..72);
-            ev(
-                back,
-                "Reopened",
-                channel,
-                &first_agent,
-                owner_team,
-                None,
-                "",
-            );
-            ev(
-                back,
-                "Inbound Contact",
-                channel,
-                &first_agent,
-                owner_team,
-                None,
-                "",
-            );
+            story.add(back, "Reopened", channel, &first_agent, owner_team);
+            story.add(back, "Inbound Contact", channel, &first_agent, owner_team);
             resolved = back + HOUR * self.rng.random_range(2..24);
-            ev(resolved, "Resolved", "", &first_agent, owner_team, None, "");
+            story.add(resolved, "Resolved", "", &first_agent, owner_team);
         }
-        ev(resolved + 3 * DAY, "Closed", "", "", owner_team, None, "");
+        story.add(resolved + 3 * DAY, "Closed", "", "", owner_team);
 
-        // Contact counts: an IVR call during the case, a recontact after it.
-        let ivr_call = self.chance(0.3);
-        if ivr_call {
-            out.contact(&one_contact(now, &customer, "", "in", "phone"))?;
-        }
-        if self.chance(0.1) {
-            let when = resolved + DAY * self.rng.random_range(1..6);
-            out.contact(&one_contact(when, &customer, "", "in", "phone"))?;
-        }
-
-        // Status updates from the messaging platform: outbound counts, most
-        // filed under the ticket, some only under the customer (attributed by
-        // date). Outbound rows touch no planted effect.
-        let opened_day = opened - opened % DAY;
-        for k in 0..self.rng.random_range(0..4) {
-            let ticket = if self.chance(0.7) { case.as_str() } else { "" };
-            let when = opened_day + k * DAY;
-            out.contact(&one_contact(when, &customer, ticket, "out", "sms"))?;
-        }
+        let ivr_call = self.contact_rows((&case, &customer), [opened, now, resolved], out)?;
 
         // The survey: selective teams invite only failure-free journeys.
         let failed = extra > 0 || ivr_call || missed || reopened || transferred || escalated;
         let invite = self.chance(t.invite_share) && !(owner_team == SELECTIVE_TEAM && failed);
         if invite {
             let sent = resolved + DAY;
-            ev(sent, "Survey Sent", "email", "", owner_team, None, "");
+            story.add(sent, "Survey Sent", "email", "", owner_team);
             self.survey(
                 &Surveyed {
                     case: &case,
@@ -513,7 +489,7 @@ impl Gen<'_> {
         if self.chance(0.001) {
             out.broken_row(&format!("{case}-X"), &customer)?;
         }
-        out.case(&case, &customer, events)
+        out.case(&case, &customer, story.events)
     }
 }
 

@@ -4,7 +4,11 @@
 //! usual scan, rules and rejects apply:
 //! - `case_id`: the trace's `concept:name`;
 //! - `timestamp`: the event's `time:timestamp`;
-//! - `event`: the event's `concept:name` (mapped by `[events.activities]`);
+//! - `event`: the event's `concept:name` (mapped by `[events.activities]`),
+//!   joined by " / " to its `lifecycle:transition` when that is not one of
+//!   the standard's states: logs that keep their own sub-states there
+//!   (BPIC 2013's "Completed / Resolved" against the batch "Completed /
+//!   Closed") name the step by both;
 //! - `agent`, `team`: the event's `org:resource`, `org:group`;
 //! - every other event attribute under its own key (`lifecycle:transition`),
 //!   and every trace attribute as `trace:<key>` (`trace:customer`), so
@@ -33,6 +37,36 @@ const CANONICAL: [(&str, &str); 4] = [
     ("org:resource", "agent"),
     ("org:group", "team"),
 ];
+
+/// The XES standard lifecycle model's states: a transition among them
+/// (start, complete) says nothing about which step it is.
+const STANDARD_LIFECYCLE: [&str; 13] = [
+    "schedule",
+    "assign",
+    "withdraw",
+    "reassign",
+    "start",
+    "suspend",
+    "resume",
+    "pi_abort",
+    "ate_abort",
+    "complete",
+    "autoskip",
+    "manualskip",
+    "unknown",
+];
+
+/// An event's activity: its name, with a transition outside the standard
+/// lifecycle (a log's own sub-state) after it.
+fn activity(event: &BTreeMap<String, String>) -> String {
+    let name = event.get("concept:name").cloned().unwrap_or_default();
+    match event.get("lifecycle:transition").map(|t| t.trim()) {
+        Some(t) if !t.is_empty() && !STANDARD_LIFECYCLE.contains(&t.to_lowercase().as_str()) => {
+            format!("{name} / {t}")
+        }
+        _ => name,
+    }
+}
 
 fn open(path: &Path, gzip: bool) -> Result<Box<dyn BufRead>> {
     let file = File::open(path).map_err(|source| InputError::Unreadable {
@@ -194,7 +228,10 @@ pub fn to_csv(path: &Path, gzip: bool, scratch: &Path) -> Result<PathBuf> {
     walk(path, gzip, |row| {
         let get = |m: &BTreeMap<String, String>, k: &str| m.get(k).cloned().unwrap_or_default();
         let mut record = vec![get(row.trace, "concept:name")];
-        record.extend(CANONICAL.iter().map(|(k, _)| get(row.event, k)));
+        record.extend(CANONICAL.iter().map(|(k, _)| match *k {
+            "concept:name" => activity(row.event),
+            _ => get(row.event, k),
+        }));
         record.extend(extra_event.iter().map(|k| get(row.event, k)));
         record.extend(extra_trace.iter().map(|k| get(row.trace, k)));
         w.write_record(&record).map_err(|e| write_err(e).into())
@@ -209,6 +246,19 @@ pub fn to_csv(path: &Path, gzip: bool, scratch: &Path) -> Result<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_transition_outside_the_standard_names_the_step_with_it() {
+        let event = |t: &str| {
+            BTreeMap::from([
+                ("concept:name".to_string(), "Completed".to_string()),
+                ("lifecycle:transition".to_string(), t.to_string()),
+            ])
+        };
+        assert_eq!(activity(&event("Resolved")), "Completed / Resolved");
+        assert_eq!(activity(&event("complete")), "Completed");
+        assert_eq!(activity(&event("")), "Completed");
+    }
 
     #[test]
     fn traces_and_events_become_rows() {

@@ -93,6 +93,15 @@ pub fn activity_type(name: &str) -> Option<&'static str> {
     if low.trim() == "new" {
         return Some("case_opened");
     }
+    // A step and its sub-state (an XES log's own lifecycle, "Completed /
+    // Closed"): the sub-state says more.
+    if let Some((_, sub)) = name.rsplit_once(" / ") {
+        let sub_low = sub.trim().to_lowercase();
+        let canonical = EVENT_TYPES.iter().copied().find(|t| *t == sub_low);
+        if let Some(t) = canonical.or_else(|| activity_type(sub)) {
+            return Some(t);
+        }
+    }
     ACTIVITY_HINTS
         .iter()
         .find(|(_, keys)| keys.iter().any(|k| low.contains(k)))
@@ -359,4 +368,18 @@ pub(super) fn dimensions(r: &mut Recognised, p: &[Profile]) {
         .filter(|c| !used.contains(&c.name))
         .map(|c| c.name.clone())
         .collect();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::activity_type;
+
+    #[test]
+    fn a_sub_state_decides_the_type() {
+        // BPIC 2013's "Completed" covers a resolution and the batch closure.
+        assert_eq!(activity_type("Completed / Resolved"), Some("resolved"));
+        assert_eq!(activity_type("Completed / Closed"), Some("closed"));
+        // Neither says what the step is: left for the analyst.
+        assert_eq!(activity_type("Accepted / In Progress"), None);
+    }
 }

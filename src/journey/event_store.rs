@@ -1,7 +1,8 @@
 //! A run's events, kept for looking up a few cases' timelines after the
 //! journeys are built: the report's example journeys and case views, and
-//! `cxgap case`. In one pass that is the validated rows themselves (only
-//! the columns a timeline shows; the frame is shared, not copied), or a
+//! `cxgap case`, and `cxgap sql`'s events table. In one pass that is the
+//! validated rows themselves (the columns a timeline shows, or every column
+//! for sql; the frame is shared, not copied), or a
 //! copy on disk when the run is near its memory budget; in a partitioned
 //! run, the files the parts were spilled to; from a journeys dataset, its
 //! events files. Files are scanned with the case filter pushed down.

@@ -50,13 +50,7 @@ impl Term {
     /// Write the requested output to stdout. A closed pipe (`| head`) is not
     /// an error.
     pub fn out(&self, bytes: &[u8]) -> Result<()> {
-        let mut out = std::io::stdout().lock();
-        match out.write_all(bytes).and_then(|_| out.flush()) {
-            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                Err(OutputError::Stdout(e).into())
-            }
-            _ => Ok(()),
-        }
+        self.out_with(|w| Ok(w.write_all(bytes)?))
     }
 
     /// Stream the requested output to stdout as `write` produces it, so a

@@ -375,6 +375,15 @@ fn write_err(path: &Path) -> impl Fn(std::io::Error) -> InputError + '_ {
     }
 }
 
+/// Where a fixed copy of `path` goes in the run's scratch folder: its own
+/// file name after `prefix`, so messages about the copy still name it.
+fn scratch_copy(scratch: &Path, prefix: &str, path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map_or_else(|| "input".to_string(), |n| n.to_string_lossy().to_string());
+    scratch.join(format!("{prefix}{name}"))
+}
+
 /// A field as CSV text: quoted, quotes doubled.
 fn quoted(text: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(text.len() + 2);
@@ -400,12 +409,7 @@ pub fn repair(
     fields: usize,
     damage: &[Damage],
 ) -> Result<PathBuf> {
-    let out_path = scratch.join(format!(
-        "repaired-{}",
-        path.file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_else(|| "input.csv".into())
-    ));
+    let out_path = scratch_copy(scratch, "repaired-", path);
     let damaged: std::collections::BTreeSet<u64> = damage
         .iter()
         .map(|d| d.record + header_rows as u64)
@@ -514,12 +518,7 @@ fn is_object(text: &[u8]) -> bool {
 /// A copy of an NDJSON file in which each damaged line is an object
 /// holding only its original text under `RAW_LINE`.
 pub fn repair_ndjson(path: &Path, scratch: &Path, damage: &[Damage]) -> Result<PathBuf> {
-    let out_path = scratch.join(format!(
-        "repaired-{}",
-        path.file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_else(|| "input.ndjson".into())
-    ));
+    let out_path = scratch_copy(scratch, "repaired-", path);
     let damaged: std::collections::BTreeSet<u64> = damage.iter().map(|d| d.record).collect();
     let mut reader = BufReader::new(File::open(path).map_err(|e| unreadable(path, e))?);
     let mut w = BufWriter::new(File::create(&out_path).map_err(write_err(&out_path))?);
@@ -552,12 +551,7 @@ pub fn repair_ndjson(path: &Path, scratch: &Path, damage: &[Damage]) -> Result<P
 /// A copy of a file whose lines end in a bare carriage return (old Mac
 /// exports) with line feeds instead, so the engine sees its rows.
 pub fn cr_to_lf(path: &Path, scratch: &Path) -> Result<PathBuf> {
-    let out = scratch.join(format!(
-        "lf-{}",
-        path.file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_else(|| "input.csv".into())
-    ));
+    let out = scratch_copy(scratch, "lf-", path);
     let mut input = BufReader::new(File::open(path).map_err(|e| unreadable(path, e))?);
     let mut w = BufWriter::new(File::create(&out).map_err(write_err(&out))?);
     let mut buf = vec![0u8; 1 << 20];

@@ -461,10 +461,7 @@ fn repaired_line(record: &[u8], header: bool, damaged: bool, delim: u8, fields: 
     if header {
         return record.to_vec();
     }
-    let body = match record.strip_suffix(b"\n") {
-        Some(r) => r.strip_suffix(b"\r").unwrap_or(r),
-        None => record.strip_suffix(b"\r").unwrap_or(record),
-    };
+    let body = without_line_end(record);
     let mut line: Vec<u8> = Vec::with_capacity(body.len() + fields + 4);
     if damaged {
         // Every field's separator, then the original text.
@@ -482,19 +479,9 @@ fn repaired_line(record: &[u8], header: bool, damaged: bool, delim: u8, fields: 
 /// fails the whole file on one bad line, and skips blank lines (which
 /// would shift every later line number), so both are damage.
 pub fn check_ndjson(path: &Path) -> Result<Vec<Damage>> {
-    let mut reader = BufReader::new(File::open(path).map_err(|e| unreadable(path, e))?);
     let mut damage = Vec::new();
-    let mut line = Vec::new();
-    let mut record = 0u64;
-    loop {
-        line.clear();
-        let n = std::io::BufRead::read_until(&mut reader, b'\n', &mut line)
-            .map_err(|e| unreadable(path, e))?;
-        if n == 0 {
-            break;
-        }
-        let text = line.strip_suffix(b"\n").unwrap_or(&line);
-        let text = text.strip_suffix(b"\r").unwrap_or(text);
+    for_each_line(path, |record, line| {
+        let text = without_line_end(line);
         let kind = if text.iter().all(u8::is_ascii_whitespace) {
             Some(DamageKind::Blank)
         } else if !is_object(text) {
@@ -505,9 +492,32 @@ pub fn check_ndjson(path: &Path) -> Result<Vec<Damage>> {
         if let Some(kind) = kind {
             damage.push(Damage { record, kind });
         }
-        record += 1;
-    }
+        Ok(())
+    })?;
     Ok(damage)
+}
+
+/// A line without its line end (`\n`, `\r\n` or a last `\r`).
+fn without_line_end(line: &[u8]) -> &[u8] {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+/// Call `each` with every line of the file (its number from 0, its bytes
+/// with their line end), streamed.
+fn for_each_line(path: &Path, mut each: impl FnMut(u64, &[u8]) -> Result<()>) -> Result<()> {
+    let mut reader = BufReader::new(File::open(path).map_err(|e| unreadable(path, e))?);
+    let mut line = Vec::new();
+    for record in 0u64.. {
+        line.clear();
+        let n = std::io::BufRead::read_until(&mut reader, b'\n', &mut line)
+            .map_err(|e| unreadable(path, e))?;
+        if n == 0 {
+            break;
+        }
+        each(record, &line)?;
+    }
+    Ok(())
 }
 
 fn is_object(text: &[u8]) -> bool {
@@ -520,30 +530,20 @@ fn is_object(text: &[u8]) -> bool {
 pub fn repair_ndjson(path: &Path, scratch: &Path, damage: &[Damage]) -> Result<PathBuf> {
     let out_path = scratch_copy(scratch, "repaired-", path);
     let damaged: std::collections::BTreeSet<u64> = damage.iter().map(|d| d.record).collect();
-    let mut reader = BufReader::new(File::open(path).map_err(|e| unreadable(path, e))?);
     let mut w = BufWriter::new(File::create(&out_path).map_err(write_err(&out_path))?);
-    let mut line = Vec::new();
-    let mut record = 0u64;
-    loop {
-        line.clear();
-        let n = std::io::BufRead::read_until(&mut reader, b'\n', &mut line)
-            .map_err(|e| unreadable(path, e))?;
-        if n == 0 {
-            break;
-        }
+    for_each_line(path, |record, line| {
         if damaged.contains(&record) {
-            let text = line.strip_suffix(b"\n").unwrap_or(&line);
-            let text = String::from_utf8_lossy(text.strip_suffix(b"\r").unwrap_or(text));
+            let text = String::from_utf8_lossy(without_line_end(line));
             let object = serde_json::json!({ RAW_LINE: text });
             writeln!(w, "{object}").map_err(write_err(&out_path))?;
         } else {
-            w.write_all(&line).map_err(write_err(&out_path))?;
+            w.write_all(line).map_err(write_err(&out_path))?;
             if !line.ends_with(b"\n") {
                 w.write_all(b"\n").map_err(write_err(&out_path))?;
             }
         }
-        record += 1;
-    }
+        Ok(())
+    })?;
     w.flush().map_err(write_err(&out_path))?;
     Ok(out_path)
 }

@@ -17,11 +17,7 @@ pub const COLUMNS: &[&str] = &["line", "case_id", "team", "agent", "channel"];
 
 /// Its dimensions: every column but the mapped ones.
 pub fn dimensions(cols: &ColumnMap) -> Vec<String> {
-    cols.extra
-        .iter()
-        .filter(|c| !COLUMNS.contains(&c.as_str()) && !c.starts_with("column_"))
-        .cloned()
-        .collect()
+    super::dimensions(cols, COLUMNS)
 }
 
 pub fn check(

@@ -184,11 +184,7 @@ pub fn check(
 /// a column of the validated frame (the journey layer drops those that
 /// would shadow a journey column) or is a blank header's placeholder.
 pub fn dimensions(cols: &ColumnMap) -> Vec<String> {
-    cols.extra
-        .iter()
-        .filter(|c| !COLUMNS.contains(&c.as_str()) && !c.starts_with("column_"))
-        .cloned()
-        .collect()
+    super::dimensions(cols, COLUMNS)
 }
 
 fn dimension_exprs(cols: &ColumnMap) -> Vec<Expr> {

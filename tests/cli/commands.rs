@@ -26,13 +26,7 @@ fn help_teaches_with_examples() {
 #[test]
 fn case_shows_the_journey_side_by_side() {
     let f = Fixture::new();
-    let out = f
-        .cmd(&["case", "ISP-1001", sample_dir().to_str().unwrap()])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = f.stdout(&["case", "ISP-1001", sample_dir().to_str().unwrap()]);
     let text = String::from_utf8(out).unwrap();
     for want in [
         "Case ISP-1001",
@@ -69,13 +63,7 @@ fn journeys_parquet_file_matches_csv() {
     let df = polars::prelude::ParquetReader::new(std::fs::File::open(f.join("j.parquet")).unwrap())
         .finish()
         .unwrap();
-    let csv = f
-        .cmd(&["journeys", dir, "--out", "-"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let csv = f.stdout(&["journeys", dir, "--out", "-"]);
     let rows = parse_csv(&String::from_utf8(csv).unwrap());
     assert_eq!(df.height(), rows.len());
     assert_eq!(
@@ -88,23 +76,9 @@ fn journeys_parquet_file_matches_csv() {
 fn output_is_deterministic() {
     let f = Fixture::new();
     let dir = sample_dir();
-    let run = || {
-        f.cmd(&["journeys", dir.to_str().unwrap(), "--out", "-"])
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone()
-    };
+    let run = || f.stdout(&["journeys", dir.to_str().unwrap(), "--out", "-"]);
     assert_eq!(run(), run());
-    let v = || {
-        f.cmd(&["validate", dir.to_str().unwrap(), "--format", "json"])
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone()
-    };
+    let v = || f.stdout(&["validate", dir.to_str().unwrap(), "--format", "json"]);
     assert_eq!(v(), v());
 }
 

@@ -237,13 +237,7 @@ fn planted_comments_and_blind_spots_are_recovered() {
             serde_json::from_slice(&std::fs::read(f.join("s/truth.json")).unwrap()).unwrap();
         let planted = &truth["comments"];
         let count = |k: &str| planted[k].as_f64().unwrap();
-        let out = f
-            .cmd(&["metrics", "comments", "s", "--format", "json"])
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
+        let out = f.stdout(&["metrics", "comments", "s", "--format", "json"]);
         let t: Value = serde_json::from_slice(&out).unwrap();
         let chasing = theme(&t, "chasing");
         // Every chase comment written is found, but for the few answers
@@ -301,9 +295,7 @@ fn personal_details_in_comments_are_masked_wherever_a_person_reads() {
          s1,P1,2026-06-02 09:00,1,\"Write to Jo.Bloggs+cx@mail.example.org or ring +44 7700 900123 / 0161-496-0000\"\n\
          s2,P2,2026-06-02 09:00,2,\"Card 555.123.4567, account 12345678, office (555) 1234\"\n",
     );
-    let text = |args: &[&str]| {
-        String::from_utf8(f.cmd(args).assert().success().get_output().stdout.clone()).unwrap()
-    };
+    let text = |args: &[&str]| String::from_utf8(f.stdout(args)).unwrap();
     let clean = |what: &str, out: &str| {
         for s in secrets {
             assert!(!out.contains(s), "{what} shows {s}");

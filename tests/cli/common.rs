@@ -45,17 +45,21 @@ impl Fixture {
         c
     }
 
-    /// The journeys table as rows keyed by column, via `journeys --format csv`.
-    pub fn journeys(&self, extra: &[&str]) -> Vec<Row> {
-        let mut args = vec!["journeys", ".", "--out", "-", "--format", "csv"];
-        args.extend_from_slice(extra);
-        let out = self
-            .cmd(&args)
+    /// The standard output of `cxgap ARGS`, which must succeed.
+    pub fn stdout(&self, args: &[&str]) -> Vec<u8> {
+        self.cmd(args)
             .assert()
             .success()
             .get_output()
             .stdout
-            .clone();
+            .clone()
+    }
+
+    /// The journeys table as rows keyed by column, via `journeys --format csv`.
+    pub fn journeys(&self, extra: &[&str]) -> Vec<Row> {
+        let mut args = vec!["journeys", ".", "--out", "-", "--format", "csv"];
+        args.extend_from_slice(extra);
+        let out = self.stdout(&args);
         parse_csv(&String::from_utf8(out).expect("utf-8"))
     }
 
@@ -65,7 +69,7 @@ impl Fixture {
         let mut a = vec!["metrics"];
         a.extend_from_slice(args);
         a.extend_from_slice(&[".", "--format", "json"]);
-        let out = self.cmd(&a).assert().success().get_output().stdout.clone();
+        let out = self.stdout(&a);
         serde_json::from_slice(&out).expect("json")
     }
 
@@ -73,13 +77,7 @@ impl Fixture {
     pub fn validate_json(&self, extra: &[&str]) -> serde_json::Value {
         let mut args = vec!["validate", ".", "--format", "json"];
         args.extend_from_slice(extra);
-        let out = self
-            .cmd(&args)
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
+        let out = self.stdout(&args);
         serde_json::from_slice(&out).expect("json")
     }
 }

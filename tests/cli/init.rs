@@ -129,13 +129,7 @@ fn the_help_desk_example_reads_as_worked_by_hand() {
         "helpdesk/cxgap.toml",
         &std::fs::read(sample_dir().join("helpdesk/cxgap.toml")).unwrap(),
     );
-    let out = f
-        .cmd(&["journeys", "helpdesk", "--out", "-", "--format", "csv"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = f.stdout(&["journeys", "helpdesk", "--out", "-", "--format", "csv"]);
     let rows = crate::common::parse_csv(&String::from_utf8(out).unwrap());
     expect(
         &rows,
@@ -178,20 +172,14 @@ fn check_says_what_each_file_is_and_what_is_missing() {
          102,9,11/03/2026 09:00:00 AM,11/03/2026 09:04:00 AM,2,Dissatisfied,No\n",
     )
     .file("notes.csv", "remark\nhello\nworld\n");
-    let out = f
-        .cmd(&[
-            "init",
-            "--check",
-            ".",
-            "events.csv",
-            "monkey.csv",
-            "notes.csv",
-        ])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = f.stdout(&[
+        "init",
+        "--check",
+        ".",
+        "events.csv",
+        "monkey.csv",
+        "notes.csv",
+    ]);
     let out = String::from_utf8(out).unwrap();
     for line in [
         "events.csv: events (an event log, one row per event)",

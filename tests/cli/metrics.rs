@@ -457,13 +457,7 @@ fn fail_if_exit_codes() {
 #[test]
 fn formats_render_the_same_table() {
     let f = fixture();
-    let md = f
-        .cmd(&["metrics", "overview", ".", "--format", "markdown"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let md = f.stdout(&["metrics", "overview", ".", "--format", "markdown"]);
     let md = String::from_utf8(md).unwrap();
     // Markdown, like CSV and JSON, keeps the machine names.
     assert!(
@@ -471,26 +465,14 @@ fn formats_render_the_same_table() {
         "{md}"
     );
     assert!(md.contains("| mean_score | 3.5 | 4 |"), "{md}");
-    let csv = f
-        .cmd(&["metrics", "overview", ".", "--format", "csv"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let csv = f.stdout(&["metrics", "overview", ".", "--format", "csv"]);
     assert!(
         String::from_utf8(csv)
             .unwrap()
             .contains("repeat_contact_rate,0.4286,7,")
     );
     // Colour only when asked for (tests have no terminal).
-    let plain = f
-        .cmd(&["metrics", "overview", "."])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let plain = f.stdout(&["metrics", "overview", "."]);
     let plain = String::from_utf8(plain).unwrap();
     assert!(!plain.contains('\x1b'));
     // The terminal table is for people: labels, not machine names.
@@ -511,13 +493,7 @@ fn formats_render_the_same_table() {
 #[test]
 fn sql_over_journeys_and_promises() {
     let f = fixture();
-    let out = f
-        .cmd(&["sql", "SELECT team, COUNT(*) AS cases, SUM(inbound_contacts) AS calls FROM journeys GROUP BY team ORDER BY team", ".", "--format", "csv"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = f.stdout(&["sql", "SELECT team, COUNT(*) AS cases, SUM(inbound_contacts) AS calls FROM journeys GROUP BY team ORDER BY team", ".", "--format", "csv"]);
     assert_eq!(
         String::from_utf8(out).unwrap(),
         "team,cases,calls\nA,2,3\nB,4,8\nC,1,0\n"
@@ -686,40 +662,28 @@ fn trend_periods_are_local_calendar_periods() {
         "events.csv",
         "case_id,timestamp,event\nA,2026-03-01T20:00:00Z,case_opened\nA,2026-03-02T03:00:00Z,resolved\n",
     );
-    let out = f
-        .cmd(&[
-            "metrics",
-            "trends",
-            ".",
-            "--format",
-            "json",
-            "--timezone",
-            "America/New_York",
-        ])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = f.stdout(&[
+        "metrics",
+        "trends",
+        ".",
+        "--format",
+        "json",
+        "--timezone",
+        "America/New_York",
+    ]);
     let v: Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(v[0]["period"], "2026-02-23");
-    let out = f
-        .cmd(&[
-            "metrics",
-            "trends",
-            ".",
-            "--format",
-            "json",
-            "--period",
-            "day",
-            "--timezone",
-            "America/New_York",
-        ])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = f.stdout(&[
+        "metrics",
+        "trends",
+        ".",
+        "--format",
+        "json",
+        "--period",
+        "day",
+        "--timezone",
+        "America/New_York",
+    ]);
     let v: Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(v[0]["period"], "2026-03-01");
 }

@@ -913,13 +913,7 @@ fn a_count_on_a_case_row_reads_as_a_count_in_the_story() {
          [events.timestamps]\n\"Created at\" = \"case_opened\"\n\"Solved at\" = \"resolved\"\n\
          [events.counts]\nReopens = \"reopened\"\n",
     );
-    let out = f
-        .cmd(&["case", "1", ".", "--format", "json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = f.stdout(&["case", "1", ".", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
     let timeline = v["timeline"].as_array().unwrap();
     let activities: Vec<&str> = timeline
@@ -993,13 +987,7 @@ fn an_unknown_config_key_names_its_line_and_the_key_meant() {
 fn validate_names_a_wide_input_wide_and_an_empty_table_none() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data/helpdesk");
     let f = Fixture::new();
-    let json = f
-        .cmd(&["validate", dir.to_str().unwrap(), "--format", "json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let json = f.stdout(&["validate", dir.to_str().unwrap(), "--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
     let shapes: Vec<(&str, &str)> = v["inputs"]
         .as_array()
@@ -1008,13 +996,7 @@ fn validate_names_a_wide_input_wide_and_an_empty_table_none() {
         .map(|r| (r["input"].as_str().unwrap(), r["shape"].as_str().unwrap()))
         .collect();
     assert_eq!(shapes[..2], [("events", "wide"), ("surveys", "wide")]);
-    let out = f
-        .cmd(&["validate", dir.to_str().unwrap()])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = f.stdout(&["validate", dir.to_str().unwrap()]);
     let text = String::from_utf8(out).unwrap();
     assert!(
         text.contains("Warnings: what makes figures wrong unless fixed\n  none\n"),

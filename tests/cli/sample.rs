@@ -15,7 +15,7 @@ fn generate(f: &Fixture, dir: &str, cases: &str, seed: &str, format: &str) {
 }
 
 fn json(f: &Fixture, args: &[&str]) -> Value {
-    let out = f.cmd(args).assert().success().get_output().stdout.clone();
+    let out = f.stdout(args);
     serde_json::from_slice(&out).unwrap()
 }
 
@@ -53,14 +53,7 @@ fn same_seed_same_bytes_and_formats_agree() {
     );
     // Parquet holds the same rows: the journeys are identical.
     generate(&f, "p", "3000", "11", "parquet");
-    let journeys = |dir: &str| {
-        f.cmd(&["journeys", dir, "--out", "-"])
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone()
-    };
+    let journeys = |dir: &str| f.stdout(&["journeys", dir, "--out", "-"]);
     assert_eq!(journeys("a"), journeys("p"));
 }
 
@@ -169,9 +162,7 @@ fn each_shape_holds_the_same_cases() {
         .assert()
         .success();
     }
-    let csv = |args: &[&str]| {
-        String::from_utf8(f.cmd(args).assert().success().get_output().stdout.clone()).unwrap()
-    };
+    let csv = |args: &[&str]| String::from_utf8(f.stdout(args)).unwrap();
     for table in [
         "overview",
         "score-by-contacts",

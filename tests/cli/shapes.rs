@@ -133,14 +133,7 @@ fn a_wide_ticket_table_reads_as_the_long_log_it_stands_for() {
     );
     // Every report table agrees too.
     for table in ["overview", "drivers", "promises", "segments"] {
-        let run = |f: &Fixture| {
-            f.cmd(&["metrics", table, ".", "--format", "csv"])
-                .assert()
-                .success()
-                .get_output()
-                .stdout
-                .clone()
-        };
+        let run = |f: &Fixture| f.stdout(&["metrics", table, ".", "--format", "csv"]);
         assert_eq!(run(&wide), run(&long), "{table}");
     }
 }
@@ -262,13 +255,7 @@ responded_at = "review_answer_timestamp"
         "o3",
         &[("promises_broken", "1"), ("resolved_at", "")],
     );
-    let out = f
-        .cmd(&["metrics", "promises", ".", "--format", "json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = f.stdout(&["metrics", "promises", ".", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
     let delivery = &v[0];
     assert_eq!(delivery["kind"], "delivery");

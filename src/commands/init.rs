@@ -74,18 +74,51 @@ fn choose(found: &[Recognised]) -> Chosen<'_> {
             }
         };
         match slot {
-            Some(first) => c.unused.push((
-                r,
-                format!(
-                    "also {}; keeping {}",
-                    r.role.map(Role::describe).unwrap_or_default(),
-                    first.path.display()
-                ),
-            )),
+            // Two exports of one table (the same role, the case id in the
+            // same column): snapshots, the later holding the current state.
+            Some(first) if same_table(first, r) && r.latest_ms > first.latest_ms => {
+                let why = format!("an earlier snapshot of {}", r.path.display());
+                c.unused.push((first, why));
+                *slot = Some(r);
+            }
+            Some(first) => {
+                let why = if same_table(first, r) {
+                    format!("an earlier snapshot of {}", first.path.display())
+                } else {
+                    format!(
+                        "also {}; keeping {}",
+                        r.role.map(Role::describe).unwrap_or_default(),
+                        first.path.display()
+                    )
+                };
+                c.unused.push((r, why));
+            }
             None => *slot = Some(r),
         }
     }
+    // Case attributes whose ids start otherwise than the cases' name
+    // something else (tasks beside incidents).
+    if let (Some(cases), Some(events)) = (c.cases, c.events)
+        && let (Some(a), Some(b)) = (&cases.id_prefix, &events.id_prefix)
+        && a != b
+    {
+        let why = format!("its ids start `{a}`, the cases' `{b}`: they name something else");
+        c.unused.push((cases, why));
+        c.cases = None;
+    }
     c
+}
+
+/// Whether two files are exports of one table: one role, the case id in
+/// a column of the same name.
+fn same_table(a: &Recognised, b: &Recognised) -> bool {
+    let case = |r: &Recognised| {
+        r.columns
+            .iter()
+            .find(|g| g.key == "case_id")
+            .map(|g| g.value.clone())
+    };
+    a.role == b.role && case(a).is_some() && case(a) == case(b)
 }
 
 /// One guessed `key = value` line with its evidence; `prefix` "# " writes
@@ -156,6 +189,17 @@ fn events_section(out: &mut String, r: &Recognised, dir: &Path, surveys_elsewher
         for g in &r.timestamps {
             guess_line(out, "", g);
         }
+        if let Some(s) = &r.state {
+            let _ = writeln!(
+                out,
+                "\n[events.state]   # {}\ncolumn = {}\nat = {}",
+                s.why,
+                toml_str(&s.column),
+                toml_str(&s.at)
+            );
+            out.push_str("\n[events.activities]   # the states that end a case; any other is its last step\n");
+            activity_lines(out, r);
+        }
         if !r.due_dates.is_empty() {
             out.push_str("\n[events.due_dates]   # due-date column -> the promise it records\n");
             for d in &r.due_dates {
@@ -206,12 +250,17 @@ fn events_section(out: &mut String, r: &Recognised, dir: &Path, surveys_elsewher
         "\n[events.activities]\n# canonical types: {}\n# Unmapped names become `other`; `cxgap validate` lists them.",
         EVENT_TYPES.join(", ")
     );
+    activity_lines(out, r);
+    for n in &r.unmapped {
+        let _ = writeln!(out, "# {} -> ?", toml_str(n));
+    }
+}
+
+/// `type = ["Activity", ...]`, one line per event type.
+fn activity_lines(out: &mut String, r: &Recognised) {
     for (t, names) in &r.activities {
         let names: Vec<String> = names.iter().map(|n| toml_str(n)).collect();
         let _ = writeln!(out, "{t} = [{}]", names.join(", "));
-    }
-    for n in &r.unmapped {
-        let _ = writeln!(out, "# {} -> ?", toml_str(n));
     }
 }
 
@@ -319,6 +368,9 @@ fn report(c: &Chosen, found: &[Recognised], dir: &Path) -> String {
         }
         for g in r.timestamps.iter().chain(&r.counts) {
             let _ = writeln!(out, "  `{}` -> {}: {}", g.key, g.value, g.why);
+        }
+        if let Some(s) = &r.state {
+            let _ = writeln!(out, "  state `{}` as of `{}`: {}", s.column, s.at, s.why);
         }
         for d in &r.due_dates {
             let _ = writeln!(out, "  `{}` -> {} promise: {}", d.column, d.kind, d.why);

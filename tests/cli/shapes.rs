@@ -4,7 +4,7 @@
 
 use predicates::prelude::*;
 
-use crate::common::{Fixture, expect};
+use crate::common::{Fixture, expect, figure_row};
 
 /// A help desk's ticket export: created, first reply, solved, a due date,
 /// reopen and contact counts, a satisfaction answer on the row.
@@ -336,6 +336,87 @@ fn case_attributes_beside_a_long_log() {
     .assert()
     .success()
     .stdout("Region,cases\nNorth,1\nSouth,1\n");
+}
+
+/// An ITSM incident list (ServiceNow's): one row per incident with its
+/// opening, its state now and the time of its last update, and no column
+/// that times the resolution. `init` maps the state as of the update
+/// (`[events.state]`) and the states that end a case; the state at the
+/// update is the case's last step.
+const INCIDENTS: &str = "\
+number,opened_at,state,caller_id,assignment_group,sys_updated_on
+INC1,3/13/2025 8:00,Resolved,ann,Desk,3/14/2025 10:00
+INC2,3/13/2025 9:00,Closed,bob,Desk,3/16/2025 9:00
+INC3,3/14/2025 9:00,In Progress,ann,Desk,3/15/2025 9:00
+INC4,3/17/2025 9:00,Closed,cy,Network,3/16/2025 9:00
+INC5,3/14/2025 12:00,Resolved,dee,Network,3/14/2025 14:00
+INC6,3/15/2025 8:00,Resolved,bob,Desk,3/15/2025 20:00
+INC7,3/15/2025 9:00,Closed,eve,Network,3/17/2025 9:00
+INC8,3/16/2025 9:00,In Progress,ann,Desk,3/16/2025 10:00
+INC9,3/16/2025 10:00,Resolved,fay,Desk,3/18/2025 10:00
+";
+
+#[test]
+fn an_incident_list_is_resolved_by_its_state_at_the_last_update() {
+    let f = Fixture::new();
+    f.file("incident.csv", INCIDENTS);
+    f.cmd(&["init", ".", "incident.csv"]).assert().success();
+    let toml = std::fs::read_to_string(f.join("cxgap.toml")).unwrap();
+    for line in [
+        "opened_at = \"case_opened\"",
+        "[events.state]",
+        "column = \"state\"",
+        "at = \"sys_updated_on\"",
+        "resolved = [\"Resolved\"]",
+        "closed = [\"Closed\"]",
+    ] {
+        assert!(toml.contains(line), "{line}\n{toml}");
+    }
+    // INC4 was closed a day before it opened: that cell is rejected
+    // (before_case_opened, 1 of 9 rows, above the 5% gate) and the case
+    // stays open.
+    let v = f.validate_json(&["--max-reject-share", "0.2"]);
+    assert_eq!(v["rejected"][0]["reason"], "before_case_opened");
+    assert_eq!(v["rejected"][0]["column"], "sys_updated_on");
+    assert_eq!(v["rejected"][0]["example_lines"], "5");
+    let rows = f.journeys(&["--max-reject-share", "0.2"]);
+    // By hand: a Resolved or Closed state resolves at its update, any
+    // other state leaves the case open.
+    for (case, resolved, hours) in [
+        ("INC1", "2025-03-14T10:00:00Z", "26.0"),
+        ("INC2", "2025-03-16T09:00:00Z", "72.0"),
+        ("INC3", "", ""),
+        ("INC4", "", ""),
+        ("INC7", "2025-03-17T09:00:00Z", "48.0"),
+        ("INC8", "", ""),
+    ] {
+        expect(
+            &rows,
+            case,
+            &[("resolved_at", resolved), ("resolution_hours", hours)],
+        );
+    }
+    // Resolved 26, 72, 2, 12, 48, 48 h: median (26 + 48) / 2 = 37 h.
+    let overview = f.metrics_json(&["overview", "--max-reject-share", "0.2"]);
+    assert_eq!(figure_row(&overview, "open_cases")["value"], 3.0);
+    assert_eq!(
+        figure_row(&overview, "median_resolution_hours")["value"],
+        37.0
+    );
+    // The update time is the state's: a second mapping of it is refused.
+    f.file(
+        "cxgap.toml",
+        &toml.replace(
+            "opened_at = \"case_opened\"",
+            "opened_at = \"case_opened\"\nsys_updated_on = \"updated\"",
+        ),
+    );
+    f.cmd(&["validate", "."])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "`sys_updated_on` is also in [events.timestamps]: its event is the case's state",
+        ));
 }
 
 /// SPEC 1.5: an XES process-mining log is an events input like any other:

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use crate::error::{ConfigError, Result};
 use crate::input::config::{
-    Attribution, DueDate, FileFormat, Overlap, Shape, SurveyKind, SurveyPick,
+    Attribution, DueDate, FileFormat, Overlap, Shape, StateColumn, SurveyKind, SurveyPick,
 };
 use crate::input::shape::labels::LabelValue;
 
@@ -136,6 +136,8 @@ pub struct InputSection {
     /// events, shape = "wide": canonical survey column -> the case row's column
     #[serde(default)]
     pub survey: BTreeMap<String, String>,
+    /// events, shape = "wide": the case's state and when it was last updated
+    pub state: Option<StateColumn>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -205,6 +207,8 @@ const KEYS: &[&str] = &[
     "due_dates",
     "counts",
     "survey",
+    "state",
+    "at",
     "kind",
     "scale",
     "pick",

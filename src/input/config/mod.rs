@@ -84,6 +84,21 @@ pub struct WideColumns {
     pub counts: BTreeMap<String, String>,
     /// canonical survey column (score, responded_at, ...) -> the case row's column
     pub survey: BTreeMap<String, String>,
+    /// the case's state as of its last update (an incident list)
+    pub state: Option<StateColumn>,
+}
+
+/// A wide table's state column (an ITSM incident list: `state` = Resolved
+/// as of `sys_updated_on`): the row's one event of what the case last
+/// became, at the update time. The state is the activity, its type comes
+/// from `[events.activities]` like a long log's.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct StateColumn {
+    /// The column holding the case's state (`Resolved`, `In Progress`).
+    pub column: String,
+    /// The time column of the update that set it.
+    pub at: String,
 }
 
 impl WideColumns {
@@ -593,6 +608,7 @@ fn resolve_input(
         due_dates: section.due_dates.clone(),
         counts: section.counts.clone(),
         survey: section.survey.clone(),
+        state: section.state.clone(),
     };
     for (column, due) in &wide_columns.due_dates {
         if due.kind.is_some() == due.kind_column.is_some() {
@@ -607,7 +623,7 @@ fn resolve_input(
         }
     }
     let wide = section.shape == Some(Shape::Wide);
-    if wide && wide_columns.timestamps.is_empty() {
+    if wide && wide_columns.timestamps.is_empty() && wide_columns.state.is_none() {
         return Err(ConfigError::Invalid {
             key: format!("{kind}.timestamps"),
             message: "a wide case table needs at least one timestamp column".into(),

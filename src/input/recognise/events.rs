@@ -9,7 +9,7 @@ use super::guess::{
 };
 use super::profile::Profile;
 use super::surveys::survey_kind;
-use super::{DueGuess, Recognised, guess};
+use super::{DueGuess, Recognised, StateGuess, guess};
 use crate::input::rows::events::EVENT_TYPES;
 use crate::input::shape::columns;
 
@@ -240,6 +240,9 @@ enum TimeRole {
     Before,
 }
 
+/// Words that name when a record was last touched.
+const UPDATE_WORDS: &[&str] = &["updated", "update", "modified", "changed", "touched"];
+
 fn time_role(name: &str) -> TimeRole {
     let n = name.to_lowercase().replace(['_', '-'], " ");
     let has = |w: &[&str]| w.iter().any(|x| n.contains(x));
@@ -247,10 +250,7 @@ fn time_role(name: &str) -> TimeRole {
     // (`Resolution Action Updated Date`, `sys_updated_on`): a step of its
     // own name, never a resolution or an opening.
     let words = super::profile::name_words(name);
-    if words
-        .iter()
-        .any(|w| ["updated", "update", "modified", "changed", "touched"].contains(&w.as_str()))
-    {
+    if words.iter().any(|w| UPDATE_WORDS.contains(&w.as_str())) {
         return TimeRole::Activity;
     }
     if has(&["kept", "fulfil", "honour", "honor"]) {
@@ -418,6 +418,7 @@ pub fn wide_events(r: &mut Recognised, p: &[Profile]) {
             _ => {}
         }
     }
+    state_of_case(r, p, &times);
     let resolved = of(TimeRole::Event("resolved"))
         .next_back()
         .map(|c| c.name.clone());
@@ -470,6 +471,73 @@ pub fn wide_events(r: &mut Recognised, p: &[Profile]) {
         }
     }
     dimensions(r, p);
+}
+
+/// An incident list says a case is resolved by its state, not by a time
+/// (ServiceNow's `state` = Resolved, as of `sys_updated_on`). With no
+/// resolution or close time, a state or status column some of whose values
+/// say resolved or closed, and a time of the last update, are the case's
+/// last step: `[events.state]`, its ending states in `[events.activities]`.
+fn state_of_case(r: &mut Recognised, p: &[Profile], times: &[(&Profile, TimeRole)]) {
+    if times
+        .iter()
+        .any(|(_, role)| matches!(role, TimeRole::Event("resolved" | "closed")))
+    {
+        return;
+    }
+    let Some(at) = times
+        .iter()
+        .find(|(c, role)| *role == TimeRole::Activity && c.has_word(UPDATE_WORDS))
+        .map(|(c, _)| *c)
+    else {
+        return;
+    };
+    let taken = |c: &Profile| r.columns.iter().any(|g| g.value == c.name);
+    let Some(state) = p
+        .iter()
+        .find(|c| c.has_word(&["state", "status"]) && c.is_categorical() && !taken(c))
+    else {
+        return;
+    };
+    // The type a state names: a keyword's, or its own when canonical.
+    let type_of = |name: &str| {
+        activity_type(name).or_else(|| {
+            let low = name.trim().to_lowercase();
+            EVENT_TYPES.iter().copied().find(|t| *t == low)
+        })
+    };
+    let mut names: Vec<&String> = Vec::new();
+    for v in &state.values {
+        if !names.contains(&v) {
+            names.push(v);
+        }
+    }
+    let ending: Vec<(String, Vec<String>)> = ["resolved", "closed"]
+        .iter()
+        .map(|t| {
+            let mine = names.iter().filter(|n| type_of(n) == Some(*t));
+            (
+                t.to_string(),
+                mine.map(|n| n.to_string()).collect::<Vec<_>>(),
+            )
+        })
+        .filter(|(_, mine)| !mine.is_empty())
+        .collect();
+    if ending.is_empty() {
+        return;
+    }
+    r.timestamps.retain(|g| g.key != at.name);
+    r.activities.extend(ending);
+    r.state = Some(StateGuess {
+        column: state.name.clone(),
+        at: at.name.clone(),
+        why: format!(
+            "no column times the resolution; `{}` holds each case's state ({}) as of its last update, `{}`",
+            state.name,
+            state.examples(4),
+            at.name
+        ),
+    });
 }
 
 pub fn case_table(r: &mut Recognised, p: &[Profile]) {

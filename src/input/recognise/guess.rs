@@ -356,6 +356,11 @@ pub(super) fn dimensions(r: &mut Recognised, p: &[Profile]) {
         .map(|g| g.value.clone())
         .chain(r.timestamps.iter().map(|g| g.key.clone()))
         .chain(r.counts.iter().map(|g| g.key.clone()))
+        .chain(
+            r.state
+                .iter()
+                .flat_map(|s| [s.column.clone(), s.at.clone()]),
+        )
         .chain(r.due_dates.iter().flat_map(|d| {
             std::iter::once(d.column.clone())
                 .chain(d.kept.clone())

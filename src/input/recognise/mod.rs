@@ -98,6 +98,14 @@ pub struct DueGuess {
     pub why: String,
 }
 
+/// A wide table's state column and the time it is as of (`[events.state]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StateGuess {
+    pub column: String,
+    pub at: String,
+    pub why: String,
+}
+
 /// Everything `init` found out about one file.
 #[derive(Debug, Clone)]
 pub struct Recognised {
@@ -132,6 +140,15 @@ pub struct Recognised {
     pub joined: Option<(String, Vec<String>)>,
     /// Long logs of updates: the evidence for `shape = "snapshots"`.
     pub snapshots: Option<String>,
+    /// Wide tables resolved by their state at the last update.
+    pub state: Option<StateGuess>,
+    /// The letters every sampled case id starts with (`INC`), when they
+    /// share two or more: files whose ids start differently name different
+    /// things (`SCTASK` tasks are not `INC` incidents).
+    pub id_prefix: Option<String>,
+    /// The latest time in the sample (UTC ms): of two snapshots of one
+    /// table, the later holds the cases' current state.
+    pub latest_ms: Option<i64>,
 }
 
 /// The first rows of a file, every column as text, and how it was read.
@@ -293,6 +310,9 @@ pub fn recognise(path: &Path, scratch: &Path) -> Result<Recognised> {
         encoding: s.encoding.clone(),
         joined: s.joined.clone(),
         snapshots: None,
+        state: None,
+        id_prefix: None,
+        latest_ms: None,
     };
     match role {
         Some(Role::LongEvents) => events::long_events(&mut r, &s.profiles, &s.rows),
@@ -303,7 +323,29 @@ pub fn recognise(path: &Path, scratch: &Path) -> Result<Recognised> {
         Some(Role::Interactions) => contacts::contacts(&mut r, &s.profiles, true),
         None => {}
     }
+    let case = r.columns.iter().find(|g| g.key == "case_id");
+    let case = case.and_then(|g| s.profiles.iter().find(|p| p.name == g.value));
+    r.id_prefix = case.and_then(|c| id_prefix(&c.values));
+    r.latest_ms = s
+        .profiles
+        .iter()
+        .filter(|p| p.is_time())
+        .filter_map(|p| crate::input::rows::timestamp::latest_ms(&p.values))
+        .max();
     Ok(r)
+}
+
+/// The letters every id starts with, when all share two or more.
+fn id_prefix(ids: &[String]) -> Option<String> {
+    let letters = |v: &String| -> String {
+        v.trim()
+            .chars()
+            .take_while(char::is_ascii_alphabetic)
+            .collect::<String>()
+            .to_uppercase()
+    };
+    let first = letters(ids.first()?);
+    (first.len() >= 2 && ids.iter().all(|v| letters(v) == first)).then_some(first)
 }
 
 pub(super) fn count_of(n: usize, what: &str) -> String {

@@ -92,12 +92,45 @@ struct Layout {
     dimensions: Vec<String>,
 }
 
-/// One timestamp column: its parsed column, the event and activity.
+/// One timestamp column: its parsed column and the event it times.
 struct Timed {
     column: String,
     parsed: String,
-    event: String,
-    activity: String,
+    stands: Stands,
+}
+
+/// What a timestamp column's event is: the one its mapping names, or the
+/// state the row's case is in (`[events.state]`), which differs by row.
+enum Stands {
+    Event { event: String, activity: String },
+    State,
+}
+
+/// The checked state text and its event type, on a case row.
+const STATE: &str = "__state";
+const STATE_EVENT: &str = "__state_event";
+
+impl Timed {
+    fn is(&self, event: &str) -> bool {
+        matches!(&self.stands, Stands::Event { event: e, .. } if e == event)
+    }
+
+    /// Its event's type and activity, for every row.
+    fn event(&self) -> (Expr, Expr) {
+        match &self.stands {
+            Stands::Event { event, activity } => (lit(event.clone()), lit(activity.clone())),
+            Stands::State => (col(STATE_EVENT), col(STATE)),
+        }
+    }
+
+    /// The rows it stands for an event on.
+    fn present(&self) -> Expr {
+        let at = col(&self.parsed).is_not_null();
+        match self.stands {
+            Stands::Event { .. } => at,
+            Stands::State => at.and(col(STATE).is_not_null()),
+        }
+    }
 }
 
 fn not_a_column(
@@ -219,7 +252,7 @@ pub fn load(spec: &InputSpec, cfg: &RunConfig, scratch: &Path) -> Result<Wide> {
         due_dates: due_aliases,
         dimensions,
     };
-    let checked = check(&scanned, &cols, cfg, &layout)?;
+    let checked = check(&scanned, spec, &cols, cfg, &layout)?;
     // The survey columns are read from the raw text of the used rows.
     let raw = if wide.survey.is_empty() {
         load::Raw::Drop
@@ -262,8 +295,27 @@ fn checked_mapping(spec: &InputSpec, found: &[String]) -> Result<Vec<Timed>> {
         timed.push(Timed {
             column: column.clone(),
             parsed: String::new(),
-            event,
-            activity,
+            stands: Stands::Event { event, activity },
+        });
+    }
+    if let Some(state) = &wide.state {
+        exists("state", &state.column)?;
+        exists("state", &state.at)?;
+        if wide.timestamps.contains_key(&state.at) {
+            return Err(ConfigError::Invalid {
+                key: "events.state.at".into(),
+                message: format!(
+                    "`{}` is also in [events.timestamps]: its event is the case's state",
+                    state.at
+                ),
+                hint: Some(format!("remove \"{}\" from [events.timestamps]", state.at)),
+            }
+            .into());
+        }
+        timed.push(Timed {
+            column: state.at.clone(),
+            parsed: String::new(),
+            stands: Stands::State,
         });
     }
     timed.sort_by_key(|t| position(&t.column));
@@ -307,6 +359,9 @@ fn unmapped(wide: &WideColumns, cols: &ColumnMap, found: &[String]) -> Vec<Strin
     used.extend(wide.timestamps.keys().map(String::as_str));
     used.extend(wide.counts.keys().map(String::as_str));
     used.extend(wide.survey.values().map(String::as_str));
+    if let Some(state) = &wide.state {
+        used.extend([state.column.as_str(), state.at.as_str()]);
+    }
     for (column, due) in &wide.due_dates {
         used.push(column);
         used.extend(
@@ -326,7 +381,13 @@ fn unmapped(wide: &WideColumns, cols: &ColumnMap, found: &[String]) -> Vec<Strin
 
 /// The case rows' checks: a case id, readable times and counts, at least
 /// one time, each case once.
-fn check(scanned: &Scanned, cols: &ColumnMap, cfg: &RunConfig, layout: &Layout) -> Result<Checked> {
+fn check(
+    scanned: &Scanned,
+    spec: &InputSpec,
+    cols: &ColumnMap,
+    cfg: &RunConfig,
+    layout: &Layout,
+) -> Result<Checked> {
     let Layout {
         timed,
         stamps,
@@ -402,6 +463,11 @@ fn check(scanned: &Scanned, cols: &ColumnMap, cfg: &RunConfig, layout: &Layout) 
             );
         }
     }
+    if let Some(state) = &spec.wide.state {
+        let activities = events::activity_map(spec)?;
+        exprs.push(text(&state.column).alias(STATE));
+        exprs.push(fields::map_names(text(&state.column), activities, "other").alias(STATE_EVENT));
+    }
     exprs.push(fields::reason_code(&rules));
     exprs.extend(fields::raw_columns(scanned));
     let times: Vec<&str> = stamps.keys().map(String::as_str).collect();
@@ -419,7 +485,7 @@ fn check(scanned: &Scanned, cols: &ColumnMap, cfg: &RunConfig, layout: &Layout) 
 /// rejected as a value, the case kept. The value stamped out of order is
 /// the later step (the reply, the resolution), never the opening.
 fn out_of_order(timed: &[Timed]) -> Vec<fields::CellRule> {
-    let of = |event: &'static str| timed.iter().filter(move |t| t.event == event);
+    let of = |event: &'static str| timed.iter().filter(move |t| t.is(event));
     let mut rules = Vec::new();
     if let Some(opened) = of("case_opened").next() {
         for t in timed.iter().filter(|t| t.parsed != opened.parsed) {
@@ -432,9 +498,15 @@ fn out_of_order(timed: &[Timed]) -> Vec<fields::CellRule> {
         }
     }
     if let Some(reply) = of("contact_out").next() {
-        for t in of("resolved").chain(of("closed")) {
+        for t in timed {
+            let ends = match t.stands {
+                Stands::Event { .. } if t.is("resolved") || t.is("closed") => lit(true),
+                Stands::State => col(STATE_EVENT)
+                    .is_in(lit(Series::new("".into(), ["resolved", "closed"])), false),
+                Stands::Event { .. } => continue,
+            };
             rules.push(fields::CellRule {
-                when: col(&t.parsed).lt(col(&reply.parsed)),
+                when: col(&t.parsed).lt(col(&reply.parsed)).and(ends),
                 reason: "resolved_before_first_response",
                 column: t.column.clone(),
                 checked: t.parsed.clone(),
@@ -456,19 +528,19 @@ fn unpivot(rows: LazyFrame, layout: &Layout) -> PolarsResult<LazyFrame> {
     } = layout;
     let ts_type = crate::input::rows::timestamp::utc_dtype();
     // The case's opening: its case_opened column, else its earliest time.
-    let opened = match timed.iter().find(|t| t.event == "case_opened") {
+    let opened = match timed.iter().find(|t| t.is("case_opened")) {
         Some(t) => col(&t.parsed),
         None => polars::lazy::dsl::min_horizontal(
             timed.iter().map(|t| col(&t.parsed)).collect::<Vec<_>>(),
         )?,
     };
-    let event = |ts: Expr, ev: &str, activity: &str, due: Expr, kind: Expr| {
+    let event = |ts: Expr, (ev, activity): (Expr, Expr), due: Expr, kind: Expr| {
         let mut v = vec![
             col("line"),
             col("case_id"),
             ts.alias("ts"),
-            lit(ev.to_string()).alias("event"),
-            lit(activity.to_string()).alias("activity"),
+            ev.alias("event"),
+            activity.alias("activity"),
             col("customer_id"),
             col("channel"),
             col("agent"),
@@ -479,21 +551,17 @@ fn unpivot(rows: LazyFrame, layout: &Layout) -> PolarsResult<LazyFrame> {
         v.extend(dimensions.iter().map(|d| col(d.as_str())));
         v
     };
+    let named = |ev: &str, activity: &str| (lit(ev.to_string()), lit(activity.to_string()));
     let no_due = || lit(NULL).cast(ts_type.clone());
     let no_kind = || lit(NULL).cast(DataType::String);
     let mut parts: Vec<LazyFrame> = Vec::new();
     for t in timed {
-        parts.push(
-            rows.clone()
-                .filter(col(&t.parsed).is_not_null())
-                .select(event(
-                    col(&t.parsed),
-                    &t.event,
-                    &t.activity,
-                    no_due(),
-                    no_kind(),
-                )),
-        );
+        parts.push(rows.clone().filter(t.present()).select(event(
+            col(&t.parsed),
+            t.event(),
+            no_due(),
+            no_kind(),
+        )));
     }
     for d in due_dates {
         let due = col(d.due.as_str());
@@ -503,8 +571,7 @@ fn unpivot(rows: LazyFrame, layout: &Layout) -> PolarsResult<LazyFrame> {
                 .filter(due.clone().is_not_null().and(made_at.clone().is_not_null()))
                 .select(event(
                     made_at,
-                    "promise",
-                    "promise",
+                    named("promise", "promise"),
                     due.clone(),
                     d.kind.expr(),
                 )),
@@ -515,8 +582,7 @@ fn unpivot(rows: LazyFrame, layout: &Layout) -> PolarsResult<LazyFrame> {
                     .filter(due.is_not_null().and(col(k.as_str()).is_not_null()))
                     .select(event(
                         col(k.as_str()),
-                        "promise_kept",
-                        "promise kept",
+                        named("promise_kept", "promise kept"),
                         no_due(),
                         d.kind.expr(),
                     )),
@@ -538,7 +604,12 @@ fn unpivot(rows: LazyFrame, layout: &Layout) -> PolarsResult<LazyFrame> {
                         keep_nulls: false,
                     },
                 )
-                .select(event(opened.clone(), ev, column, no_due(), no_kind())),
+                .select(event(
+                    opened.clone(),
+                    named(ev, column),
+                    no_due(),
+                    no_kind(),
+                )),
         );
     }
     concat(parts, UnionArgs::default())

@@ -91,6 +91,8 @@ pub const EVENTS: &[Canon] = &[
             "client",
             "callerid",
             "caller",
+            // ServiceNow's "Affected User": whom the incident is about.
+            "affecteduser",
         ],
     ),
     c(

@@ -142,6 +142,18 @@ pub fn best_read(sample: &[String]) -> usize {
 /// UTC), in the layout the sample reads best: `init` compares columns by
 /// it (a purchase years before the ticket is not the ticket's opening).
 pub fn median_ms(sample: &[String]) -> Option<i64> {
+    let ms = instants(sample);
+    ms.get(ms.len() / 2).copied()
+}
+
+/// The latest instant of a sample, read as `median_ms` reads it: of two
+/// snapshots of one table, `init` keeps the later.
+pub fn latest_ms(sample: &[String]) -> Option<i64> {
+    instants(sample).last().copied()
+}
+
+/// A sample's readable instants, sorted.
+fn instants(sample: &[String]) -> Vec<i64> {
     let layout = match choose(sample, None) {
         Choice::Layout(l) => l,
         Choice::DayOrMonthFirst => Layout::Dates(Order::Dmy),
@@ -151,7 +163,7 @@ pub fn median_ms(sample: &[String]) -> Option<i64> {
         .filter_map(|v| read_ms(v, &layout, &chrono_tz::UTC))
         .collect();
     ms.sort_unstable();
-    ms.get(ms.len() / 2).copied()
+    ms
 }
 
 /// The column's layout from its sampled values, or the pinned format. With

@@ -250,6 +250,9 @@ fn events_section(out: &mut String, r: &Recognised, dir: &Path, surveys_elsewher
         "\n[events.activities]\n# canonical types: {}\n# Unmapped names become `other`; `cxgap validate` lists them.",
         EVENT_TYPES.join(", ")
     );
+    if let Some(why) = &r.ending {
+        let _ = writeln!(out, "# resolved: {why}");
+    }
     activity_lines(out, r);
     for n in &r.unmapped {
         let _ = writeln!(out, "# {} -> ?", toml_str(n));

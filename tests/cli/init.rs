@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use predicates::prelude::*;
 
-use crate::common::{Fixture, expect};
+use crate::common::{Fixture, expect, figure_row};
 
 fn sample_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data")
@@ -228,4 +228,38 @@ fn init_sees_reopens_in_a_log_without_a_reopened_activity() {
         &[("reopens", "1"), ("resolved_at", "2012-10-10T10:00:00Z")],
     );
     expect(&rows, "C2", &[("reopens", "0")]);
+}
+
+/// A process-mining log whose activities never say resolved: the
+/// activities that only ever end a case (here `approve` and `reject`; 4 of
+/// 4 cases end with one, and neither occurs mid-case) are what resolves it.
+/// `review` ends no case; `decide` ends none either, though every case has it.
+#[test]
+fn init_types_the_activities_that_only_end_cases_as_the_resolution() {
+    let f = Fixture::new();
+    f.file(
+        "log.csv",
+        "case,activity,time\n\
+         1,submit,2026-05-01 09:00\n1,review,2026-05-01 10:00\n1,decide,2026-05-02 09:00\n1,approve,2026-05-02 10:00\n\
+         2,submit,2026-05-01 09:00\n2,decide,2026-05-03 09:00\n2,reject,2026-05-03 10:00\n\
+         3,submit,2026-05-02 09:00\n3,review,2026-05-02 11:00\n3,decide,2026-05-04 09:00\n3,approve,2026-05-04 12:00\n\
+         4,submit,2026-05-02 09:00\n4,decide,2026-05-05 09:00\n4,reject,2026-05-05 09:30\n",
+    );
+    f.cmd(&["init", ".", "log.csv"]).assert().success();
+    let toml = std::fs::read_to_string(f.join("cxgap.toml")).unwrap();
+    assert!(
+        toml.contains("resolved = [\"approve\", \"reject\"]"),
+        "{toml}"
+    );
+    assert!(
+        toml.contains("only ever end a case, and 4 of 4 cases end with one"),
+        "{toml}"
+    );
+    // Resolved 25, 49, 51 and 72.5 h after opening: median (49 + 51) / 2.
+    let overview = f.metrics_json(&["overview"]);
+    assert_eq!(figure_row(&overview, "open_cases")["value"], 0.0);
+    assert_eq!(
+        figure_row(&overview, "median_resolution_hours")["value"],
+        50.0
+    );
 }

@@ -142,6 +142,9 @@ pub struct Recognised {
     pub snapshots: Option<String>,
     /// Wide tables resolved by their state at the last update.
     pub state: Option<StateGuess>,
+    /// Long logs whose names never say resolved: why the activities that
+    /// only ever end a case were typed `resolved`.
+    pub ending: Option<String>,
     /// The letters every sampled case id starts with (`INC`), when they
     /// share two or more: files whose ids start differently name different
     /// things (`SCTASK` tasks are not `INC` incidents).
@@ -311,6 +314,7 @@ pub fn recognise(path: &Path, scratch: &Path) -> Result<Recognised> {
         joined: s.joined.clone(),
         snapshots: None,
         state: None,
+        ending: None,
         id_prefix: None,
         latest_ms: None,
     };

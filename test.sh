@@ -39,7 +39,7 @@ if ! .venv/bin/python -c "import duckdb" >/dev/null 2>&1; then
   echo "test.sh: installing benches/requirements.txt into .venv" >&2
   .venv/bin/python -m pip install -q -r benches/requirements.txt
 fi
-if ! .venv/bin/python -c "import pyspark" >/dev/null 2>&1; then
+if ! .venv/bin/python -c "import pyspark, pyarrow, pandas" >/dev/null 2>&1; then
   echo "test.sh: installing spark/requirements.txt into .venv" >&2
   .venv/bin/python -m pip install -q -r spark/requirements.txt
 fi

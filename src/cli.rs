@@ -388,6 +388,16 @@ pub struct JourneysArgs {
     /// with their own counts, and the quality gate waits for the report
     #[arg(long, requires = "partition")]
     pub routed: bool,
+    /// With --routed: the latest event timestamp of the whole run (from
+    /// `--format keys`), the as_of of every part when none is configured.
+    /// Unlike --as-of, it sets no later row aside (SPEC 2)
+    #[arg(
+        long,
+        value_name = "TIME",
+        requires = "routed",
+        conflicts_with = "as_of"
+    )]
+    pub run_latest_event: Option<String>,
     /// Replace an existing file at --out that cxgap did not write (never an input)
     #[arg(long)]
     pub force: bool,

@@ -60,6 +60,7 @@ pub fn config_digest(cfg: &RunConfig) -> String {
             "config_file",
             "as_of",
             "as_of_source",
+            "run_latest_event",
             "now",
             "min_n",
             "max_reject_share",

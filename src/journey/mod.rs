@@ -272,6 +272,9 @@ pub fn as_of(inputs: &Inputs, cfg: &RunConfig) -> Result<(DateTime<Utc>, String)
     if cfg.as_of.is_some() {
         return Ok(as_of_from(None, cfg));
     }
+    if cfg.run_latest_event.is_some() {
+        return Ok(as_of_from(None, cfg));
+    }
     let latest = inputs
         .events
         .rows()
@@ -289,6 +292,10 @@ pub fn as_of(inputs: &Inputs, cfg: &RunConfig) -> Result<(DateTime<Utc>, String)
 pub fn as_of_from(latest: Option<(i64, i64)>, cfg: &RunConfig) -> (DateTime<Utc>, String) {
     if let (Some(t), Some(source)) = (cfg.as_of, cfg.as_of_source) {
         return (t, source.to_string());
+    }
+    // A routed part sees only its rows: the run's latest event is given.
+    if let Some(t) = cfg.run_latest_event {
+        return (t, "the latest event timestamp of all parts".into());
     }
     let file = cfg
         .events

@@ -35,18 +35,29 @@ fn require_java_and_pyspark() {
 /// Run the Spark job over `data/` (inputs `events.EXT` and the like) into
 /// `spark/`, and compare it with `one/`, the report of one machine.
 fn same_as_one_machine(f: &Fixture, ext: &str) {
+    let input = |name: &str| format!("{name}.{ext}");
+    same_files_as_one_machine(
+        f,
+        [&input("events"), &input("surveys"), &input("contacts")],
+        ext,
+    );
+}
+
+/// The same, for the events, surveys and contacts files named (in `data/`,
+/// where cxgap.toml names them too).
+fn same_files_as_one_machine(f: &Fixture, [events, surveys, contacts]: [&str; 3], ext: &str) {
     f.cmd(&["report", "data", "--out", "one"])
         .assert()
         .success();
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("spark/cxgap_spark.py");
-    let input = |name: &str| format!("data/{name}.{ext}");
+    let input = |name: &str| format!("data/{name}");
     let out = Command::new(python())
         .current_dir(f.join("."))
         .arg(&script)
         .args(["--master", "local[2]", "--config", "data/cxgap.toml"])
-        .args(["--events", &input("events")])
-        .args(["--surveys", &input("surveys")])
-        .args(["--contacts", &input("contacts")])
+        .args(["--events", &input(events)])
+        .args(["--surveys", &input(surveys)])
+        .args(["--contacts", &input(contacts)])
         .args(["--parts", "3", "--out", "journeys", "--staging", "staging"])
         .args(["--report", "spark", "--cxgap", env!("CARGO_BIN_EXE_cxgap")])
         .env("NO_COLOR", "1")
@@ -120,6 +131,14 @@ fn spark_builds_the_journeys_of_one_machine_from_csv() {
         let (_, rest) = rows[500 + i].split_once(',').unwrap();
         reused.push_str(&format!("{id},{rest}\n"));
     }
+    // An answer after the latest event: as_of is that event, and the answer
+    // still counts (only an explicit earlier --as-of sets rows aside, SPEC
+    // 2), in every part as on one machine.
+    let fields: Vec<&str> = rows[10].split(',').collect();
+    reused.push_str(&format!(
+        "R99999999,{},{},2026-09-01 10:00:00,2026-09-02 12:00:00,4,Yes,\n",
+        fields[1], fields[2]
+    ));
     std::fs::write(f.join("data/surveys.csv"), reused).unwrap();
     same_as_one_machine(&f, "csv");
 }
@@ -137,4 +156,58 @@ fn spark_builds_the_journeys_of_one_machine_from_parquet() {
     .assert()
     .success();
     same_as_one_machine(&f, "parquet");
+}
+
+/// Shapes a cluster holds besides plain CSV and Parquet: an event log as
+/// NDJSON (one object per line, no header: its records number from 1) and
+/// a Qualtrics survey export (three header rows: the column tags, the
+/// question text, the ImportId objects). The same sample, rewritten.
+#[test]
+fn spark_builds_the_journeys_of_one_machine_from_ndjson_and_a_qualtrics_export() {
+    require_java_and_pyspark();
+    let f = Fixture::new();
+    f.cmd(&["sample", "--cases", "3000", "--seed", "5", "--out", "data"])
+        .assert()
+        .success();
+    let mut events = csv::Reader::from_path(f.join("data/events.csv")).unwrap();
+    let names = events.headers().unwrap().clone();
+    let mut ndjson = String::new();
+    for row in events.records() {
+        let object: serde_json::Map<String, serde_json::Value> = names
+            .iter()
+            .zip(row.unwrap().iter())
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| (k.to_string(), v.into()))
+            .collect();
+        ndjson.push_str(&serde_json::Value::Object(object).to_string());
+        ndjson.push('\n');
+    }
+    std::fs::write(f.join("data/events.ndjson"), ndjson).unwrap();
+    let mut surveys = csv::Reader::from_path(f.join("data/surveys.csv")).unwrap();
+    let names = surveys.headers().unwrap().clone();
+    let mut export = csv::Writer::from_path(f.join("data/qualtrics.csv")).unwrap();
+    export.write_record(&names).unwrap();
+    export
+        .write_record(names.iter().map(|n| format!("{n}?")))
+        .unwrap();
+    export
+        .write_record(names.iter().map(|n| format!("{{\"ImportId\":\"{n}\"}}")))
+        .unwrap();
+    for row in surveys.records() {
+        export.write_record(&row.unwrap()).unwrap();
+    }
+    export.flush().unwrap();
+    let toml = std::fs::read_to_string(f.join("data/cxgap.toml")).unwrap();
+    let toml = toml
+        .replace("path = \"events.csv\"", "path = \"events.ndjson\"")
+        .replace("path = \"surveys.csv\"", "path = \"qualtrics.csv\"");
+    std::fs::write(f.join("data/cxgap.toml"), toml).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_slice(&f.stdout(&["validate", "data", "--format", "json"])).unwrap();
+    assert_eq!(v["inputs"][1]["shape"], "qualtrics");
+    same_files_as_one_machine(
+        &f,
+        ["events.ndjson", "qualtrics.csv", "contacts.csv"],
+        "ndjson and qualtrics",
+    );
 }

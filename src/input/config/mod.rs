@@ -242,6 +242,9 @@ pub struct RunConfig {
     pub as_of: Option<DateTime<Utc>>,
     /// Where `as_of` came from, for the summary: `--as-of` or cxgap.toml.
     pub as_of_source: Option<&'static str>,
+    /// A routed part's (`journeys --routed`): the whole run's latest event
+    /// timestamp, its as_of when `as_of` is none; it sets nothing aside.
+    pub run_latest_event: Option<DateTime<Utc>>,
     /// The moment of the run: a row dated more than a day after it is
     /// rejected (`timestamp_in_future`). `CXGAP_NOW` pins it (tests, replays).
     pub now: DateTime<Utc>,
@@ -419,6 +422,7 @@ impl RunConfig {
             attribution: file.attribution.unwrap_or_default(),
             as_of,
             as_of_source,
+            run_latest_event: None,
             now,
             repeat_window_days,
             survey,

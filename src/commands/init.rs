@@ -75,15 +75,15 @@ fn choose(found: &[Recognised]) -> Chosen<'_> {
         };
         match slot {
             // Two exports of one table (the same role, the case id in the
-            // same column): snapshots, the later holding the current state.
+            // same column): the later holds the cases' current states.
             Some(first) if same_table(first, r) && r.latest_ms > first.latest_ms => {
-                let why = format!("an earlier snapshot of {}", r.path.display());
+                let why = format!("an earlier export of the table in {}", r.path.display());
                 c.unused.push((first, why));
                 *slot = Some(r);
             }
             Some(first) => {
                 let why = if same_table(first, r) {
-                    format!("an earlier snapshot of {}", first.path.display())
+                    format!("an earlier export of the table in {}", first.path.display())
                 } else {
                     format!(
                         "also {}; keeping {}",

@@ -213,15 +213,6 @@ fn event_time(r: &mut Recognised, p: &[Profile], rows: &DataFrame, case: Option<
 /// A log with no reopened activity whose tickets go back to work after a
 /// resolution: `reopen_on_activity` would count those reopens.
 fn reopen_evidence(r: &mut Recognised, rows: &DataFrame, case: Option<&str>, activity: &str) {
-    // A name's type: a keyword's, or its own when it is canonical.
-    let type_of = |name: &str| {
-        activity_type(name).or_else(|| {
-            EVENT_TYPES
-                .iter()
-                .copied()
-                .find(|t| *t == name.to_lowercase())
-        })
-    };
     let names = r
         .activities
         .iter()
@@ -271,6 +262,14 @@ fn reopen_evidence(r: &mut Recognised, rows: &DataFrame, case: Option<&str>, act
             state.len().max(back.len())
         ));
     }
+}
+
+/// The type a name says: a keyword's, or its own when it is canonical.
+fn type_of(name: &str) -> Option<&'static str> {
+    activity_type(name).or_else(|| {
+        let low = name.trim().to_lowercase();
+        EVENT_TYPES.iter().copied().find(|t| *t == low)
+    })
 }
 
 /// What a wide table's time column is, by its name.
@@ -551,13 +550,6 @@ fn state_of_case(r: &mut Recognised, p: &[Profile], times: &[(&Profile, TimeRole
         .find(|c| c.has_word(&["state", "status"]) && c.is_categorical() && !taken(c))
     else {
         return;
-    };
-    // The type a state names: a keyword's, or its own when canonical.
-    let type_of = |name: &str| {
-        activity_type(name).or_else(|| {
-            let low = name.trim().to_lowercase();
-            EVENT_TYPES.iter().copied().find(|t| *t == low)
-        })
     };
     let mut names: Vec<&String> = Vec::new();
     for v in &state.values {

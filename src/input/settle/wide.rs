@@ -11,6 +11,9 @@
 //! - a count column is that many events of its type at the case's opening:
 //!   the table does not say when they happened, so they count as contacts,
 //!   reopens or transfers but can never be a recontact or a follow-up;
+//! - a state column (`[events.state]`, an ITSM incident list) is one event
+//!   at its `at` time, its activity the row's state, typed by
+//!   `[events.activities]` (resolved, closed, or the case's last step);
 //! - a survey mapped on the row is the case's survey (its id the case id);
 //! - every other column is a dimension.
 //!

@@ -34,8 +34,7 @@ pub fn fixture() -> Fixture {
 fn lists(f: &Fixture, extra: &[&str]) -> Value {
     let mut args = vec!["callbacks", ".", "--format", "json"];
     args.extend_from_slice(extra);
-    let out = f.stdout(&args);
-    serde_json::from_slice(&out).expect("json")
+    f.json(&args)
 }
 
 fn column<'a>(rows: &'a Value, name: &str) -> Vec<&'a Value> {
@@ -241,8 +240,7 @@ fn back_test(seed: &str, extra: &[&str]) -> (f64, String) {
     let mut args = vec!["sample", "--cases", "20000", "--seed", seed, "--out", "s"];
     args.extend_from_slice(extra);
     f.cmd(&args).assert().success();
-    let out = f.stdout(&["callbacks", "s", "--format", "json", "--top", "1"]);
-    let v: Value = serde_json::from_slice(&out).unwrap();
+    let v = f.json(&["callbacks", "s", "--format", "json", "--top", "1"]);
     let check = &v["at_risk_check"][0];
     (
         check["auc"].as_f64().unwrap(),

@@ -237,8 +237,7 @@ fn planted_comments_and_blind_spots_are_recovered() {
             serde_json::from_slice(&std::fs::read(f.join("s/truth.json")).unwrap()).unwrap();
         let planted = &truth["comments"];
         let count = |k: &str| planted[k].as_f64().unwrap();
-        let out = f.stdout(&["metrics", "comments", "s", "--format", "json"]);
-        let t: Value = serde_json::from_slice(&out).unwrap();
+        let t = f.json(&["metrics", "comments", "s", "--format", "json"]);
         let chasing = theme(&t, "chasing");
         // Every chase comment written is found, but for the few answers
         // rejected (out-of-scale scores, duplicate ids) or joined to no case.

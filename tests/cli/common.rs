@@ -69,16 +69,20 @@ impl Fixture {
         let mut a = vec!["metrics"];
         a.extend_from_slice(args);
         a.extend_from_slice(&[".", "--format", "json"]);
-        let out = self.stdout(&a);
-        serde_json::from_slice(&out).expect("json")
+        self.json(&a)
     }
 
     /// `validate --format json` parsed.
     pub fn validate_json(&self, extra: &[&str]) -> serde_json::Value {
         let mut args = vec!["validate", ".", "--format", "json"];
         args.extend_from_slice(extra);
-        let out = self.stdout(&args);
-        serde_json::from_slice(&out).expect("json")
+        self.json(&args)
+    }
+
+    /// The standard output of `cxgap ARGS` (which must succeed), parsed as
+    /// JSON: ARGS ask for `--format json`.
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        serde_json::from_slice(&self.stdout(args)).expect("json")
     }
 }
 

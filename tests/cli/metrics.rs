@@ -662,28 +662,14 @@ fn trend_periods_are_local_calendar_periods() {
         "events.csv",
         "case_id,timestamp,event\nA,2026-03-01T20:00:00Z,case_opened\nA,2026-03-02T03:00:00Z,resolved\n",
     );
-    let out = f.stdout(&[
-        "metrics",
-        "trends",
-        ".",
-        "--format",
-        "json",
-        "--timezone",
-        "America/New_York",
-    ]);
-    let v: Value = serde_json::from_slice(&out).unwrap();
+    let v = f.metrics_json(&["trends", "--timezone", "America/New_York"]);
     assert_eq!(v[0]["period"], "2026-02-23");
-    let out = f.stdout(&[
-        "metrics",
+    let v = f.metrics_json(&[
         "trends",
-        ".",
-        "--format",
-        "json",
         "--period",
         "day",
         "--timezone",
         "America/New_York",
     ]);
-    let v: Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(v[0]["period"], "2026-03-01");
 }

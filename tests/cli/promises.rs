@@ -31,8 +31,7 @@ Z,2026-04-10 00:00,case_opened,,
 ";
 
 fn ledger(f: &Fixture, case: &str) -> Vec<serde_json::Value> {
-    let out = f.stdout(&["case", case, ".", "--format", "json"]);
-    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let v = f.json(&["case", case, ".", "--format", "json"]);
     v["promises"].as_array().unwrap().clone()
 }
 

@@ -913,8 +913,7 @@ fn a_count_on_a_case_row_reads_as_a_count_in_the_story() {
          [events.timestamps]\n\"Created at\" = \"case_opened\"\n\"Solved at\" = \"resolved\"\n\
          [events.counts]\nReopens = \"reopened\"\n",
     );
-    let out = f.stdout(&["case", "1", ".", "--format", "json"]);
-    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let v = f.json(&["case", "1", ".", "--format", "json"]);
     let timeline = v["timeline"].as_array().unwrap();
     let activities: Vec<&str> = timeline
         .iter()

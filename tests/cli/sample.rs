@@ -14,11 +14,6 @@ fn generate(f: &Fixture, dir: &str, cases: &str, seed: &str, format: &str) {
     .success();
 }
 
-fn json(f: &Fixture, args: &[&str]) -> Value {
-    let out = f.stdout(args);
-    serde_json::from_slice(&out).unwrap()
-}
-
 fn row<'a>(rows: &'a Value, key: &str, value: &str) -> &'a Value {
     rows.as_array()
         .unwrap()
@@ -66,7 +61,7 @@ fn metrics_recover_the_planted_effects() {
     let t = |k: &str| truth[k].as_f64().unwrap();
 
     // Nothing lost, and validation has dirty rows to reject.
-    let v = json(&f, &["validate", "d", "--format", "json"]);
+    let v = f.json(&["validate", "d", "--format", "json"]);
     for input in v["inputs"].as_array().unwrap() {
         let n = |k: &str| input[k].as_u64().unwrap();
         assert_eq!(
@@ -88,7 +83,7 @@ fn metrics_recover_the_planted_effects() {
 
     // Factor gaps: the planted effect, within 0.15 points (rounding and
     // clipping to 1-5 shrink gaps a little; factors are drawn independently).
-    let d = json(&f, &["metrics", "drivers", "d", "--format", "json"]);
+    let d = f.json(&["metrics", "drivers", "d", "--format", "json"]);
     for (factor, key) in [
         ("promise_missed", "promise_missed"),
         ("transferred", "transferred"),
@@ -108,7 +103,7 @@ fn metrics_recover_the_planted_effects() {
 
     // Segments: exactly the inflated and the deflated team are flagged, with
     // residuals near the planted shifts.
-    let s = json(&f, &["metrics", "segments", "d", "--format", "json"]);
+    let s = f.json(&["metrics", "segments", "d", "--format", "json"]);
     for seg in s.as_array().unwrap() {
         let name = seg["segment"].as_str().unwrap();
         let flag = seg["flag"].as_str().unwrap_or("");
@@ -131,7 +126,7 @@ fn metrics_recover_the_planted_effects() {
     }
 
     // Who answers: only the selective team is flagged.
-    let w = json(&f, &["metrics", "who-answers", "d", "--format", "json"]);
+    let w = f.json(&["metrics", "who-answers", "d", "--format", "json"]);
     for seg in w["response_by_segment"].as_array().unwrap() {
         let flagged = !seg["flag"].is_null();
         assert_eq!(flagged, seg["segment"] == truth["selective_team"], "{seg}");
@@ -210,7 +205,7 @@ fn each_shape_holds_the_same_cases() {
     }
     let truth: Value =
         serde_json::from_slice(&std::fs::read(f.join("wide/truth.json")).unwrap()).unwrap();
-    let d = json(&f, &["metrics", "drivers", "wide", "--format", "json"]);
+    let d = f.json(&["metrics", "drivers", "wide", "--format", "json"]);
     for factor in ["promise_missed", "transferred", "escalated"] {
         let gap = row(&d, "factor", factor)["gap"].as_f64().unwrap();
         let planted = truth[factor].as_f64().unwrap();

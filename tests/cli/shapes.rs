@@ -255,8 +255,7 @@ responded_at = "review_answer_timestamp"
         "o3",
         &[("promises_broken", "1"), ("resolved_at", "")],
     );
-    let out = f.stdout(&["metrics", "promises", ".", "--format", "json"]);
-    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let v = f.metrics_json(&["promises"]);
     let delivery = &v[0];
     assert_eq!(delivery["kind"], "delivery");
     assert_eq!(

@@ -202,8 +202,7 @@ fn spark_builds_the_journeys_of_one_machine_from_ndjson_and_a_qualtrics_export()
         .replace("path = \"events.csv\"", "path = \"events.ndjson\"")
         .replace("path = \"surveys.csv\"", "path = \"qualtrics.csv\"");
     std::fs::write(f.join("data/cxgap.toml"), toml).unwrap();
-    let v: serde_json::Value =
-        serde_json::from_slice(&f.stdout(&["validate", "data", "--format", "json"])).unwrap();
+    let v = f.json(&["validate", "data", "--format", "json"]);
     assert_eq!(v["inputs"][1]["shape"], "qualtrics");
     same_files_as_one_machine(
         &f,

@@ -94,14 +94,7 @@ fn write_dataset(args: &JourneysArgs, term: &Term) -> Result<Outcome> {
     };
     let mut cfg = super::config(&args.input)?;
     if let Some(text) = &args.run_latest_event {
-        let t = crate::input::rows::timestamp::parse_cli_instant(text, cfg.timezone).ok_or_else(
-            || {
-                crate::error::Error::usage(
-                    format!("cannot read `{text}` as a date and time for --run-latest-event"),
-                    Some("use e.g. `2026-11-22T18:00:00Z`".into()),
-                )
-            },
-        )?;
+        let t = crate::input::config::instant_arg(text, cfg.timezone, "--run-latest-event")?;
         cfg.run_latest_event = Some(t);
     }
     target::check_folder(&folder, FolderKind::Dataset, &cfg.input_paths())?;

@@ -478,15 +478,20 @@ fn resolve_clock(args: &Overrides, file: &ConfigFile, timezone: Zone) -> Result<
         Err(_) => Utc::now(),
     };
     let as_of = match args.as_of.as_deref().or(file.as_of.as_deref()) {
-        Some(text) => Some(parse_cli_instant(text, timezone).ok_or_else(|| {
-            Error::usage(
-                format!("cannot read `{text}` as a date and time for --as-of"),
-                Some("use e.g. `2026-11-22`, `2026-11-22 18:00` or `2026-11-22T18:00:00Z`".into()),
-            )
-        })?),
+        Some(text) => Some(instant_arg(text, timezone, "--as-of")?),
         None => None,
     };
     Ok((as_of, as_of_source, now))
+}
+
+/// A moment given on the command line for `flag`, read in the run's zone.
+pub fn instant_arg(text: &str, timezone: Zone, flag: &str) -> Result<DateTime<Utc>> {
+    parse_cli_instant(text, timezone).ok_or_else(|| {
+        Error::usage(
+            format!("cannot read `{text}` as a date and time for {flag}"),
+            Some("use e.g. `2026-11-22`, `2026-11-22 18:00` or `2026-11-22T18:00:00Z`".into()),
+        )
+    })
 }
 
 /// Promise kind -> the event types that fulfil it: the defaults (a

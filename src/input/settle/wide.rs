@@ -103,10 +103,17 @@ struct Timed {
 }
 
 /// What a timestamp column's event is: the one its mapping names, or the
-/// state the row's case is in (`[events.state]`), which differs by row.
+/// state the row's case is in (`[events.state]`: its column, and the
+/// activity map that types it), which differs by row.
 enum Stands {
-    Event { event: String, activity: String },
-    State,
+    Event {
+        event: String,
+        activity: String,
+    },
+    State {
+        column: String,
+        types: BTreeMap<String, String>,
+    },
 }
 
 /// The checked state text and its event type, on a case row.
@@ -122,7 +129,7 @@ impl Timed {
     fn event(&self) -> (Expr, Expr) {
         match &self.stands {
             Stands::Event { event, activity } => (lit(event.clone()), lit(activity.clone())),
-            Stands::State => (col(STATE_EVENT), col(STATE)),
+            Stands::State { .. } => (col(STATE_EVENT), col(STATE)),
         }
     }
 
@@ -131,7 +138,7 @@ impl Timed {
         let at = col(&self.parsed).is_not_null();
         match self.stands {
             Stands::Event { .. } => at,
-            Stands::State => at.and(col(STATE).is_not_null()),
+            Stands::State { .. } => at.and(col(STATE).is_not_null()),
         }
     }
 }
@@ -255,7 +262,7 @@ pub fn load(spec: &InputSpec, cfg: &RunConfig, scratch: &Path) -> Result<Wide> {
         due_dates: due_aliases,
         dimensions,
     };
-    let checked = check(&scanned, spec, &cols, cfg, &layout)?;
+    let checked = check(&scanned, &cols, cfg, &layout)?;
     // The survey columns are read from the raw text of the used rows.
     let raw = if wide.survey.is_empty() {
         load::Raw::Drop
@@ -318,7 +325,10 @@ fn checked_mapping(spec: &InputSpec, found: &[String]) -> Result<Vec<Timed>> {
         timed.push(Timed {
             column: state.at.clone(),
             parsed: String::new(),
-            stands: Stands::State,
+            stands: Stands::State {
+                column: state.column.clone(),
+                types: activities.clone(),
+            },
         });
     }
     timed.sort_by_key(|t| position(&t.column));
@@ -384,13 +394,7 @@ fn unmapped(wide: &WideColumns, cols: &ColumnMap, found: &[String]) -> Vec<Strin
 
 /// The case rows' checks: a case id, readable times and counts, at least
 /// one time, each case once.
-fn check(
-    scanned: &Scanned,
-    spec: &InputSpec,
-    cols: &ColumnMap,
-    cfg: &RunConfig,
-    layout: &Layout,
-) -> Result<Checked> {
+fn check(scanned: &Scanned, cols: &ColumnMap, cfg: &RunConfig, layout: &Layout) -> Result<Checked> {
     let Layout {
         timed,
         stamps,
@@ -466,10 +470,11 @@ fn check(
             );
         }
     }
-    if let Some(state) = &spec.wide.state {
-        let activities = events::activity_map(spec)?;
-        exprs.push(text(&state.column).alias(STATE));
-        exprs.push(fields::map_names(text(&state.column), activities, "other").alias(STATE_EVENT));
+    for t in timed {
+        if let Stands::State { column, types } = &t.stands {
+            exprs.push(text(column).alias(STATE));
+            exprs.push(fields::map_names(text(column), types.clone(), "other").alias(STATE_EVENT));
+        }
     }
     exprs.push(fields::reason_code(&rules));
     exprs.extend(fields::raw_columns(scanned));
@@ -504,7 +509,7 @@ fn out_of_order(timed: &[Timed]) -> Vec<fields::CellRule> {
         for t in timed {
             let ends = match t.stands {
                 Stands::Event { .. } if t.is("resolved") || t.is("closed") => lit(true),
-                Stands::State => col(STATE_EVENT)
+                Stands::State { .. } => col(STATE_EVENT)
                     .is_in(lit(Series::new("".into(), ["resolved", "closed"])), false),
                 Stands::Event { .. } => continue,
             };

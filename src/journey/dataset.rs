@@ -68,12 +68,14 @@ pub fn config_digest(cfg: &RunConfig) -> String {
             "comments",
             "keep_personal",
         ] {
-            m.remove(key);
+            // Shift, not swap: the settings left keep their order whether
+            // or not an excluded key was there.
+            m.shift_remove(key);
         }
         for input in ["events", "surveys", "contacts", "cases"] {
             if let Some(spec) = m.get_mut(input).and_then(|s| s.as_object_mut()) {
                 for key in ["path", "format", "delimiter"] {
-                    spec.remove(key);
+                    spec.shift_remove(key);
                 }
             }
         }

@@ -85,6 +85,7 @@ pub struct WideColumns {
     /// canonical survey column (score, responded_at, ...) -> the case row's column
     pub survey: BTreeMap<String, String>,
     /// the case's state as of its last update (an incident list)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<StateColumn>,
 }
 
@@ -244,6 +245,7 @@ pub struct RunConfig {
     pub as_of_source: Option<&'static str>,
     /// A routed part's (`journeys --routed`): the whole run's latest event
     /// timestamp, its as_of when `as_of` is none; it sets nothing aside.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub run_latest_event: Option<DateTime<Utc>>,
     /// The moment of the run: a row dated more than a day after it is
     /// rejected (`timestamp_in_future`). `CXGAP_NOW` pins it (tests, replays).

@@ -200,6 +200,19 @@ fn events_section(out: &mut String, r: &Recognised, dir: &Path, surveys_elsewher
             out.push_str("\n[events.activities]   # the states that end a case; any other is its last step\n");
             activity_lines(out, r);
         }
+        if let Some(d) = &r.duration {
+            out.push_str(
+                "\n[events.durations]   # column -> the event that long after the opening\n",
+            );
+            let line = format!(
+                "{} = {{ event = {}, unit = {} }}",
+                toml_str(&d.column),
+                toml_str(d.event),
+                toml_str(d.unit.map_or("seconds", |u| u.name()))
+            );
+            let hash = if d.unit.is_some() { "" } else { "# " };
+            let _ = writeln!(out, "{hash}{line}   # {}", d.why);
+        }
         if !r.due_dates.is_empty() {
             out.push_str("\n[events.due_dates]   # due-date column -> the promise it records\n");
             for d in &r.due_dates {
@@ -374,6 +387,13 @@ fn report(c: &Chosen, found: &[Recognised], dir: &Path) -> String {
         }
         if let Some(s) = &r.state {
             let _ = writeln!(out, "  state `{}` as of `{}`: {}", s.column, s.at, s.why);
+        }
+        if let Some(d) = &r.duration {
+            let _ = writeln!(
+                out,
+                "  `{}` -> {} that long after the opening: {}",
+                d.column, d.event, d.why
+            );
         }
         for d in &r.due_dates {
             let _ = writeln!(out, "  `{}` -> {} promise: {}", d.column, d.kind, d.why);

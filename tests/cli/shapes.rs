@@ -418,6 +418,108 @@ fn an_incident_list_is_resolved_by_its_state_at_the_last_update() {
         ));
 }
 
+/// A ticket table whose end is only a duration (`resolution_time_hours`,
+/// ServiceNow's `calendar_duration`): `[events.durations]` puts the
+/// resolution that long after the opening. init finds it by the name's
+/// words and the values; the table's one time is the opening.
+#[test]
+fn a_duration_column_resolves_the_case_that_long_after_it_opened() {
+    let f = Fixture::new();
+    let clean = "\
+ticket,date,resolution_time_hours,client_tier,disposal_hours
+T1,2025-03-10 08:00,26,Gold,6
+T2,2025-03-10 09:00,1.5,Silver,
+T3,2025-03-11 10:00,,Gold,4
+";
+    f.file("tickets.csv", clean);
+    f.cmd(&["init", ".", "tickets.csv"]).assert().success();
+    let toml = std::fs::read_to_string(f.join("cxgap.toml")).unwrap();
+    for line in [
+        "case_id = \"ticket\"",
+        "date = \"case_opened\"",
+        "\"resolution_time_hours\" = { event = \"resolved\", unit = \"hours\" }",
+    ] {
+        assert!(toml.contains(line), "{line}\n{toml}");
+    }
+    // A tier of clients is no client; the booking's hours are no duration
+    // of the case.
+    assert!(!toml.contains("customer_id = \"client_tier\""), "{toml}");
+    assert!(!toml.contains("\"disposal_hours\" ="), "{toml}");
+    // A negative duration lands before the opening: that cell is rejected
+    // (line 5), the case kept open. Text is no duration: the row goes
+    // (line 6).
+    f.file(
+        "tickets.csv",
+        &format!("{clean}T4,2025-03-11 11:00,-3,Gold,\nT5,2025-03-12 12:00,soon,Gold,\nT6,2025-03-12 13:00,48,Silver,\n"),
+    );
+    let v = f.validate_json(&["--max-reject-share", "0.5"]);
+    let reasons: Vec<(String, String, String)> = v["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["reason"].as_str().unwrap().to_string(),
+                r["column"].as_str().unwrap().to_string(),
+                r["example_lines"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        reasons.contains(&(
+            "bad_duration".into(),
+            "resolution_time_hours".into(),
+            "6".into()
+        )),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons.contains(&(
+            "before_case_opened".into(),
+            "resolution_time_hours".into(),
+            "5".into()
+        )),
+        "{reasons:?}"
+    );
+    // By hand: opened + hours.
+    let rows = f.journeys(&["--max-reject-share", "0.5"]);
+    for (case, resolved, hours) in [
+        ("T1", "2025-03-11T10:00:00Z", "26.0"),
+        ("T2", "2025-03-10T10:30:00Z", "1.5"),
+        ("T3", "", ""),
+        ("T4", "", ""),
+        ("T6", "2025-03-14T13:00:00Z", "48.0"),
+    ] {
+        expect(
+            &rows,
+            case,
+            &[("resolved_at", resolved), ("resolution_hours", hours)],
+        );
+    }
+    // Five cases (T5's row is rejected), T3 and T4 open; resolved in 26,
+    // 1.5 and 48 h: median 26 h.
+    let overview = f.metrics_json(&["overview", "--max-reject-share", "0.5"]);
+    assert_eq!(figure_row(&overview, "cases")["value"], 5.0);
+    assert_eq!(figure_row(&overview, "open_cases")["value"], 2.0);
+    assert_eq!(
+        figure_row(&overview, "median_resolution_hours")["value"],
+        26.0
+    );
+    // A duration counts from a time: with no opening mapped, the config
+    // says which key to add.
+    f.file(
+        "cxgap.toml",
+        &toml.replace("date = \"case_opened\"", "date = \"logged\""),
+    );
+    f.cmd(&["validate", "."])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "a duration counts from a time, and no column is mapped as case_opened",
+        ))
+        .stderr(predicate::str::contains("from = \"Created\""));
+}
+
 /// SPEC 1.5: an XES process-mining log is an events input like any other:
 /// traces are cases, events rows; a trace attribute maps as the customer.
 /// The same events as CSV give the same journeys; gzip works too.

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use crate::error::{ConfigError, Result};
 use crate::input::config::{
-    Attribution, DueDate, FileFormat, Overlap, Shape, StateColumn, SurveyKind, SurveyPick,
+    Attribution, DueDate, Elapsed, FileFormat, Overlap, Shape, StateColumn, SurveyKind, SurveyPick,
 };
 use crate::input::shape::labels::LabelValue;
 
@@ -138,6 +138,9 @@ pub struct InputSection {
     pub survey: BTreeMap<String, String>,
     /// events, shape = "wide": the case's state and when it was last updated
     pub state: Option<StateColumn>,
+    /// events, shape = "wide": duration column -> the event it ends in
+    #[serde(default)]
+    pub durations: BTreeMap<String, Elapsed>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -209,6 +212,10 @@ const KEYS: &[&str] = &[
     "survey",
     "state",
     "at",
+    "durations",
+    "event",
+    "unit",
+    "from",
     "kind",
     "scale",
     "pick",

@@ -87,6 +87,54 @@ pub struct WideColumns {
     /// the case's state as of its last update (an incident list)
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<StateColumn>,
+    /// duration column -> the event it ends in, that long after a time
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub durations: BTreeMap<String, Elapsed>,
+}
+
+/// A wide table's duration column (ServiceNow's `calendar_duration`, a
+/// `resolution_time_hours`): the export gives how long after the opening
+/// an event came, not when. The event is at `from` + the duration.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Elapsed {
+    /// The event type (or activity name) the duration ends in.
+    pub event: String,
+    /// What one unit of the column is.
+    pub unit: TimeUnitName,
+    /// The time column it counts from (default: the case_opened column).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+}
+
+/// The unit of a duration column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TimeUnitName {
+    Seconds,
+    Minutes,
+    Hours,
+    Days,
+}
+
+impl TimeUnitName {
+    pub fn milliseconds(self) -> f64 {
+        match self {
+            TimeUnitName::Seconds => 1e3,
+            TimeUnitName::Minutes => 60e3,
+            TimeUnitName::Hours => 3_600e3,
+            TimeUnitName::Days => 86_400e3,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            TimeUnitName::Seconds => "seconds",
+            TimeUnitName::Minutes => "minutes",
+            TimeUnitName::Hours => "hours",
+            TimeUnitName::Days => "days",
+        }
+    }
 }
 
 /// A wide table's state column (an ITSM incident list: `state` = Resolved
@@ -620,6 +668,7 @@ fn resolve_input(
         counts: section.counts.clone(),
         survey: section.survey.clone(),
         state: section.state.clone(),
+        durations: section.durations.clone(),
     };
     for (column, due) in &wide_columns.due_dates {
         if due.kind.is_some() == due.kind_column.is_some() {
@@ -634,7 +683,11 @@ fn resolve_input(
         }
     }
     let wide = section.shape == Some(Shape::Wide);
-    if wide && wide_columns.timestamps.is_empty() && wide_columns.state.is_none() {
+    if wide
+        && wide_columns.timestamps.is_empty()
+        && wide_columns.state.is_none()
+        && wide_columns.durations.is_empty()
+    {
         return Err(ConfigError::Invalid {
             key: format!("{kind}.timestamps"),
             message: "a wide case table needs at least one timestamp column".into(),

@@ -470,6 +470,7 @@ pub fn wide_events(r: &mut Recognised, p: &[Profile]) {
             _ => {}
         }
     }
+    duration(r, p, &times);
     state_of_case(r, p, &times);
     let resolved = of(TimeRole::Event("resolved"))
         .next_back()
@@ -525,16 +526,46 @@ pub fn wide_events(r: &mut Recognised, p: &[Profile]) {
     dimensions(r, p);
 }
 
+/// Whether a time column says when a case was resolved or closed.
+fn ends_by_time(times: &[(&Profile, TimeRole)]) -> bool {
+    times
+        .iter()
+        .any(|(_, role)| matches!(role, TimeRole::Event("resolved" | "closed")))
+}
+
+/// A column that says how long each case took (`[events.durations]`),
+/// counted from the case's opening, in a table no time of which says the
+/// resolution or close: where one does, the time is the evidence (a
+/// `resolution_hours` filled on open tickets too is an estimate). A table
+/// whose one time has no name of an opening (`date`) is opened then: the
+/// duration counts from it.
+fn duration(r: &mut Recognised, p: &[Profile], times: &[(&Profile, TimeRole)]) {
+    if ends_by_time(times) {
+        return;
+    }
+    let Some(d) = super::durations::duration_column(p) else {
+        return;
+    };
+    let opened = r.timestamps.iter().any(|g| g.value == "case_opened");
+    if !opened {
+        let [(only, _)] = times else {
+            return;
+        };
+        for g in r.timestamps.iter_mut().filter(|g| g.key == only.name) {
+            g.value = "case_opened".into();
+            g.why = format!("the table's one time: `{}` counts from it", d.column);
+        }
+    }
+    r.duration = Some(d);
+}
+
 /// An incident list says a case is resolved by its state, not by a time
 /// (ServiceNow's `state` = Resolved, as of `sys_updated_on`). With no
 /// resolution or close time, a state or status column some of whose values
 /// say resolved or closed, and a time of the last update, are the case's
 /// last step: `[events.state]`, its ending states in `[events.activities]`.
 fn state_of_case(r: &mut Recognised, p: &[Profile], times: &[(&Profile, TimeRole)]) {
-    if times
-        .iter()
-        .any(|(_, role)| matches!(role, TimeRole::Event("resolved" | "closed")))
-    {
+    if ends_by_time(times) {
         return;
     }
     let Some(at) = times

@@ -270,6 +270,25 @@ pub(super) fn record(r: &mut Recognised, name: &str, c: &Profile, why: String) -
 /// The customer, by name or else by content: a column constant within each
 /// case that repeats across cases (customers have several cases; a team
 /// has few values, a customer many).
+/// Words that end a name of who the customer is (`customer_id`,
+/// `Customer Email`), where other words end a fact about them
+/// (`client_tier`, `Customer_Age`, `customer_zip_code_prefix`).
+const WHO_WORDS: &[&str] = &["code", "email", "mail", "login", "name", "phone", "uid"];
+
+/// Whether a column named for customers names who they are: its name
+/// ends in the customer word itself or in an id word.
+fn names_who(canon: &Canon, c: &Profile) -> bool {
+    let words = &c.words;
+    let ends_in_canon = (0..words.len()).any(|i| {
+        let run = words[i..].concat();
+        run == canon.name.replace('_', "") || canon.synonyms.contains(&run.as_str())
+    });
+    ends_in_canon
+        || words
+            .last()
+            .is_some_and(|w| ID_WORDS.contains(&w.as_str()) || WHO_WORDS.contains(&w.as_str()))
+}
+
 pub(super) fn customer(
     r: &mut Recognised,
     list: &'static [Canon],
@@ -277,7 +296,9 @@ pub(super) fn customer(
     rows: Option<(&DataFrame, &str)>,
 ) {
     let taken: Vec<String> = r.columns.iter().map(|g| g.value.clone()).collect();
-    if let Some(c) = by_name(canon(list, "customer_id"), p, &taken, |c| !c.is_time()) {
+    let canon_customer = canon(list, "customer_id");
+    let names_a_customer = |c: &Profile| !c.is_time() && names_who(canon_customer, c);
+    if let Some(c) = by_name(canon_customer, p, &taken, names_a_customer) {
         // One value per row: a new id for every order, no customer who
         // comes back. A guess below its evidence is written commented out.
         if c.is_unique() {
@@ -361,6 +382,7 @@ pub(super) fn dimensions(r: &mut Recognised, p: &[Profile]) {
                 .iter()
                 .flat_map(|s| [s.column.clone(), s.at.clone()]),
         )
+        .chain(r.duration.iter().map(|d| d.column.clone()))
         .chain(r.due_dates.iter().flat_map(|d| {
             std::iter::once(d.column.clone())
                 .chain(d.kept.clone())

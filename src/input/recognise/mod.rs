@@ -6,6 +6,7 @@
 //! it and `init --check` prints.
 
 mod contacts;
+pub mod durations;
 mod events;
 pub mod guess;
 pub mod profile;
@@ -142,6 +143,8 @@ pub struct Recognised {
     pub snapshots: Option<String>,
     /// Wide tables resolved by their state at the last update.
     pub state: Option<StateGuess>,
+    /// Wide tables whose end is a duration after the opening.
+    pub duration: Option<durations::DurationGuess>,
     /// Long logs whose names never say resolved: why the activities that
     /// only ever end a case were typed `resolved`.
     pub ending: Option<String>,
@@ -314,6 +317,7 @@ pub fn recognise(path: &Path, scratch: &Path) -> Result<Recognised> {
         joined: s.joined.clone(),
         snapshots: None,
         state: None,
+        duration: None,
         ending: None,
         id_prefix: None,
         latest_ms: None,
@@ -537,6 +541,16 @@ fn classify(s: &Sample) -> (Option<Role>, String) {
                 format!(
                     "`{}` names each row once: one call or contact per row, opened at `{}`",
                     c.name, times[0].name
+                ),
+            )
+        } else if times.len() == 1
+            && let Some(d) = durations::duration_column(p)
+        {
+            (
+                Some(Role::WideEvents),
+                format!(
+                    "`{}` names each row once, opened at `{}`, and `{}` says how long each took",
+                    c.name, times[0].name, d.column
                 ),
             )
         } else if times.len() >= 2 {

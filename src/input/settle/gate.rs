@@ -56,6 +56,9 @@ pub fn fix(reason: &str, input: &str, column: &str, example: Option<&str>) -> St
             "set the survey's scale to match `{column}`: [surveys] kind = \"nps\" (0-10), \"ces\" (1-7), or scale = [min, max]"
         ),
         "missing_score" => format!("map the score column: [surveys.columns] score = \"{column}\""),
+        "bad_duration" => format!(
+            "`{column}` must hold a number of [{input}.durations] units (e.g. 3600 or 1.5): check the column and its unit"
+        ),
         "bad_count" => format!(
             "`{column}` must hold whole numbers from 0 to max_count; raise [contacts] max_count if larger counts are real"
         ),

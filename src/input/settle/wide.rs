@@ -11,6 +11,9 @@
 //! - a count column is that many events of its type at the case's opening:
 //!   the table does not say when they happened, so they count as contacts,
 //!   reopens or transfers but can never be a recontact or a follow-up;
+//! - a duration column (`[events.durations]`, ServiceNow's
+//!   `calendar_duration`) is one event that long after its `from` time
+//!   (default: the case's opening column);
 //! - a state column (`[events.state]`, an ITSM incident list) is one event
 //!   at its `at` time, its activity the row's state, typed by
 //!   `[events.activities]` (resolved, closed, or the case's last step);
@@ -27,7 +30,7 @@ use polars::prelude::*;
 
 use crate::error::InputKind;
 use crate::error::{ConfigError, InputError, Result};
-use crate::input::config::{InputSpec, RunConfig, WideColumns};
+use crate::input::config::{InputSpec, RunConfig, TimeUnitName, WideColumns};
 use crate::input::format::scan::{self, LINE, Scanned};
 use crate::input::rows::events::{self, EVENT_TYPES};
 use crate::input::rows::fields::{self, Checked, Rule, rule, text, text_or_null};
@@ -89,6 +92,7 @@ struct Layout {
     timed: Vec<Timed>,
     /// user column -> (alias, stamp), each time column parsed once
     stamps: BTreeMap<String, (String, fields::Stamp)>,
+    durations: Vec<Span>,
     /// (user column, alias, event type)
     counts: Vec<(String, String, String)>,
     due_dates: Vec<Due>,
@@ -100,6 +104,29 @@ struct Timed {
     column: String,
     parsed: String,
     stands: Stands,
+    /// A duration column: the time column it counts from, and its unit.
+    after: Option<(String, TimeUnitName)>,
+}
+
+/// A duration column read as a time: its checked alias, the parsed time
+/// it counts from, and its unit.
+struct Span {
+    column: String,
+    alias: String,
+    from: String,
+    unit: TimeUnitName,
+}
+
+impl Span {
+    /// `from` + the duration, as a time; null where either is.
+    fn time(&self) -> Expr {
+        let ms = (text(&self.column).cast(DataType::Float64) * lit(self.unit.milliseconds()))
+            .round(0, RoundMode::HalfAwayFromZero)
+            .cast(DataType::Int64);
+        (col(&self.from).cast(DataType::Int64) + ms)
+            .cast(crate::input::rows::timestamp::utc_dtype())
+            .alias(self.alias.as_str())
+    }
 }
 
 /// What a timestamp column's event is: the one its mapping names, or the
@@ -228,8 +255,22 @@ pub fn load(spec: &InputSpec, cfg: &RunConfig, scratch: &Path) -> Result<Wide> {
         stamps.insert(c.to_string(), (alias.clone(), s));
         Ok(alias)
     };
+    let mut durations = Vec::new();
     for t in &mut timed {
-        t.parsed = stamp_of(&t.column)?;
+        t.parsed = match &t.after {
+            None => stamp_of(&t.column)?,
+            Some((from, unit)) => {
+                let span = Span {
+                    column: t.column.clone(),
+                    alias: format!("__d{}", durations.len()),
+                    from: stamp_of(from)?,
+                    unit: *unit,
+                };
+                let alias = span.alias.clone();
+                durations.push(span);
+                alias
+            }
+        };
     }
     let mut due_aliases = Vec::new();
     for (j, (column, due)) in wide.due_dates.iter().enumerate() {
@@ -258,6 +299,7 @@ pub fn load(spec: &InputSpec, cfg: &RunConfig, scratch: &Path) -> Result<Wide> {
     let layout = Layout {
         timed,
         stamps,
+        durations,
         counts,
         due_dates: due_aliases,
         dimensions,
@@ -306,6 +348,35 @@ fn checked_mapping(spec: &InputSpec, found: &[String]) -> Result<Vec<Timed>> {
             column: column.clone(),
             parsed: String::new(),
             stands: Stands::Event { event, activity },
+            after: None,
+        });
+    }
+    for (column, elapsed) in &wide.durations {
+        exists("durations", column)?;
+        let from = match &elapsed.from {
+            Some(from) => from.clone(),
+            None => wide
+                .timestamps
+                .iter()
+                .find(|(_, target)| target.as_str() == "case_opened")
+                .map(|(c, _)| c.clone())
+                .ok_or_else(|| ConfigError::Invalid {
+                    key: format!("events.durations.\"{column}\".from"),
+                    message: "a duration counts from a time, and no column is mapped as case_opened".into(),
+                    hint: Some(format!(
+                        "name the time it counts from: \"{column}\" = {{ event = \"{}\", unit = \"{}\", from = \"Created\" }}",
+                        elapsed.event,
+                        elapsed.unit.name()
+                    )),
+                })?,
+        };
+        exists("durations", &from)?;
+        let (event, activity) = event_of(&elapsed.event, column, &activities);
+        timed.push(Timed {
+            column: column.clone(),
+            parsed: String::new(),
+            stands: Stands::Event { event, activity },
+            after: Some((from, elapsed.unit)),
         });
     }
     if let Some(state) = &wide.state {
@@ -329,6 +400,7 @@ fn checked_mapping(spec: &InputSpec, found: &[String]) -> Result<Vec<Timed>> {
                 column: state.column.clone(),
                 types: activities.clone(),
             },
+            after: None,
         });
     }
     timed.sort_by_key(|t| position(&t.column));
@@ -375,6 +447,10 @@ fn unmapped(wide: &WideColumns, cols: &ColumnMap, found: &[String]) -> Vec<Strin
     if let Some(state) = &wide.state {
         used.extend([state.column.as_str(), state.at.as_str()]);
     }
+    for (column, elapsed) in &wide.durations {
+        used.push(column);
+        used.extend(elapsed.from.as_deref());
+    }
     for (column, due) in &wide.due_dates {
         used.push(column);
         used.extend(
@@ -398,6 +474,7 @@ fn check(scanned: &Scanned, cols: &ColumnMap, cfg: &RunConfig, layout: &Layout) 
     let Layout {
         timed,
         stamps,
+        durations,
         counts,
         due_dates,
         dimensions,
@@ -420,6 +497,25 @@ fn check(scanned: &Scanned, cols: &ColumnMap, cfg: &RunConfig, layout: &Layout) 
                 column,
             ));
         }
+    }
+    for span in durations {
+        // A signed number: a negative one lands before the opening and is
+        // rejected there, as a cell.
+        rules.push(rule(
+            text(&span.column).is_not_null().and(
+                text(&span.column)
+                    .str()
+                    .contains(lit(r"^[-+]?[0-9]+(\.[0-9]*)?$"), true)
+                    .not(),
+            ),
+            "bad_duration",
+            &span.column,
+        ));
+        rules.push(rule(
+            fields::in_future(col(&span.alias), cfg),
+            "timestamp_in_future",
+            &span.column,
+        ));
     }
     for (column, alias, _) in counts {
         let t = text(column);
@@ -460,6 +556,7 @@ fn check(scanned: &Scanned, cols: &ColumnMap, cfg: &RunConfig, layout: &Layout) 
     ];
     exprs.extend(dimensions.iter().map(|d| text(d).alias(d.as_str())));
     exprs.extend(stamps.values().map(|(alias, _)| col(alias.as_str())));
+    exprs.extend(durations.iter().map(|s| col(s.alias.as_str())));
     exprs.extend(counts.iter().map(|(_, alias, _)| col(alias.as_str())));
     for d in due_dates {
         if let Kind::Column(column, alias) = &d.kind {
@@ -480,7 +577,11 @@ fn check(scanned: &Scanned, cols: &ColumnMap, cfg: &RunConfig, layout: &Layout) 
     exprs.extend(fields::raw_columns(scanned));
     let times: Vec<&str> = stamps.keys().map(String::as_str).collect();
     let prepared = fields::prepared(scanned, cfg, &times)?;
-    let lf = prepared.lf.with_columns(parsed).select(exprs);
+    let lf = prepared
+        .lf
+        .with_columns(parsed)
+        .with_columns(durations.iter().map(Span::time).collect::<Vec<_>>())
+        .select(exprs);
     let mut checked = Checked::new(lf, &rules).counting(prepared.tally);
     // A case id twice: the first row stays, as for survey ids.
     checked.reject_repeated("duplicate_case_id", &case, "case_id");

@@ -160,6 +160,9 @@ fn events_section(out: &mut String, r: &Recognised, dir: &Path, surveys_elsewher
     if let Some(why) = &r.snapshots {
         let _ = writeln!(out, "shape = \"snapshots\"   # {why}");
     }
+    if let Some(why) = &r.newest_first {
+        let _ = writeln!(out, "order = \"newest_first\"   # {why}");
+    }
     // A joined time is mapped by its parts, once.
     let joined_name = r.joined.as_ref().map(|j| j.0.as_str());
     let plain: Vec<Guess> = r
@@ -387,6 +390,9 @@ fn report(c: &Chosen, found: &[Recognised], dir: &Path) -> String {
         }
         if let Some(s) = &r.state {
             let _ = writeln!(out, "  state `{}` as of `{}`: {}", s.column, s.at, s.why);
+        }
+        if let Some(why) = &r.newest_first {
+            let _ = writeln!(out, "  order newest_first: {why}");
         }
         if let Some(d) = &r.duration {
             let _ = writeln!(

@@ -520,6 +520,80 @@ T3,2025-03-11 10:00,,Gold,4
         .stderr(predicate::str::contains("from = \"Created\""));
 }
 
+/// A log that lists each case newest first (a Jira history) with date-only
+/// times: rows of one day happened bottom up. init sees the times go back
+/// within every case and writes `order = "newest_first"`; read so, A is
+/// resolved at its close after the reopen and B reopened after resolving.
+#[test]
+fn a_log_listed_newest_first_reads_its_same_day_rows_bottom_up() {
+    let f = Fixture::new();
+    f.file(
+        "history.csv",
+        "\
+ticket,date,status
+A,2025-03-05,Closed
+A,2025-03-05,Reopened
+A,2025-03-04,Resolved
+A,2025-03-03,Created
+B,2025-03-06,Reopened
+B,2025-03-06,Resolved
+B,2025-03-03,Created
+C,2025-03-07,Resolved
+C,2025-03-05,Created
+D,2025-03-08,Resolved
+D,2025-03-05,Created
+E,2025-03-09,Resolved
+E,2025-03-07,Created
+",
+    );
+    f.cmd(&["init", ".", "history.csv"]).assert().success();
+    let toml = std::fs::read_to_string(f.join("cxgap.toml")).unwrap();
+    // Times change 6 times within a case (A twice, B to E once), all back.
+    assert!(
+        toml.contains("order = \"newest_first\"   # 6 of 6 changes of time within a case go back"),
+        "{toml}"
+    );
+    // By hand, bottom up: A opens 03-03, resolves 03-04, reopens and
+    // closes 03-05: resolved at the close, 48 h. B resolves and reopens on
+    // 03-06: open. C 48 h, D 72 h, E 48 h: median 48. (Top down, A would
+    // be open and B resolved in 72 h: median (48 + 72) / 2 = 60.)
+    let rows = f.journeys(&[]);
+    for (case, resolved, hours) in [
+        ("A", "2025-03-05T00:00:00Z", "48.0"),
+        ("B", "", ""),
+        ("C", "2025-03-07T00:00:00Z", "48.0"),
+        ("D", "2025-03-08T00:00:00Z", "72.0"),
+        ("E", "2025-03-09T00:00:00Z", "48.0"),
+    ] {
+        expect(
+            &rows,
+            case,
+            &[("resolved_at", resolved), ("resolution_hours", hours)],
+        );
+    }
+    let overview = f.metrics_json(&["overview"]);
+    assert_eq!(figure_row(&overview, "open_cases")["value"], 1.0);
+    assert_eq!(
+        figure_row(&overview, "median_resolution_hours")["value"],
+        48.0
+    );
+    // A wide table has one row per case: no order to state.
+    f.file(
+        "tickets.csv",
+        "ticket,created,solved\nT1,2025-03-03,2025-03-04\n",
+    );
+    f.file(
+        "cxgap.toml",
+        "[events]\npath = \"tickets.csv\"\nshape = \"wide\"\norder = \"newest_first\"\n[events.columns]\ncase_id = \"ticket\"\n[events.timestamps]\ncreated = \"case_opened\"\nsolved = \"resolved\"\n",
+    );
+    f.cmd(&["validate", "."])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "`order` says how a long event log lists each case's rows",
+        ));
+}
+
 /// SPEC 1.5: an XES process-mining log is an events input like any other:
 /// traces are cases, events rows; a trace attribute maps as the customer.
 /// The same events as CSV give the same journeys; gzip works too.

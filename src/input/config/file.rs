@@ -8,7 +8,8 @@ use serde::Deserialize;
 
 use crate::error::{ConfigError, Result};
 use crate::input::config::{
-    Attribution, DueDate, Elapsed, FileFormat, Overlap, Shape, StateColumn, SurveyKind, SurveyPick,
+    Attribution, DueDate, Elapsed, FileFormat, Overlap, RowOrder, Shape, StateColumn, SurveyKind,
+    SurveyPick,
 };
 use crate::input::shape::labels::LabelValue;
 
@@ -108,6 +109,9 @@ pub struct InputSection {
     /// What one row stands for (events: long or wide; contacts: counts or
     /// interactions).
     pub shape: Option<Shape>,
+    /// events: the order each case's rows are listed in (`newest_first`
+    /// for a log that lists them from the latest).
+    pub order: Option<RowOrder>,
     pub delimiter: Option<String>,
     /// The text encoding when not UTF-8: `windows-1252`, `latin1`, ...
     /// (SPEC 1.6). UTF-16 with a byte-order mark is recognised alone.
@@ -200,6 +204,7 @@ const KEYS: &[&str] = &[
     "path",
     "format",
     "shape",
+    "order",
     "delimiter",
     "encoding",
     "timestamp_format",

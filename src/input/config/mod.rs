@@ -184,6 +184,24 @@ pub enum FileFormat {
     Xes,
 }
 
+/// The order an export lists a case's rows in (events only). Rows with
+/// the same time (a date-only log) keep it as their timeline order
+/// (SPEC 2.1), so a log that lists each case newest first (a Jira
+/// history) says so: its ties are read from the bottom up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum RowOrder {
+    #[default]
+    OldestFirst,
+    NewestFirst,
+}
+
+impl RowOrder {
+    pub fn is_default(&self) -> bool {
+        *self == RowOrder::OldestFirst
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Attribution {
@@ -238,6 +256,8 @@ pub struct InputSpec {
     pub joined: BTreeMap<String, Vec<String>>,
     pub activities: BTreeMap<String, Vec<String>>,
     pub wide: WideColumns,
+    #[serde(skip_serializing_if = "RowOrder::is_default")]
+    pub order: RowOrder,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -359,6 +379,7 @@ impl InputSpec {
             joined: BTreeMap::new(),
             activities: BTreeMap::new(),
             wide: WideColumns::default(),
+            order: RowOrder::OldestFirst,
         }
     }
 }
@@ -662,6 +683,18 @@ fn resolve_input(
         }
         .into());
     }
+    if section.order.is_some_and(|o| !o.is_default())
+        && (kind != InputKind::Events || section.shape == Some(Shape::Wide))
+    {
+        return Err(ConfigError::Invalid {
+            key: format!("{kind}.order"),
+            message: "`order` says how a long event log lists each case's rows".into(),
+            hint: Some(
+                "remove the key: only a long [events] log has rows in a case's order".into(),
+            ),
+        }
+        .into());
+    }
     let wide_columns = WideColumns {
         timestamps: section.timestamps.clone(),
         due_dates: section.due_dates.clone(),
@@ -729,6 +762,7 @@ fn resolve_input(
             .collect(),
         activities: section.activities.clone(),
         wide: wide_columns,
+        order: section.order.unwrap_or_default(),
     }))
 }
 

@@ -23,6 +23,17 @@ pub fn long_events(r: &mut Recognised, p: &[Profile], rows: &DataFrame) {
         record(r, "case_id", c, why)
     });
     event_time(r, p, rows, case.as_deref());
+    // The evidence below reads each case's rows in the order they
+    // happened: a log listed newest first is read from the bottom up.
+    let reversed;
+    let rows = match case.as_deref().and_then(|c| newest_first(r, rows, c)) {
+        Some(why) => {
+            r.newest_first = Some(why);
+            reversed = rows.reverse();
+            &reversed
+        }
+        None => rows,
+    };
     let activity = activity_column(p).filter(|a| !r.columns.iter().any(|g| g.value == a.name));
     match activity {
         Some(a) => {
@@ -208,6 +219,38 @@ fn event_time(r: &mut Recognised, p: &[Profile], rows: &DataFrame, case: Option<
         pick.examples(2)
     );
     record(r, "timestamp", pick, why);
+}
+
+/// A log that lists each case newest first (a Jira history): of the
+/// consecutive rows of one case whose times differ, nine in ten go back in
+/// time. Its rows with the same time (date-only logs) happened bottom up.
+fn newest_first(r: &Recognised, rows: &DataFrame, case: &str) -> Option<String> {
+    let time = &r.columns.iter().find(|g| g.key == "timestamp")?.value;
+    let cases = rows.column(case).ok()?.str().ok()?;
+    let texts: Vec<String> = rows
+        .column(time)
+        .ok()?
+        .str()
+        .ok()?
+        .iter()
+        .map(|v| v.unwrap_or_default().to_string())
+        .collect();
+    let ms = crate::input::rows::timestamp::each_ms(&texts);
+    let (mut back, mut steps) = (0usize, 0usize);
+    for i in 1..ms.len() {
+        let same_case = cases.get(i).is_some() && cases.get(i) == cases.get(i - 1);
+        if let (true, Some(now), Some(before)) = (same_case, ms[i], ms[i - 1])
+            && now != before
+        {
+            steps += 1;
+            back += usize::from(now < before);
+        }
+    }
+    (back >= 5 && back * 10 >= steps * 9).then(|| {
+        format!(
+            "{back} of {steps} changes of time within a case go back: each case is listed newest first, so rows at the same time are read from the bottom up"
+        )
+    })
 }
 
 /// A log with no reopened activity whose tickets go back to work after a

@@ -139,6 +139,9 @@ pub struct Recognised {
     pub encoding: Option<String>,
     /// A time written in two columns, joined: its name and its parts.
     pub joined: Option<(String, Vec<String>)>,
+    /// Long logs that list each case newest first: the evidence for
+    /// `order = "newest_first"`.
+    pub newest_first: Option<String>,
     /// Long logs of updates: the evidence for `shape = "snapshots"`.
     pub snapshots: Option<String>,
     /// Wide tables resolved by their state at the last update.
@@ -318,6 +321,7 @@ pub fn recognise(path: &Path, scratch: &Path) -> Result<Recognised> {
         snapshots: None,
         state: None,
         duration: None,
+        newest_first: None,
         ending: None,
         id_prefix: None,
         latest_ms: None,

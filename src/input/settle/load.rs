@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use polars::prelude::*;
 
 use crate::error::{ConfigError, InputError, Result};
-use crate::input::config::{InputSpec, RunConfig, Shape};
+use crate::input::config::{InputSpec, RowOrder, RunConfig, Shape};
 use crate::input::format::scan::{self, Scanned};
 use crate::input::rows::fields::{self, Checked, REASON};
 use crate::input::rows::{cases, contacts, events, surveys};
@@ -162,6 +162,19 @@ impl Inputs {
     }
 }
 
+/// A log that lists each case newest first (`order = "newest_first"`),
+/// read from the bottom up: every later sort is stable, so rows with the
+/// same time keep the order they happened in. Each row keeps its line.
+fn listed_oldest_first(spec: &InputSpec, scanned: Scanned) -> Scanned {
+    match spec.order {
+        RowOrder::OldestFirst => scanned,
+        RowOrder::NewestFirst => Scanned {
+            lf: scanned.lf.reverse(),
+            ..scanned
+        },
+    }
+}
+
 /// Where the validated event rows may go.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum EventRows {
@@ -183,7 +196,7 @@ pub fn load(cfg: &RunConfig, rows: EventRows) -> Result<Inputs> {
         let w = wide::load(spec, cfg, scratch.path())?;
         (w.events, w.dimensions, w.surveys)
     } else {
-        let scanned = scan::scan(spec, scratch.path())?;
+        let scanned = listed_oldest_first(spec, scan::scan(spec, scratch.path())?);
         let cols = columns::resolve(spec, &scanned.columns)?;
         let dims = events::dimensions(&cols);
         let lf = events::check(&scanned, &cols, spec, cfg)?;

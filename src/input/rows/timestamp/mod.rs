@@ -154,16 +154,22 @@ pub fn latest_ms(sample: &[String]) -> Option<i64> {
 
 /// A sample's readable instants, sorted.
 fn instants(sample: &[String]) -> Vec<i64> {
+    let mut ms: Vec<i64> = each_ms(sample).into_iter().flatten().collect();
+    ms.sort_unstable();
+    ms
+}
+
+/// Each value of a sample as an instant, in the sample's order, read in
+/// the one layout the whole sample chooses.
+pub fn each_ms(sample: &[String]) -> Vec<Option<i64>> {
     let layout = match choose(sample, None) {
         Choice::Layout(l) => l,
         Choice::DayOrMonthFirst => Layout::Dates(Order::Dmy),
     };
-    let mut ms: Vec<i64> = sample
+    sample
         .iter()
-        .filter_map(|v| read_ms(v, &layout, &chrono_tz::UTC))
-        .collect();
-    ms.sort_unstable();
-    ms
+        .map(|v| read_ms(v, &layout, &chrono_tz::UTC))
+        .collect()
 }
 
 /// The column's layout from its sampled values, or the pinned format. With

@@ -263,3 +263,33 @@ fn init_types_the_activities_that_only_end_cases_as_the_resolution() {
         50.0
     );
 }
+
+/// A team column whose values name support lines is the line, not the
+/// team (BPIC 2013's problems keep `Org line A2` in org:group and the team
+/// in `organization involved`): a finer column named for an organisation
+/// is the team. A team column of plain names stays.
+#[test]
+fn init_takes_the_team_from_finer_units_when_the_group_holds_support_lines() {
+    let f = Fixture::new();
+    let mut log = String::from("case,activity,time,group,organization involved\n");
+    for (case, team) in [(1, "Billing 2nd"), (2, "Network 2nd"), (3, "Billing 1st")] {
+        for (activity, hour) in [("opened", 9), ("work", 10), ("resolved", 11)] {
+            log.push_str(&format!(
+                "{case},{activity},2026-05-0{case} {hour}:00,Org line A,{team}\n"
+            ));
+        }
+    }
+    f.file("log.csv", &log);
+    f.cmd(&["init", ".", "log.csv"]).assert().success();
+    let toml = std::fs::read_to_string(f.join("cxgap.toml")).unwrap();
+    assert!(
+        toml.contains("team = \"organization involved\"   # `group` holds support lines (\"Org line A\"), not teams"),
+        "{toml}"
+    );
+    f.file("log.csv", &log.replace("Org line A", "Desk"));
+    f.cmd(&["init", ".", "log.csv", "--force"])
+        .assert()
+        .success();
+    let toml = std::fs::read_to_string(f.join("cxgap.toml")).unwrap();
+    assert!(toml.contains("team = \"group\""), "{toml}");
+}

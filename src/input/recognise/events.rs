@@ -55,6 +55,7 @@ pub fn long_events(r: &mut Recognised, p: &[Profile], rows: &DataFrame) {
             }
         });
     }
+    team_not_line(r, p);
     let Some(a) = activity else {
         dimensions(r, p);
         return;
@@ -219,6 +220,65 @@ fn event_time(r: &mut Recognised, p: &[Profile], rows: &DataFrame, case: Option<
         pick.examples(2)
     );
     record(r, "timestamp", pick, why);
+}
+
+/// Words in values that name a support line or tier, not a team.
+const LINE_WORDS: &[&str] = &["line", "tier", "level"];
+
+/// A team column whose values name support lines (`Org line A2`, `Tier 2`)
+/// holds the line a team belongs to, not the team. Where another column
+/// named for an organisation or group holds finer values that do not
+/// (`J11 2nd`), that one is the team: BPIC 2013's problem log keeps its
+/// teams in `organization involved` and its lines in `org:group`.
+fn team_not_line(r: &mut Recognised, p: &[Profile]) {
+    let says_line = |c: &Profile| {
+        let lines = c
+            .values
+            .iter()
+            .filter(|v| {
+                super::profile::name_words(v)
+                    .iter()
+                    .any(|w| LINE_WORDS.contains(&w.as_str()))
+            })
+            .count();
+        c.share(lines) >= 0.8
+    };
+    let Some(i) = r.columns.iter().position(|g| g.key == "team") else {
+        return;
+    };
+    let Some(line) = p.iter().find(|c| c.name == r.columns[i].value) else {
+        return;
+    };
+    if !says_line(line) {
+        return;
+    }
+    let taken = |c: &Profile| r.columns.iter().any(|g| g.value == c.name);
+    let Some(team) = p.iter().find(|c| {
+        c.has_word(&[
+            "organization",
+            "organisation",
+            "group",
+            "team",
+            "unit",
+            "department",
+        ]) && !taken(c)
+            && c.is_categorical()
+            && c.distinct > line.distinct
+            && !says_line(c)
+    }) else {
+        return;
+    };
+    r.columns[i] = guess(
+        "team",
+        &team.name,
+        format!(
+            "`{}` holds support lines ({}), not teams; `{}` names finer units ({})",
+            line.name,
+            line.examples(2),
+            team.name,
+            team.examples(2)
+        ),
+    );
 }
 
 /// A log that lists each case newest first (a Jira history): of the

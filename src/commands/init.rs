@@ -238,12 +238,7 @@ fn events_section(out: &mut String, r: &Recognised, dir: &Path, surveys_elsewher
                 );
             }
         }
-        if !r.counts.is_empty() {
-            out.push_str("\n[events.counts]   # count column -> the event type it counts\n");
-            for g in &r.counts {
-                guess_line(out, "", g);
-            }
-        }
+        count_lines(out, r, "count column -> the event type it counts");
         if !r.survey.is_empty() {
             let prefix = if surveys_elsewhere { "# " } else { "" };
             let note = if surveys_elsewhere {
@@ -272,6 +267,21 @@ fn events_section(out: &mut String, r: &Recognised, dir: &Path, surveys_elsewher
     activity_lines(out, r);
     for n in &r.unmapped {
         let _ = writeln!(out, "# {} -> ?", toml_str(n));
+    }
+    count_lines(
+        out,
+        r,
+        "running count on every row -> the event type it counts (its rises, never a sum)",
+    );
+}
+
+/// `[events.counts]`, when any column counts events.
+fn count_lines(out: &mut String, r: &Recognised, what: &str) {
+    if !r.counts.is_empty() {
+        let _ = writeln!(out, "\n[events.counts]   # {what}");
+        for g in &r.counts {
+            guess_line(out, "", g);
+        }
     }
 }
 

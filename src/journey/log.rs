@@ -32,7 +32,8 @@ pub fn read(
     as_of_ms: i64,
 ) -> Result<LogFacts> {
     let events = if cfg.events.shape == Some(Shape::Snapshots) {
-        one_event_per_state(events.lazy())
+        let states = one_event_per_state(events.clone().lazy());
+        running_counts(states, events.lazy(), &cfg.events.wide.counts)?
     } else {
         events.lazy()
     };
@@ -63,6 +64,71 @@ fn one_event_per_state(events: LazyFrame) -> LazyFrame {
     let new_case = col(CASE).neq(col(CASE).shift(lit(1)));
     let new_state = col("activity").neq(col("activity").shift(lit(1)));
     events.filter(new_case.or(new_state).fill_null(lit(true)))
+}
+
+/// A snapshot log's running counts (`reassignment_count`, `reopen_count`,
+/// repeated on every row) as the events they count: where a case's count
+/// rises, that many events of its type at that row's time, named after the
+/// column. A count is the case's running total, never summed over rows:
+/// its events add up to its highest value (its last, for a count that
+/// only rises). Merged into the state events in timeline order, a count's
+/// events follow the state seen at the same time.
+fn running_counts(
+    states: LazyFrame,
+    rows: LazyFrame,
+    counts: &std::collections::BTreeMap<String, String>,
+) -> PolarsResult<LazyFrame> {
+    if counts.is_empty() {
+        return Ok(states);
+    }
+    let names = states.clone().collect_schema()?;
+    let mut parts = vec![states];
+    for (column, event) in counts {
+        let total = col(column.as_str())
+            .cast(DataType::Float64)
+            .cast(DataType::Int64)
+            .fill_null(lit(0i64))
+            .cum_max(false)
+            .over([col(CASE)])?;
+        let before = col("__total")
+            .shift(lit(1))
+            .over([col(CASE)])?
+            .fill_null(lit(0i64));
+        let risen = rows
+            .clone()
+            .with_column(total.alias("__total"))
+            .with_column((col("__total") - before).alias("__risen"))
+            .filter(col("__risen").gt(lit(0i64)))
+            .with_column(
+                int_ranges(lit(0i64), col("__risen"), lit(1i64), DataType::Int64).alias("__risen"),
+            )
+            .explode(
+                cols(["__risen"]),
+                ExplodeOptions {
+                    empty_as_null: false,
+                    keep_nulls: false,
+                },
+            )
+            .with_columns([
+                lit(event.as_str())
+                    .cast(names.get("event").cloned().unwrap_or(DataType::String))
+                    .alias("event"),
+                lit(column.as_str())
+                    .cast(names.get("activity").cloned().unwrap_or(DataType::String))
+                    .alias("activity"),
+            ])
+            .select(
+                names
+                    .iter_names()
+                    .map(|n| col(n.as_str()))
+                    .collect::<Vec<_>>(),
+            );
+        parts.push(risen);
+    }
+    Ok(concat(parts, UnionArgs::default())?.sort(
+        [CASE, "ts"],
+        SortMultipleOptions::default().with_maintain_order(true),
+    ))
 }
 
 /// Events counted by type, activity name and promise kind, as text: what

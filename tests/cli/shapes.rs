@@ -594,6 +594,89 @@ E,2025-03-07,Created
         ));
 }
 
+/// SPEC 1.6: a snapshot log's running counts (`reassignment_count`,
+/// `reopen_count`, repeated on every row) give the case's count, never a
+/// sum over rows: each rise is that many events at that row's time. A
+/// reopen after the resolution leaves the case open until it resolves
+/// again.
+#[test]
+fn a_snapshot_logs_running_counts_count_their_rises_not_their_sum() {
+    let f = Fixture::new();
+    f.file(
+        "audit.csv",
+        "number,incident_state,sys_updated_at,reassignment_count,reopen_count
+INC1,New,29-02-2016 09:00,0,0
+INC1,New,29-02-2016 09:30,0,0
+INC1,Active,29-02-2016 10:00,1,0
+INC1,Active,29-02-2016 11:00,2,0
+INC1,Resolved,29-02-2016 12:00,2,0
+INC1,Active,01-03-2016 09:00,2,1
+INC1,Resolved,01-03-2016 12:00,3,1
+INC2,New,29-02-2016 09:00,1,0
+INC2,Resolved,29-02-2016 10:00,1,0
+INC2,Resolved,29-02-2016 11:00,1,0
+INC2,Active,01-03-2016 10:00,1,1
+INC3,New,29-02-2016 09:00,0,0
+INC3,Active,29-02-2016 10:00,0,0
+INC3,Resolved,29-02-2016 11:00,0,0
+INC3,Resolved,29-02-2016 11:30,0,0
+",
+    );
+    f.cmd(&["init", ".", "audit.csv"]).assert().success();
+    let toml = std::fs::read_to_string(f.join("cxgap.toml")).unwrap();
+    for line in [
+        "shape = \"snapshots\"",
+        "reassignment_count = \"transfer\"",
+        "reopen_count = \"reopened\"",
+    ] {
+        assert!(toml.contains(line), "{line}\n{toml}");
+    }
+    // The reopen count says the reopens: work after Resolved is not
+    // counted again.
+    assert!(!toml.contains("reopen_on_activity = true"), "{toml}");
+    // Line 14's count is no number: the row goes (1 of 15 rows).
+    let audit = std::fs::read_to_string(f.join("audit.csv")).unwrap();
+    f.file(
+        "audit.csv",
+        &audit.replace(
+            "INC3,Active,29-02-2016 10:00,0,0",
+            "INC3,Active,29-02-2016 10:00,x,0",
+        ),
+    );
+    let v = f.validate_json(&["--max-reject-share", "0.2"]);
+    assert_eq!(v["rejected"][0]["reason"], "bad_count");
+    assert_eq!(v["rejected"][0]["example_lines"], "14");
+    // By hand. INC1: reassignments rise 0->1->2->3 (3, where the rows sum
+    // to 10), one reopen on 01-03 09:00, resolved again 01-03 12:00: 27 h
+    // after opening. INC2: one reassignment at its first row, reopened
+    // after its resolution and not resolved again: open. INC3: resolved
+    // at 11:00 (the 11:30 row is the same state seen again): 2 h.
+    let rows = f.journeys(&["--max-reject-share", "0.2"]);
+    for (case, transfers, reopens, hours) in [
+        ("INC1", "3", "1", "27.0"),
+        ("INC2", "1", "1", ""),
+        ("INC3", "0", "0", "2.0"),
+    ] {
+        expect(
+            &rows,
+            case,
+            &[
+                ("transfers", transfers),
+                ("reopens", reopens),
+                ("resolution_hours", hours),
+            ],
+        );
+    }
+    // Both a reopen count and reopen_on_activity would count twice.
+    f.file("cxgap.toml", &format!("reopen_on_activity = true\n{toml}"));
+    f.cmd(&["validate", "."])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "`reopen_count` already counts the reopens; work after a resolution would count them again",
+        ));
+}
+
 /// SPEC 1.5: an XES process-mining log is an events input like any other:
 /// traces are cases, events rows; a trace attribute maps as the customer.
 /// The same events as CSV give the same journeys; gzip works too.

@@ -80,7 +80,8 @@ pub struct WideColumns {
     pub timestamps: BTreeMap<String, String>,
     /// due-date column -> the promise it records
     pub due_dates: BTreeMap<String, DueDate>,
-    /// count column -> the event type it counts (replies, reopens, contacts)
+    /// count column -> the event type it counts (replies, reopens,
+    /// contacts); in a snapshot log, a running count repeated on each row
     pub counts: BTreeMap<String, String>,
     /// canonical survey column (score, responded_at, ...) -> the case row's column
     pub survey: BTreeMap<String, String>,
@@ -482,6 +483,19 @@ impl RunConfig {
         };
 
         let fulfilled_by = resolve_fulfilled_by(&file.promises.fulfilled_by)?;
+        let reopen_on_activity = file.reopen_on_activity.unwrap_or(false);
+        if reopen_on_activity
+            && let Some((column, _)) = events.wide.counts.iter().find(|(_, e)| *e == "reopened")
+        {
+            return Err(ConfigError::Invalid {
+                key: "reopen_on_activity".into(),
+                message: format!(
+                    "`{column}` already counts the reopens; work after a resolution would count them again"
+                ),
+                hint: Some("keep one: remove `reopen_on_activity = true`, or the reopen count".into()),
+            }
+            .into());
+        }
 
         Ok(RunConfig {
             config_file: config_path,
@@ -500,7 +514,7 @@ impl RunConfig {
             overlap: file.contacts.overlap.unwrap_or_default(),
             fulfilled_by,
             min_n: args.min_n.or(file.min_n).unwrap_or(30),
-            reopen_on_activity: file.reopen_on_activity.unwrap_or(false),
+            reopen_on_activity,
             reopen_ignore: file.reopen_ignore.clone(),
             max_reject_share,
             allow_truncated: args.allow_truncated,
@@ -730,7 +744,14 @@ fn resolve_input(
         }
         .into());
     }
-    if !wide && !wide_columns.is_empty() {
+    // A snapshot log's running counts (`reassignment_count`) are counts too.
+    let snapshot_counts = section.shape == Some(Shape::Snapshots)
+        && WideColumns {
+            counts: BTreeMap::new(),
+            ..wide_columns.clone()
+        }
+        .is_empty();
+    if !wide && !snapshot_counts && !wide_columns.is_empty() {
         return Err(ConfigError::Invalid {
             key: format!("{kind}.timestamps"),
             message: "timestamps, due_dates, counts and survey describe a wide case table".into(),

@@ -89,6 +89,9 @@ pub fn long_events(r: &mut Recognised, p: &[Profile], rows: &DataFrame) {
     if let Some(case) = case.as_deref() {
         r.snapshots = snapshot_evidence(rows, case, &a.name);
     }
+    if r.snapshots.is_some() {
+        running_counts(r, p);
+    }
     dimensions(r, p);
 }
 
@@ -311,6 +314,25 @@ fn newest_first(r: &Recognised, rows: &DataFrame, case: &str) -> Option<String> 
             "{back} of {steps} changes of time within a case go back: each case is listed newest first, so rows at the same time are read from the bottom up"
         )
     })
+}
+
+/// A snapshot log's running counts repeated on each row
+/// (`reassignment_count`, `reopen_count`): a count word in the name and
+/// counts' values, as in a wide table. A reopen count says the reopens, so
+/// work after a resolution is not counted again (`reopen_on_activity`).
+fn running_counts(r: &mut Recognised, p: &[Profile]) {
+    for c in p.iter().filter(|c| c.is_count() && !c.is_time()) {
+        if let Some(event) = count_event(c) {
+            r.counts.push(guess(
+                &c.name,
+                event,
+                format!("a running count of {event} events"),
+            ));
+        }
+    }
+    if r.counts.iter().any(|g| g.value == "reopened") {
+        r.reopen_on_activity = None;
+    }
 }
 
 /// A log with no reopened activity whose tickets go back to work after a

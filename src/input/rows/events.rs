@@ -7,7 +7,7 @@ use polars::prelude::*;
 use crate::error::{ConfigError, Result};
 use crate::input::config::{InputSpec, RunConfig};
 use crate::input::format::scan::Scanned;
-use crate::input::rows::fields::{self, Checked, rule, text, text_or_null};
+use crate::input::rows::fields::{self, Checked, Rule, rule, text, text_or_null};
 use crate::input::shape::columns::ColumnMap;
 
 /// Canonical event types (SPEC 1.1). Anything else becomes `other`.
@@ -153,6 +153,7 @@ pub fn check(
         rule(activity.clone().is_null(), "empty_event", &ev_col),
         rule(fields::after_as_of(col(TS), cfg), "after_as_of", &ts_col),
     ]);
+    rules.extend(running_count_rules(scanned, spec, cfg)?);
     let mut exprs = vec![
         fields::line(),
         text(&case).alias("case_id"),
@@ -178,6 +179,47 @@ pub fn check(
     let prepared = fields::prepared(scanned, cfg, &times)?;
     let lf = prepared.lf.with_column(ts.parsed.alias(TS)).select(exprs);
     Ok(Checked::new(lf, &rules).counting(prepared.tally))
+}
+
+/// A snapshot log's running counts (`[events.counts]`, SPEC 1.6): each
+/// names a column of the file and an event type, and holds whole numbers.
+/// The column stays a dimension; the journey reads the events from it.
+fn running_count_rules(scanned: &Scanned, spec: &InputSpec, cfg: &RunConfig) -> Result<Vec<Rule>> {
+    let mut rules = Vec::new();
+    for (column, event) in &spec.wide.counts {
+        if !scanned.columns.contains(column) {
+            return Err(ConfigError::Invalid {
+                key: format!("events.counts.\"{column}\""),
+                message: format!(
+                    "`{column}` is not a column of {} (found: {})",
+                    spec.path.display(),
+                    scanned.columns.join(", ")
+                ),
+                hint: Some("name the column as the export spells it".into()),
+            }
+            .into());
+        }
+        if !EVENT_TYPES.contains(&event.as_str()) {
+            return Err(ConfigError::Invalid {
+                key: format!("events.counts.\"{column}\""),
+                message: format!("`{event}` is not a canonical event type"),
+                hint: Some(format!(
+                    "a count column counts events of one type: {}",
+                    EVENT_TYPES.join(", ")
+                )),
+            }
+            .into());
+        }
+        let t = text(column);
+        rules.push(rule(
+            t.clone()
+                .is_not_null()
+                .and(fields::count_ok(t.clone(), t.cast(DataType::Float64), cfg.max_count).not()),
+            "bad_count",
+            column,
+        ));
+    }
+    Ok(rules)
 }
 
 /// Extra event columns become dimensions, unless their name would shadow

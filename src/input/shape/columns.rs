@@ -67,6 +67,7 @@ pub const EVENTS: &[Canon] = &[
             "activityname",
             "step",
             "status",
+            "state",
         ],
     ),
     c(

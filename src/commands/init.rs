@@ -472,8 +472,21 @@ pub fn run(args: &InitArgs, term: &Term) -> Result<Outcome> {
         return Ok(Outcome::Done);
     }
     if chosen.events.is_none() {
+        // Each file's reason, so a refusal says why without a second run.
+        let reasons: Vec<String> = found
+            .iter()
+            .map(|r| {
+                let role = r.role.map_or("not recognised".to_string(), |role| {
+                    role.kind().name().to_string()
+                });
+                format!("\n  {}: {role}: {}", r.path.display(), r.why)
+            })
+            .collect();
         return Err(Error::usage(
-            "none of these files is an event log or a case table; cxgap needs one",
+            format!(
+                "none of these files is an event log or a case table; cxgap needs one{}",
+                reasons.concat()
+            ),
             Some("`cxgap init --check DIR FILES...` shows what each file looked like".into()),
         ));
     }

@@ -293,3 +293,60 @@ fn init_takes_the_team_from_finer_units_when_the_group_holds_support_lines() {
     let toml = std::fs::read_to_string(f.join("cxgap.toml")).unwrap();
     assert!(toml.contains("team = \"group\""), "{toml}");
 }
+
+/// A GLPI ticket list in Portuguese: the opening, the solution, the
+/// requester and the technician by their Portuguese names; "Tempo para
+/// solução" (time to resolve) beside the solution date is the SLA
+/// deadline, a due date, not the resolution.
+#[test]
+fn init_reads_a_portuguese_ticket_list_and_its_deadline() {
+    let f = Fixture::new();
+    f.file(
+        "glpi.csv",
+        "ID;Requerente - Requerente;Atribuído - Técnico;Data de abertura;Tempo para solução;Data da solução;Última atualização\n\
+         101;Ana (1);Rui (7);22/08/2025 09:00;22/08/2025 13:00;22/08/2025 10:00;22/08/2025 21:00\n\
+         102;Bia (2);Rui (7);22/08/2025 11:00;22/08/2025 15:00;22/08/2025 17:00;22/08/2025 21:00\n\
+         103;Ana (1);Eva (8);25/08/2025 08:00;25/08/2025 12:00;25/08/2025 11:00;25/08/2025 21:00\n",
+    );
+    f.cmd(&["init", ".", "glpi.csv"]).assert().success();
+    let toml = std::fs::read_to_string(f.join("cxgap.toml")).unwrap();
+    for line in [
+        "customer_id = \"Requerente - Requerente\"",
+        "agent = \"Atribuído - Técnico\"",
+        "\"Data de abertura\" = \"case_opened\"",
+        "\"Data da solução\" = \"resolved\"",
+        "\"Tempo para solução\" = { kind = \"resolution\" }",
+    ] {
+        assert!(toml.contains(line), "{line}\n{toml}");
+    }
+    // By hand: resolved after 1, 6 and 3 h (median 3); 102 solved at
+    // 17:00 after its 15:00 deadline: 1 of 3 promises missed.
+    let overview = f.metrics_json(&["overview"]);
+    assert_eq!(
+        figure_row(&overview, "median_resolution_hours")["value"],
+        3.0
+    );
+    let missed = figure_row(&overview, "promise_miss_rate")["value"]
+        .as_f64()
+        .unwrap();
+    assert!((missed - 1.0 / 3.0).abs() < 1e-4, "{missed}");
+}
+
+/// A file whose first line is a record (an Asterisk Master.csv) has no
+/// names to map: init says so, with the values it would have taken for
+/// names, instead of "no column fits".
+#[test]
+fn init_says_a_file_without_a_header_row_has_none() {
+    let f = Fixture::new();
+    f.file(
+        "Master.csv",
+        "\"\",\"89245555937\",\"211474\",\"2024-01-27 15:07:24\",27,\"ANSWERED\"\n\
+         \"\",\"89245555938\",\"211475\",\"2024-01-27 15:27:58\",31,\"NO ANSWER\"\n",
+    );
+    f.cmd(&["init", ".", "Master.csv"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "its first line holds values (`89245555937`, `211474`, `2024-01-27 15:07:24`), not column names: the file has no header row",
+        ));
+}

@@ -417,8 +417,35 @@ enum TimeRole {
     Before,
 }
 
-/// Words that name when a record was last touched.
-const UPDATE_WORDS: &[&str] = &["updated", "update", "modified", "changed", "touched"];
+/// Words that name when a record was last touched (English, and the
+/// Portuguese, Spanish, French and German of ticketing tools like GLPI).
+const UPDATE_WORDS: &[&str] = &[
+    "updated",
+    "update",
+    "modified",
+    "changed",
+    "touched",
+    "atualização",
+    "atualizacao",
+    "actualización",
+    "actualizacion",
+    "modificação",
+    "modificación",
+    "modification",
+    "aktualisiert",
+    "geändert",
+];
+
+/// How a name says the target time of a step rather than the step
+/// (GLPI's `Time to resolve`, `Tempo para solução`): where another column
+/// times the step itself, this one is its due time.
+const TIME_TO: &[&str] = &[
+    "time to ",
+    "tempo para ",
+    "tiempo para ",
+    "temps de ",
+    "délai de ",
+];
 
 fn time_role(name: &str) -> TimeRole {
     let n = name.to_lowercase().replace(['_', '-'], " ");
@@ -451,10 +478,32 @@ fn time_role(name: &str) -> TimeRole {
         TimeRole::Event("survey_sent")
     } else if has(&["rated", "satisfaction", "survey", "review answer"]) {
         TimeRole::Answered
-    } else if has(&["first reply", "first respon", "replied"]) {
+    } else if has(&[
+        "first reply",
+        "first respon",
+        "initial respon",
+        "replied",
+        "primeira resposta",
+        "primera respuesta",
+        "première réponse",
+    ]) {
         TimeRole::Event("contact_out")
     } else if has(&[
-        "creat", "open", "purchase", "submit", "receiv", "logged", "placed",
+        "creat",
+        "open",
+        "purchase",
+        "submit",
+        "receiv",
+        "logged",
+        "placed",
+        "abertura",
+        "apertura",
+        "ouverture",
+        "criação",
+        "criacao",
+        "creación",
+        "création",
+        "erstell",
     ]) {
         TimeRole::Event("case_opened")
     } else if has(&[
@@ -464,9 +513,24 @@ fn time_role(name: &str) -> TimeRole {
         "complet",
         "delivered customer",
         "fulfilled",
+        "solução",
+        "solucao",
+        "solución",
+        "solucion",
+        "résolution",
+        "résolu",
+        "gelöst",
     ]) {
         TimeRole::Event("resolved")
-    } else if has(&["close"]) {
+    } else if has(&[
+        "close",
+        "fechamento",
+        "encerramento",
+        "cierre",
+        "clôture",
+        "fermeture",
+        "geschlossen",
+    ]) {
         TimeRole::Event("closed")
     } else if has(&["escalat"]) {
         TimeRole::Event("escalation")
@@ -495,6 +559,26 @@ fn demote_early_openings(times: &mut [(&Profile, TimeRole)]) {
             && middle(c).is_some_and(|m| earliest_other - m > MONTH_MS)
         {
             *role = TimeRole::Before;
+        }
+    }
+}
+
+/// A "time to" column (`Time to resolve`) beside a column that times the
+/// same step (`Resolution date`) is the step's target, a due date: GLPI
+/// exports its SLA deadlines so. Alone, it is the step's time.
+fn targets_are_due(times: &mut [(&Profile, TimeRole)]) {
+    let target = |c: &Profile| {
+        let n = c.name.to_lowercase().replace(['_', '-'], " ");
+        TIME_TO.iter().any(|t| n.starts_with(t))
+    };
+    let timed_plainly: Vec<TimeRole> = times
+        .iter()
+        .filter(|(c, _)| !target(c))
+        .map(|(_, r)| *r)
+        .collect();
+    for (c, role) in times.iter_mut() {
+        if matches!(role, TimeRole::Event(_)) && target(c) && timed_plainly.contains(role) {
+            *role = TimeRole::Due;
         }
     }
 }
@@ -571,6 +655,7 @@ pub fn wide_events(r: &mut Recognised, p: &[Profile]) {
         .map(|c| (c, time_role(&c.name)))
         .collect();
     demote_early_openings(&mut times);
+    targets_are_due(&mut times);
     let of = |role: TimeRole| {
         times
             .iter()

@@ -267,9 +267,6 @@ pub(super) fn record(r: &mut Recognised, name: &str, c: &Profile, why: String) -
     c.name.clone()
 }
 
-/// The customer, by name or else by content: a column constant within each
-/// case that repeats across cases (customers have several cases; a team
-/// has few values, a customer many).
 /// Words that end a name of who the customer is (`customer_id`,
 /// `Customer Email`), where other words end a fact about them
 /// (`client_tier`, `Customer_Age`, `customer_zip_code_prefix`).
@@ -289,6 +286,9 @@ fn names_who(canon: &Canon, c: &Profile) -> bool {
             .is_some_and(|w| ID_WORDS.contains(&w.as_str()) || WHO_WORDS.contains(&w.as_str()))
 }
 
+/// The customer, by name or else by content: a column constant within each
+/// case that repeats across cases (customers have several cases; a team
+/// has few values, a customer many).
 pub(super) fn customer(
     r: &mut Recognised,
     list: &'static [Canon],

@@ -385,6 +385,31 @@ fn first_names(columns: &[&Profile]) -> String {
         .join(", ")
 }
 
+/// A file whose first line holds values, not names (an Asterisk
+/// `Master.csv`, a database dump): two or more of its "names" are times or
+/// numbers, which no export's header is.
+fn no_header(p: &[Profile]) -> Option<String> {
+    let values: Vec<&str> = p
+        .iter()
+        .map(|c| c.name.as_str())
+        .filter(|n| {
+            crate::input::rows::timestamp::best_read(&[n.to_string()]) == 1
+                || n.trim().parse::<f64>().is_ok()
+        })
+        .collect();
+    (values.len() >= 2).then(|| {
+        format!(
+            "its first line holds values ({}), not column names: the file has no header row; add one naming each column, then run init again",
+            values
+                .iter()
+                .take(3)
+                .map(|v| format!("`{v}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    })
+}
+
 fn classify(s: &Sample) -> (Option<Role>, String) {
     let p = &s.profiles;
     if matches!(
@@ -585,6 +610,9 @@ fn classify(s: &Sample) -> (Option<Role>, String) {
             Some(Role::ContactCounts),
             format!("`{}` counts contacts per day (`{}`)", n.name, times[0].name),
         );
+    }
+    if let Some(why) = no_header(p) {
+        return (None, why);
     }
     (
         None,

@@ -63,13 +63,6 @@ pub fn name_words(name: &str) -> Vec<String> {
     words
 }
 
-fn normalise_name(name: &str) -> String {
-    name.chars()
-        .filter(char::is_ascii_alphanumeric)
-        .collect::<String>()
-        .to_ascii_lowercase()
-}
-
 impl Profile {
     pub fn new(name: &str, values: Vec<String>) -> Profile {
         // Missing markers and "not yet" dates say nothing of what the
@@ -144,7 +137,7 @@ impl Profile {
             .count();
         Profile {
             name: name.to_string(),
-            norm: normalise_name(name),
+            norm: crate::input::shape::columns::normalise(name),
             words: name_words(name),
             distinct,
             times,

@@ -87,6 +87,12 @@ pub const EVENTS: &[Canon] = &[
             "contactid",
             "requesterid",
             "requester",
+            // Jira's: who raised the issue (a service desk's customer).
+            "reporter",
+            // GLPI and other tools in Portuguese, Spanish and French.
+            "requerente",
+            "solicitante",
+            "demandeur",
             "buyerid",
             "buyer",
             "client",
@@ -121,6 +127,9 @@ pub const EVENTS: &[Canon] = &[
             "employee",
             "assignedto",
             "user",
+            "técnico",
+            "tecnico",
+            "technicien",
         ],
     ),
     c(
@@ -382,11 +391,12 @@ pub fn canon_for(kind: InputKind) -> &'static [Canon] {
     }
 }
 
-fn normalise(name: &str) -> String {
+pub fn normalise(name: &str) -> String {
+    // Letters of every script kept: `Técnico` is técnico, not tcnico.
     name.chars()
-        .filter(char::is_ascii_alphanumeric)
-        .collect::<String>()
-        .to_ascii_lowercase()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// The found column that most looks like `canon`: an exact synonym first

@@ -79,7 +79,69 @@ pub struct Quality {
     pub unmatched_surveys: Vec<Grouped>,
     pub unattributed_contacts: Vec<Grouped>,
     pub undated_promises: u64,
+    /// A snapshot log (SPEC 1.6): how its rows became events.
+    pub snapshots: Option<SnapshotEvents>,
     pub warnings: Vec<Warning>,
+}
+
+/// A snapshot log's rows as events: a row in the state its case was
+/// already in is that state seen again, no event; a running count's rises
+/// are events of their own.
+#[derive(Debug, Clone, Serialize)]
+pub struct SnapshotEvents {
+    pub rows_used: u64,
+    pub state_events: u64,
+    pub repeated_rows: u64,
+    pub counted_events: u64,
+}
+
+/// The events a snapshot log's rows became, from the activity counts
+/// (each event once: a state by its name, a count's rise by its column's).
+fn snapshot_events(cfg: &RunConfig, journeys: &Journeys) -> PolarsResult<Option<SnapshotEvents>> {
+    if cfg.events.shape != Some(Shape::Snapshots) {
+        return Ok(None);
+    }
+    let rows_used = journeys
+        .inputs
+        .stats
+        .iter()
+        .find(|s| s.input == InputKind::Events)
+        .map_or(0, |s| s.rows_used);
+    let counted: Vec<String> = cfg.events.wide.counts.keys().cloned().collect();
+    let sums = journeys
+        .activities
+        .clone()
+        .lazy()
+        .select([
+            col("rows")
+                .filter(
+                    col("activity")
+                        .is_in(lit(Series::new("".into(), counted.clone())), false)
+                        .not(),
+                )
+                .sum()
+                .alias("states"),
+            col("rows")
+                .filter(col("activity").is_in(lit(Series::new("".into(), counted)), false))
+                .sum()
+                .alias("counted"),
+        ])
+        .collect()?;
+    let get = |c: &str| -> PolarsResult<u64> {
+        Ok(sums
+            .column(c)?
+            .cast(&DataType::UInt64)?
+            .u64()?
+            .get(0)
+            .unwrap_or(0))
+    };
+    let state_events = get("states")?;
+    Ok(Some(SnapshotEvents {
+        rows_used,
+        state_events,
+        repeated_rows: rows_used.saturating_sub(state_events),
+        counted_events: get("counted")?,
+    }))
 }
 
 /// Group rows by (input, reason, column) with counts and example lines.
@@ -198,6 +260,7 @@ pub fn quality(cfg: &RunConfig, journeys: &Journeys) -> PolarsResult<Quality> {
         unmatched_surveys: grouped(&journeys.unmatched_surveys, Some("surveys"), false)?,
         unattributed_contacts: grouped(&journeys.unattributed_contacts, Some("contacts"), false)?,
         undated_promises: undated,
+        snapshots: snapshot_events(cfg, journeys)?,
         warnings: warnings::warnings(cfg, journeys)?,
     })
 }
@@ -326,10 +389,27 @@ impl Quality {
                 layouts.push(vec![json!(s.input), json!(column), json!(layout)]);
             }
         }
-        vec![
-            summary,
-            warnings,
-            inputs,
+        let mut tables = vec![summary, warnings, inputs];
+        if let Some(s) = &self.snapshots {
+            let mut t = Table::new(
+                "snapshot_events",
+                "Snapshot rows as events: a state seen again is no new event",
+                &[
+                    "rows_used",
+                    "state_events",
+                    "repeated_rows",
+                    "counted_events",
+                ],
+            );
+            t.push(vec![
+                json!(s.rows_used),
+                json!(s.state_events),
+                json!(s.repeated_rows),
+                json!(s.counted_events),
+            ]);
+            tables.push(t);
+        }
+        tables.extend([
             layouts,
             grouped_table("rejected", "Rejected rows by reason", &self.rejected, true),
             missing,
@@ -347,6 +427,7 @@ impl Quality {
                 &self.unattributed_contacts,
                 false,
             ),
-        ]
+        ]);
+        tables
     }
 }

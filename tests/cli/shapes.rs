@@ -3,6 +3,7 @@
 //! written both ways give the same value in every journey column.
 
 use predicates::prelude::*;
+use serde_json::json;
 
 use crate::common::{Fixture, expect, figure_row};
 
@@ -646,6 +647,20 @@ INC3,Resolved,29-02-2016 11:30,0,0
     let v = f.validate_json(&["--max-reject-share", "0.2"]);
     assert_eq!(v["rejected"][0]["reason"], "bad_count");
     assert_eq!(v["rejected"][0]["example_lines"], "14");
+    // 14 rows used. States: INC1 New, Active, Resolved, Active, Resolved;
+    // INC2 New, Resolved, Active; INC3 New, Resolved: 10 events, 4 rows a
+    // state seen again. Rises: 3 + 1 reassignments, 2 reopens: 6.
+    let s = &v["snapshot_events"][0];
+    assert_eq!(
+        (
+            &s["rows_used"],
+            &s["state_events"],
+            &s["repeated_rows"],
+            &s["counted_events"]
+        ),
+        (&json!(14), &json!(10), &json!(4), &json!(6)),
+        "{s}"
+    );
     // By hand. INC1: reassignments rise 0->1->2->3 (3, where the rows sum
     // to 10), one reopen on 01-03 09:00, resolved again 01-03 12:00: 27 h
     // after opening. INC2: one reassignment at its first row, reopened
